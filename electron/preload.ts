@@ -1,0 +1,2 @@
+import { exposeElectronTRPC } from 'trpc-electron/main';
+process.once('loaded', () => exposeElectronTRPC());

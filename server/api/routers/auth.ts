@@ -1,0 +1,49 @@
+import { signIn, signInInput } from '../../auth/sign-in';
+import { signOut } from '../../auth/sign-out';
+import { signOutEverywhere } from '../../auth/sign-out-everywhere';
+import { signUp, signUpInput } from '../../auth/sign-up';
+import { listMyOrganizations } from '../../organizations/list-my-organizations';
+import { ORG_ROLE_PERMISSIONS, PLATFORM_ROLE_PERMISSIONS, type OrgRoleName } from '../../permissions/permissions';
+import { authedProcedure, publicProcedure, router } from '../trpc';
+
+export const authRouter = router({
+  /** Who is signed in, their organizations, the acting one and what they may do there; null when signed out. */
+  me: publicProcedure.query(async ({ ctx }) => {
+    if (!ctx.session) return null;
+    const organizations = await listMyOrganizations(ctx.db, ctx.session.user.id);
+    const active = organizations.find((o) => o.id === ctx.session!.activeOrganizationId) ?? null;
+    const { user } = ctx.session;
+    return {
+      user: { id: user.id, email: user.email, name: user.name, platformRole: user.platformRole },
+      organizations,
+      activeOrganization: active,
+      permissions: active ? ORG_ROLE_PERMISSIONS[active.role as OrgRoleName] : [],
+      platformPermissions: user.platformRole ? PLATFORM_ROLE_PERMISSIONS[user.platformRole] : [],
+      sessionExpiresAt: ctx.session.expiresAt,
+    };
+  }),
+
+  signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
+    const session = await signUp(ctx.db, input, { clock: ctx.clock, policy: ctx.authPolicy, userAgent: ctx.request.userAgent });
+    await ctx.carrier.store(session.token, { remember: input.remember, expiresAt: session.expiresAt });
+    return { ok: true as const };
+  }),
+
+  signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
+    const session = await signIn(ctx.db, input, { clock: ctx.clock, policy: ctx.authPolicy, userAgent: ctx.request.userAgent });
+    await ctx.carrier.store(session.token, { remember: input.remember, expiresAt: session.expiresAt });
+    return { ok: true as const };
+  }),
+
+  signOut: authedProcedure.mutation(async ({ ctx }) => {
+    await signOut(ctx.db, ctx.session.id, ctx.clock);
+    await ctx.carrier.clear();
+    return { ok: true as const };
+  }),
+
+  signOutEverywhere: authedProcedure.mutation(async ({ ctx }) => {
+    const revoked = await signOutEverywhere(ctx.db, ctx.user.id, ctx.clock);
+    await ctx.carrier.clear();
+    return { revoked };
+  }),
+});

@@ -1,0 +1,121 @@
+// The one place that creates the tRPC context and the procedure builders (create-t3-app layering).
+// Every procedure is built from publicProcedure, authedProcedure, orgProcedure(permission) or
+// platformProcedure(permission), so the permission each needs is named where it is defined.
+import { initTRPC, TRPCError } from '@trpc/server';
+import { z, ZodError } from 'zod';
+import type { Database } from '../db/open-database';
+import type { Clock } from '../clock';
+import type { AuthPolicy } from '../auth/auth-policy';
+import type { SessionCarrier } from '../auth/session-carrier';
+import { resolveSession, type ResolvedSession } from '../auth/resolve-session';
+import { AppError } from '../errors';
+import type { Keychain } from '../keychain/keychain';
+import type { SettingsStore } from '../config/settings-store';
+import {
+  orgRoleCan,
+  platformRoleCan,
+  type OrgPermission,
+  type OrgRoleName,
+  type PlatformPermission,
+} from '../permissions/permissions';
+
+export interface AppServices {
+  db: Database;
+  clock: Clock;
+  authPolicy: AuthPolicy;
+  keychain: Keychain;
+  settings: SettingsStore;
+  version: string;
+}
+
+export interface RequestInfo {
+  /** 'desktop' when served over Electron IPC, 'browser' over HTTP. */
+  transport: 'desktop' | 'browser';
+  userAgent?: string | null;
+}
+
+export async function createContext(services: AppServices, carrier: SessionCarrier, request: RequestInfo) {
+  const token = await carrier.read();
+  const session = await resolveSession(services.db, token, services.clock);
+  // A token that no longer resolves (expired, revoked) is dropped so the client returns to sign-in.
+  if (token && !session) await carrier.clear();
+  return { ...services, carrier, request, session };
+}
+export type Context = Awaited<ReturnType<typeof createContext>>;
+
+export interface ProcedureMeta {
+  /** The permission a procedure requires; read by the isolation test and the docs. */
+  permission?: string;
+}
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
+  isDev: false, // never send stack traces to clients
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        // Per-field messages for forms: { email: ['Enter a valid email address…'] }
+        fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : cause instanceof AppError && cause.details.field ? { [cause.details.field]: [cause.message] } : undefined,
+        retryAfterSeconds: cause instanceof AppError ? cause.details.retryAfterSeconds : undefined,
+      },
+      message: cause instanceof ZodError ? summarizeZodError(cause) : shape.message,
+    };
+  },
+});
+
+function summarizeZodError(error: ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join(' ');
+}
+
+/** Domain errors become tRPC errors with the same message; anything else stays an internal error. */
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again.' });
+  return next({ ctx: { ...ctx, session: ctx.session as ResolvedSession, user: ctx.session.user } });
+});
+
+/**
+ * Acts inside the session's active organization and requires `permission` there. Rows of other
+ * organizations are out of reach because every query below filters by ctx.organizationId.
+ */
+export function orgProcedure(permission: OrgPermission) {
+  return authedProcedure.meta({ permission }).use(async ({ ctx, next }) => {
+    const organizationId = ctx.session.activeOrganizationId;
+    if (!organizationId) throw new TRPCError({ code: 'FORBIDDEN', message: 'Choose an organization first.' });
+    const membership = await ctx.db.prisma.membership.findUnique({
+      where: { organizationId_userId: { organizationId, userId: ctx.user.id } },
+      select: { id: true, role: true, status: true },
+    });
+    if (!membership || membership.status !== 'active') {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this organization.' });
+    }
+    const role = membership.role as OrgRoleName;
+    if (!orgRoleCan(role, permission)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `Your role (${role}) does not allow this (${permission}).` });
+    }
+    return next({ ctx: { ...ctx, organizationId, membership: { ...membership, role } } });
+  });
+}
+
+export function platformProcedure(permission: PlatformPermission) {
+  return authedProcedure.meta({ permission }).use(({ ctx, next }) => {
+    if (!platformRoleCan(ctx.user.platformRole, permission)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the platform permission ${permission}.` });
+    }
+    return next();
+  });
+}

@@ -1,0 +1,65 @@
+// Assembles the server: database (with migrations applied), keychain, settings and the tRPC router.
+// Used by the Electron main process, by `npm run serve`, and by tests.
+import { createRequire } from 'node:module';
+import { defaultAuthPolicy, type AuthPolicy } from './auth/auth-policy';
+import type { SessionCarrier } from './auth/session-carrier';
+import { systemClock, type Clock } from './clock';
+import { resolveDataDir } from './config/data-dir';
+import { createSettingsStore } from './config/settings-store';
+import { openDatabase, type Database } from './db/open-database';
+import { openKeychain, type Keychain } from './keychain/keychain';
+import { appRouter } from './api/root';
+import { createCallerFactory, createContext, type AppServices, type RequestInfo } from './api/trpc';
+
+export interface CreateAppOptions {
+  dataDir?: string;
+  /** Overrides DATABASE_URL and the URL saved in settings; pass null to force the embedded database. */
+  databaseUrl?: string | null;
+  clock?: Clock;
+  authPolicy?: Partial<AuthPolicy>;
+  keychain?: Keychain;
+}
+
+export interface MeterdeskApp {
+  services: AppServices;
+  router: typeof appRouter;
+  dataDir: string;
+  createContext(carrier: SessionCarrier, request: RequestInfo): ReturnType<typeof createContext>;
+  /** A server-side caller, for tests and the CLI. */
+  createCaller(carrier: SessionCarrier, request?: RequestInfo): Promise<ReturnType<typeof appRouter.createCaller>>;
+  close(): Promise<void>;
+}
+
+export const APP_VERSION: string = (() => {
+  try {
+    return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+  } catch {
+    return process.env.npm_package_version ?? '0.0.0';
+  }
+})();
+
+export async function createApp(options: CreateAppOptions = {}): Promise<MeterdeskApp> {
+  const dataDir = options.dataDir ?? resolveDataDir();
+  const keychain = options.keychain ?? (await openKeychain());
+  const settings = createSettingsStore(dataDir, keychain);
+  const databaseUrl =
+    options.databaseUrl === null ? undefined : (options.databaseUrl ?? process.env.DATABASE_URL ?? (await settings.savedDatabaseUrl()));
+  const db: Database = await openDatabase({ databaseUrl, dataDir });
+  const services: AppServices = {
+    db,
+    clock: options.clock ?? systemClock,
+    authPolicy: { ...defaultAuthPolicy, ...options.authPolicy },
+    keychain,
+    settings,
+    version: APP_VERSION,
+  };
+  const callerFactory = createCallerFactory(appRouter);
+  return {
+    services,
+    router: appRouter,
+    dataDir,
+    createContext: (carrier, request) => createContext(services, carrier, request),
+    createCaller: async (carrier, request = { transport: 'browser' }) => callerFactory(await createContext(services, carrier, request)),
+    close: () => db.close(),
+  };
+}

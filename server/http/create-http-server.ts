@@ -1,0 +1,102 @@
+// Browser/server mode: the console and its API on loopback. Every /trpc request needs the
+// per-launch token (from the printed URL, then a cookie) and must come from the console's own
+// origin, which stops other local programs, other sites and DNS-rebinding pages.
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppRouter } from '../api/root';
+import type { MeterdeskApp } from '../app';
+import { cookieSessionCarrier } from './cookie-session-carrier';
+
+export interface HttpServerOptions {
+  app: MeterdeskApp;
+  /** 0 picks a free port. */
+  port: number;
+  launchToken: string;
+  /** Built renderer (index.html and assets); omitted in API-only tests. */
+  rendererDir?: string;
+}
+
+export const LAUNCH_TOKEN_HEADER = 'x-meterdesk-token';
+
+export async function createHttpServer(options: HttpServerOptions): Promise<{ server: FastifyInstance; url: string; port: number }> {
+  const { app, launchToken } = options;
+  const server = Fastify({ bodyLimit: 1024 * 1024, logger: false, trustProxy: false });
+  let port = options.port;
+  const consoleCookie = () => `md_console_${port}`;
+  const sessionCookie = () => `md_session_${port}`;
+  await server.register(fastifyCookie);
+
+  server.addHook('onRequest', async (req, reply) => {
+    const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+    if (!allowedHosts.includes(req.headers.host ?? '')) {
+      return reply.code(403).send({ error: { code: 'forbidden_host', message: 'Requests must address the console by 127.0.0.1 or localhost.' } });
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) {
+      return reply.code(403).send({ error: { code: 'forbidden_origin', message: 'Cross-origin requests to the console are refused.' } });
+    }
+    if (req.url.startsWith('/trpc')) {
+      const presented = req.cookies[consoleCookie()] ?? headerValue(req.headers[LAUNCH_TOKEN_HEADER]);
+      if (!presented || !sameSecret(presented, launchToken)) {
+        return reply.code(401).send({ error: { code: 'launch_token_required', message: 'Open the console with the link `npm run serve` printed (it carries the launch token).' } });
+      }
+    }
+  });
+
+  server.get('/api/health', async () => ({
+    ok: true,
+    database: app.services.db.kind,
+    migrations: app.services.db.migrations.applied,
+    version: app.services.version,
+  }));
+
+  // The printed link carries ?token=…: trade it for an HttpOnly cookie and drop it from the address bar.
+  server.get('/', async (req, reply) => {
+    const token = (req.query as { token?: string }).token;
+    if (token !== undefined) {
+      if (!sameSecret(token, launchToken)) return reply.code(401).type('text/plain').send('This console link is out of date: use the one `npm run serve` printed last.');
+      reply.setCookie(consoleCookie(), launchToken, { httpOnly: true, sameSite: 'strict', path: '/' });
+      return reply.redirect('/');
+    }
+    if (!options.rendererDir) return reply.type('text/plain').send('Meterdesk API');
+    return reply.sendFile('index.html');
+  });
+
+  await server.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: app.router,
+      createContext: ({ req, res }) =>
+        app.createContext(cookieSessionCarrier(req, res, sessionCookie()), { transport: 'browser', userAgent: req.headers['user-agent'] ?? null }),
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+
+  if (options.rendererDir && existsSync(options.rendererDir)) {
+    await server.register(fastifyStatic, { root: options.rendererDir, index: false, wildcard: true });
+  }
+  server.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('X-Frame-Options', 'DENY');
+    return payload;
+  });
+
+  await server.listen({ host: '127.0.0.1', port: options.port });
+  const address = server.server.address();
+  port = typeof address === 'object' && address ? address.port : options.port;
+  return { server, port, url: `http://127.0.0.1:${port}/?token=${launchToken}` };
+}
+
+function headerValue(v: string | string[] | undefined) {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function sameSecret(a: string, b: string) {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,121 @@
+// One table of role → permissions, read by the server (every procedure names the permission it
+// needs) and by the renderer (which hides what the same table forbids). Pure data: no imports.
+
+export const ORG_ROLES = ['owner', 'admin', 'manager', 'member', 'guest'] as const;
+export type OrgRoleName = (typeof ORG_ROLES)[number];
+
+export const PLATFORM_ROLES = ['super_admin', 'support', 'finance'] as const;
+export type PlatformRoleName = (typeof PLATFORM_ROLES)[number];
+
+/** Permissions inside one organization. `team:` variants are limited to the teams a manager runs. */
+export const ORG_PERMISSIONS = [
+  'organization:read',
+  'organization:update',
+  'organization:delete',
+  'organization:transfer_ownership',
+  'members:read',
+  'members:manage',
+  'members:manage_team',
+  'teams:read',
+  'teams:manage',
+  'teams:manage_own',
+  'invitations:manage',
+  'billing:read',
+  'billing:manage',
+  'usage:read',
+  'usage:read_team',
+  'usage:read_own',
+  'usage:export',
+  'communications:read_all',
+  'communications:read_team',
+  'communications:read_own',
+  'communications:send',
+  'contacts:read_all',
+  'contacts:read_team',
+  'contacts:manage_own',
+  'audit:read',
+  'api_keys:manage',
+] as const;
+export type OrgPermission = (typeof ORG_PERMISSIONS)[number];
+
+export const PLATFORM_PERMISSIONS = [
+  'platform:tenants:read',
+  'platform:tenants:manage',
+  'platform:impersonate',
+  'platform:trials:extend',
+  'platform:credits:grant',
+  'platform:revenue:read',
+  'platform:invoices:read',
+  'platform:staff:manage',
+] as const;
+export type PlatformPermission = (typeof PLATFORM_PERMISSIONS)[number];
+
+const memberBase: OrgPermission[] = [
+  'organization:read',
+  'members:read',
+  'teams:read',
+  'usage:read_own',
+  'communications:read_own',
+  'communications:send',
+  'contacts:manage_own',
+];
+
+const managerBase: OrgPermission[] = [
+  ...memberBase,
+  'members:manage_team',
+  'teams:manage_own',
+  'usage:read_team',
+  'usage:export',
+  'communications:read_team',
+  'contacts:read_team',
+];
+
+const adminBase: OrgPermission[] = [
+  ...managerBase,
+  'organization:update',
+  'members:manage',
+  'teams:manage',
+  'invitations:manage',
+  'billing:read',
+  'usage:read',
+  'communications:read_all',
+  'contacts:read_all',
+  'audit:read',
+  'api_keys:manage',
+];
+
+export const ORG_ROLE_PERMISSIONS: Record<OrgRoleName, readonly OrgPermission[]> = {
+  owner: [...adminBase, 'billing:manage', 'organization:delete', 'organization:transfer_ownership'],
+  admin: adminBase,
+  manager: managerBase,
+  member: memberBase,
+  guest: ['organization:read', 'members:read', 'teams:read', 'usage:read_own', 'communications:read_own'],
+};
+
+export const PLATFORM_ROLE_PERMISSIONS: Record<PlatformRoleName, readonly PlatformPermission[]> = {
+  super_admin: [...PLATFORM_PERMISSIONS],
+  support: ['platform:tenants:read', 'platform:impersonate', 'platform:trials:extend', 'platform:credits:grant'],
+  finance: ['platform:tenants:read', 'platform:revenue:read', 'platform:invoices:read'],
+};
+
+export function orgRoleCan(role: OrgRoleName | null | undefined, permission: OrgPermission): boolean {
+  return !!role && ORG_ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export function platformRoleCan(role: PlatformRoleName | null | undefined, permission: PlatformPermission): boolean {
+  return !!role && PLATFORM_ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export const ORG_ROLE_LABELS: Record<OrgRoleName, string> = {
+  owner: 'Owner',
+  admin: 'Admin',
+  manager: 'Manager',
+  member: 'Member',
+  guest: 'Guest',
+};
+
+export const PLATFORM_ROLE_LABELS: Record<PlatformRoleName, string> = {
+  super_admin: 'Super admin',
+  support: 'Support',
+  finance: 'Finance',
+};
