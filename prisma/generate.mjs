@@ -16,7 +16,7 @@ if (!env.PRISMA_SCHEMA_ENGINE_BINARY && process.platform !== 'win32') {
   env.PRISMA_SCHEMA_ENGINE_BINARY = stub;
 }
 try {
-  execFileSync(process.execPath, ['node_modules/prisma/build/index.js', 'generate'], { stdio: 'inherit', env });
+  execFileSync(process.execPath, ['node_modules/prisma/build/index.js', 'generate', '--config', 'prisma/prisma.config.ts'], { stdio: 'inherit', env });
 } finally {
   if (stubDir) rmSync(stubDir, { recursive: true, force: true });
 }

@@ -8,6 +8,7 @@ import { resolveDataDir } from './config/data-dir';
 import { createSettingsStore } from './config/settings-store';
 import { openDatabase, type Database } from './db/open-database';
 import { openKeychain, type Keychain } from './keychain/keychain';
+import { createMailer } from './mail/mailer';
 import { appRouter } from './api/root';
 import { createCallerFactory, createContext, type AppServices, type RequestInfo } from './api/trpc';
 
@@ -18,6 +19,8 @@ export interface CreateAppOptions {
   clock?: Clock;
   authPolicy?: Partial<AuthPolicy>;
   keychain?: Keychain;
+  /** smtp(s)://user:pass@host:port — defaults to SMTP_URL; without one, emails stay in the outbox. */
+  smtpUrl?: string;
 }
 
 export interface MeterdeskApp {
@@ -43,7 +46,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
   const keychain = options.keychain ?? (await openKeychain());
   const settings = createSettingsStore(dataDir, keychain);
   const databaseUrl =
-    options.databaseUrl === null ? undefined : (options.databaseUrl ?? process.env.DATABASE_URL ?? (await settings.savedDatabaseUrl()));
+    options.databaseUrl === null ? undefined : (options.databaseUrl || process.env.DATABASE_URL || (await settings.savedDatabaseUrl()));
   const db: Database = await openDatabase({ databaseUrl, dataDir });
   const services: AppServices = {
     db,
@@ -51,6 +54,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     authPolicy: { ...defaultAuthPolicy, ...options.authPolicy },
     keychain,
     settings,
+    mailer: createMailer(db, { smtpUrl: options.smtpUrl ?? (process.env.SMTP_URL || undefined), from: process.env.SMTP_FROM || undefined }),
+    consoleUrl: null,
     version: APP_VERSION,
   };
   const callerFactory = createCallerFactory(appRouter);

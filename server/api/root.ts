@@ -1,4 +1,9 @@
+import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
+import { invitationsRouter } from './routers/invitations';
+import { membersRouter } from './routers/members';
+import { outboxRouter } from './routers/outbox';
+import { teamsRouter } from './routers/teams';
 import { organizationRouter } from './routers/organization';
 import { settingsRouter } from './routers/settings';
 import { setupRouter } from './routers/setup';
@@ -9,6 +14,11 @@ export const appRouter = router({
   auth: authRouter,
   organization: organizationRouter,
   settings: settingsRouter,
+  members: membersRouter,
+  teams: teamsRouter,
+  invitations: invitationsRouter,
+  outbox: outboxRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,6 +11,8 @@ import { resolveSession, type ResolvedSession } from '../auth/resolve-session';
 import { AppError } from '../errors';
 import type { Keychain } from '../keychain/keychain';
 import type { SettingsStore } from '../config/settings-store';
+import type { Mailer } from '../mail/mailer';
+import type { Actor } from '../members/member-scope';
 import {
   orgRoleCan,
   platformRoleCan,
@@ -25,6 +27,9 @@ export interface AppServices {
   authPolicy: AuthPolicy;
   keychain: Keychain;
   settings: SettingsStore;
+  mailer: Mailer;
+  /** The browser console's address when served over HTTP (invitation links point there); null on the desktop. */
+  consoleUrl: string | null;
   version: string;
 }
 
@@ -107,7 +112,8 @@ export function orgProcedure(permission: OrgPermission) {
     if (!orgRoleCan(role, permission)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `Your role (${role}) does not allow this (${permission}).` });
     }
-    return next({ ctx: { ...ctx, organizationId, membership: { ...membership, role } } });
+    const actor: Actor = { organizationId, userId: ctx.user.id, role };
+    return next({ ctx: { ...ctx, organizationId, membership: { ...membership, role }, actor } });
   });
 }
 

@@ -88,6 +88,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   await server.listen({ host: '127.0.0.1', port: options.port });
   const address = server.server.address();
   port = typeof address === 'object' && address ? address.port : options.port;
+  app.services.consoleUrl ??= `http://127.0.0.1:${port}/`;
   return { server, port, url: `http://127.0.0.1:${port}/?token=${launchToken}` };
 }
 

@@ -14,6 +14,7 @@ export const ORG_PERMISSIONS = [
   'organization:delete',
   'organization:transfer_ownership',
   'members:read',
+  'members:read_team',
   'members:manage',
   'members:manage_team',
   'teams:read',
@@ -52,7 +53,6 @@ export type PlatformPermission = (typeof PLATFORM_PERMISSIONS)[number];
 
 const memberBase: OrgPermission[] = [
   'organization:read',
-  'members:read',
   'teams:read',
   'usage:read_own',
   'communications:read_own',
@@ -62,6 +62,7 @@ const memberBase: OrgPermission[] = [
 
 const managerBase: OrgPermission[] = [
   ...memberBase,
+  'members:read_team',
   'members:manage_team',
   'teams:manage_own',
   'usage:read_team',
@@ -73,6 +74,7 @@ const managerBase: OrgPermission[] = [
 const adminBase: OrgPermission[] = [
   ...managerBase,
   'organization:update',
+  'members:read',
   'members:manage',
   'teams:manage',
   'invitations:manage',
@@ -89,7 +91,7 @@ export const ORG_ROLE_PERMISSIONS: Record<OrgRoleName, readonly OrgPermission[]>
   admin: adminBase,
   manager: managerBase,
   member: memberBase,
-  guest: ['organization:read', 'members:read', 'teams:read', 'usage:read_own', 'communications:read_own'],
+  guest: ['organization:read', 'teams:read', 'usage:read_own', 'communications:read_own'],
 };
 
 export const PLATFORM_ROLE_PERMISSIONS: Record<PlatformRoleName, readonly PlatformPermission[]> = {

@@ -1,10 +1,21 @@
 import { z } from 'zod';
 import { getOrganizationOverview } from '../../organizations/get-organization-overview';
+import { getOrganizationSettings } from '../../organizations/get-organization-settings';
 import { switchOrganization } from '../../organizations/switch-organization';
+import { updateBillingProfile, updateBillingProfileInput } from '../../organizations/update-billing-profile';
+import { updateOrganizationSettings, updateOrganizationSettingsInput } from '../../organizations/update-organization-settings';
 import { authedProcedure, orgProcedure, router } from '../trpc';
 
 export const organizationRouter = router({
   overview: orgProcedure('organization:read').query(({ ctx }) => getOrganizationOverview(ctx.db, ctx.organizationId)),
+
+  settings: orgProcedure('organization:read').query(({ ctx }) => getOrganizationSettings(ctx.db, ctx.organizationId)),
+  updateSettings: orgProcedure('organization:update')
+    .input(updateOrganizationSettingsInput)
+    .mutation(({ ctx, input }) => updateOrganizationSettings(ctx.db, ctx.actor, input)),
+  updateBillingProfile: orgProcedure('billing:manage')
+    .input(updateBillingProfileInput)
+    .mutation(({ ctx, input }) => updateBillingProfile(ctx.db, ctx.actor, input)),
 
   switch: authedProcedure
     .input(z.object({ organizationId: z.uuid('Choose an organization from the list.') }))

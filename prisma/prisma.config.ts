@@ -2,7 +2,7 @@ import { defineConfig } from 'prisma/config';
 
 // Prisma 7 neither loads .env nor tolerates a missing DATABASE_URL through env(): read it directly.
 export default defineConfig({
-  schema: 'prisma/schema.prisma',
-  migrations: { path: 'prisma/migrations' },
+  schema: 'schema.prisma',
+  migrations: { path: 'migrations' },
   datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
 });

@@ -1,0 +1,26 @@
+import { acceptInvitation, acceptInvitationInput } from '../../invitations/accept-invitation';
+import { createInvitation, invitationTargetSchema } from '../../invitations/create-invitation';
+import { createInvitations, createInvitationsInput } from '../../invitations/create-invitations';
+import { describeInvitation, invitationTokenInput } from '../../invitations/describe-invitation';
+import { listInvitations } from '../../invitations/list-invitations';
+import { previewInvitationCsv, previewInvitationCsvInput } from '../../invitations/preview-invitation-csv';
+import { invitationIdInput, resendInvitation } from '../../invitations/resend-invitation';
+import { revokeInvitation } from '../../invitations/revoke-invitation';
+import { orgProcedure, publicProcedure, router } from '../trpc';
+
+export const invitationsRouter = router({
+  list: orgProcedure('invitations:manage').query(({ ctx }) => listInvitations(ctx.db, ctx.actor, ctx.clock)),
+  create: orgProcedure('invitations:manage').input(invitationTargetSchema).mutation(({ ctx, input }) => createInvitation(ctx, ctx.actor, input)),
+  previewCsv: orgProcedure('invitations:manage').input(previewInvitationCsvInput).mutation(({ ctx, input }) => previewInvitationCsv(ctx.db, ctx.actor, input, ctx.clock)),
+  createMany: orgProcedure('invitations:manage').input(createInvitationsInput).mutation(({ ctx, input }) => createInvitations(ctx, ctx.actor, input)),
+  resend: orgProcedure('invitations:manage').input(invitationIdInput).mutation(({ ctx, input }) => resendInvitation(ctx, ctx.actor, input)),
+  revoke: orgProcedure('invitations:manage').input(invitationIdInput).mutation(({ ctx, input }) => revokeInvitation(ctx, ctx.actor, input)),
+
+  /** Public: the link itself is the credential. */
+  describe: publicProcedure.input(invitationTokenInput).query(({ ctx, input }) => describeInvitation(ctx.db, input, ctx.clock)),
+  accept: publicProcedure.input(acceptInvitationInput).mutation(async ({ ctx, input }) => {
+    const session = await acceptInvitation(ctx.db, input, { clock: ctx.clock, policy: ctx.authPolicy, userAgent: ctx.request.userAgent });
+    await ctx.carrier.store(session.token, { remember: input.remember, expiresAt: session.expiresAt });
+    return { ok: true as const };
+  }),
+});

@@ -1,0 +1,6 @@
+import { listOutbox } from '../../mail/list-outbox';
+import { orgProcedure, router } from '../trpc';
+
+export const outboxRouter = router({
+  list: orgProcedure('invitations:manage').query(({ ctx }) => listOutbox(ctx.db, ctx.organizationId)),
+});

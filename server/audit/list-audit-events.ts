@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import type { Database } from '../db/open-database';
+
+export const listAuditEventsInput = z.object({
+  action: z.string().max(100).optional(),
+  before: z.coerce.date().optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+/** The organization's audit trail, newest first, with the actor's name. */
+export async function listAuditEvents(db: Database, organizationId: string, input: z.infer<typeof listAuditEventsInput>) {
+  const rows = await db.prisma.auditEvent.findMany({
+    where: { organizationId, ...(input.action ? { action: { startsWith: input.action } } : {}), ...(input.before ? { createdAt: { lt: input.before } } : {}) },
+    orderBy: { createdAt: 'desc' },
+    take: input.limit,
+  });
+  const actorIds = [...new Set(rows.map((r) => r.actorUserId).filter((id): id is string => !!id))];
+  const actors = await db.prisma.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true, email: true } });
+  return rows.map((r) => ({ ...r, actor: actors.find((a) => a.id === r.actorUserId) ?? null }));
+}

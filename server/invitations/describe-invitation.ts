@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { Database } from '../db/open-database';
+import type { Clock } from '../clock';
+import { hashToken } from '../auth/session-tokens';
+import { AppError } from '../errors';
+
+export const invitationTokenInput = z.object({ token: z.string().min(10, 'This invitation link is incomplete.').max(200) });
+
+/** The invitation behind a link, if it can still be accepted; otherwise a message saying why not. */
+export async function findUsableInvitation(db: Pick<Database['prisma'], 'invitation'>, token: string, clock: Clock) {
+  const invitation = await db.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { organization: { select: { name: true } } } });
+  if (!invitation) throw new AppError('NOT_FOUND', 'This invitation link is not valid. It may have been replaced by a newer one: check your latest email.');
+  if (invitation.revokedAt) throw new AppError('PRECONDITION_FAILED', 'This invitation was withdrawn. Ask an admin of the organization for a new one.');
+  if (invitation.acceptedAt) throw new AppError('PRECONDITION_FAILED', 'This invitation was already used. Sign in instead.');
+  if (invitation.expiresAt <= clock.now()) throw new AppError('PRECONDITION_FAILED', 'This invitation has expired. Ask an admin of the organization to resend it.');
+  return invitation;
+}
+
+export async function describeInvitation(db: Database, input: z.infer<typeof invitationTokenInput>, clock: Clock) {
+  const invitation = await findUsableInvitation(db.prisma, input.token, clock);
+  const [inviter, team, account] = await Promise.all([
+    invitation.invitedById ? db.prisma.user.findUnique({ where: { id: invitation.invitedById }, select: { name: true } }) : null,
+    invitation.teamId ? db.prisma.team.findUnique({ where: { organizationId_id: { organizationId: invitation.organizationId, id: invitation.teamId } }, select: { name: true } }) : null,
+    db.prisma.user.findUnique({ where: { email: invitation.email }, select: { id: true } }),
+  ]);
+  return {
+    organizationName: invitation.organization.name,
+    email: invitation.email,
+    role: invitation.role,
+    teamName: team?.name ?? null,
+    inviterName: inviter?.name ?? null,
+    accountExists: !!account,
+    expiresAt: invitation.expiresAt,
+  };
+}

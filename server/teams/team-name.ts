@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { Prisma } from '../db/generated/client';
+import { AppError } from '../errors';
+
+export const teamNameSchema = z.string().trim().min(1, 'Give the team a name.').max(80, 'Use at most 80 characters.');
+
+/** Team names are unique per organization; the unique index decides races. */
+export function rethrowDuplicateTeamName(error: unknown, name: string): never {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    throw new AppError('CONFLICT', `A team named “${name}” already exists.`, { field: 'name' });
+  }
+  throw error;
+}

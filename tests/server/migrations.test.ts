@@ -1,0 +1,90 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DatabaseOpenError, openDatabase } from '../../server/db/open-database';
+import { readMigrationList } from '../../server/db/schema-engine';
+import { createPostgresDatabase, postgresAvailable } from '../helpers/databases';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function tempDir() {
+  const dir = await mkdtemp(join(tmpdir(), 'meterdesk-mig-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const migrationCount = (await readMigrationList()).migrationDirectories.length;
+
+describe('migrations on the embedded PGlite', () => {
+  it('creates the schema on first start, records it in _prisma_migrations, and applies nothing on the next', async () => {
+    const dataDir = await tempDir();
+    const first = await openDatabase({ dataDir });
+    expect(first.kind).toBe('pglite');
+    expect(first.migrations.appliedNow).toHaveLength(migrationCount);
+    const rows = await first.query<{ migration_name: string; finished_at: Date | null }>('select migration_name, finished_at from _prisma_migrations');
+    expect(rows.map((r) => r.migration_name).sort()).toEqual((await readMigrationList()).migrationDirectories.map((d) => d.path));
+    expect(rows.every((r) => r.finished_at)).toBe(true);
+    await first.prisma.organization.create({ data: { slug: 'kept', name: 'Kept across restarts' } });
+    await first.close();
+
+    const second = await openDatabase({ dataDir });
+    expect(second.migrations).toEqual({ applied: migrationCount, appliedNow: [] });
+    expect(await second.prisma.organization.count({ where: { slug: 'kept' } })).toBe(1);
+    await second.close();
+  });
+
+  it('refuses a database upgraded by a newer app instead of crashing', async () => {
+    const dataDir = await tempDir();
+    const db = await openDatabase({ dataDir });
+    await db.query(
+      `insert into _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+       values ('future', 'x', '29990101000000_from_the_future', now(), now(), 1)`,
+    );
+    await db.close();
+    await expect(openDatabase({ dataDir })).rejects.toThrow(/newer version of Meterdesk.*29990101000000_from_the_future/);
+  });
+
+  it('says so when the data folder is damaged', async () => {
+    const dataDir = await tempDir();
+    await mkdir(join(dataDir, 'pglite'), { recursive: true });
+    await writeFile(join(dataDir, 'pglite', 'PG_VERSION'), 'garbage\n');
+    await writeFile(join(dataDir, 'pglite', 'postgresql.conf'), '\u0000\u0001 not a config');
+    const error = await openDatabase({ dataDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseOpenError);
+    expect((error as Error).message).toMatch(/could not be opened|Could not bring the database/);
+  });
+});
+
+describe.runIf(postgresAvailable)('migrations on PostgreSQL', () => {
+  it('applies the same migrations, and the Prisma CLI’s table agrees', async () => {
+    const database = await createPostgresDatabase();
+    cleanups.push(database.drop);
+    const db = await openDatabase({ databaseUrl: database.url });
+    expect(db.kind).toBe('postgres');
+    expect(db.migrations.appliedNow).toHaveLength(migrationCount);
+    await db.close();
+
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const { rows } = await client.query('select migration_name, checksum, applied_steps_count, rolled_back_at from _prisma_migrations');
+    await client.end();
+    expect(rows).toHaveLength(migrationCount);
+    expect(rows[0]).toMatchObject({ rolled_back_at: null, applied_steps_count: 1 });
+    expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
+
+    const again = await openDatabase({ databaseUrl: database.url });
+    expect(again.migrations.appliedNow).toEqual([]);
+    await again.close();
+  });
+
+  it('explains an unreachable server', async () => {
+    await expect(openDatabase({ databaseUrl: 'postgresql://postgres:secret@127.0.0.1:1/none' })).rejects.toThrow(
+      /Cannot connect to PostgreSQL at postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/none/,
+    );
+  });
+});
