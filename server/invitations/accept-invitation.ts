@@ -50,7 +50,9 @@ export async function acceptInvitation(db: Database, input: z.infer<typeof accep
     await tx.membership.create({ data: { organizationId: invitation.organizationId, userId: user.id, role: invitation.role, invitedById: invitation.invitedById } });
     if (invitation.teamId) {
       const team = await tx.team.findUnique({ where: { organizationId_id: { organizationId: invitation.organizationId, id: invitation.teamId } } });
-      if (team && !team.archivedAt) await tx.teamMembership.create({ data: { organizationId: invitation.organizationId, teamId: team.id, userId: user.id, role: 'member' } });
+      // Someone invited as a manager into a team comes to run it.
+      const teamRole = invitation.role === 'manager' ? 'manager' : 'member';
+      if (team && !team.archivedAt) await tx.teamMembership.create({ data: { organizationId: invitation.organizationId, teamId: team.id, userId: user.id, role: teamRole } });
     }
     await recordAuditEvent(tx, {
       organizationId: invitation.organizationId,

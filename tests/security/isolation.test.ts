@@ -1,0 +1,195 @@
+// Tenant isolation, proven for every procedure of the app router. The list of procedures is read
+// from the router at run time: a procedure added without an entry below fails this test.
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../../server/api/root';
+import { createSession } from '../../server/auth/create-session';
+import { newToken } from '../../server/auth/session-tokens';
+import { ORG_PERMISSIONS, ORG_ROLES, orgRoleCan, type OrgPermission } from '../../server/permissions/permissions';
+import { databaseTargets } from '../helpers/databases';
+import { MemoryCarrier, startTestApp, type TestApp } from '../helpers/test-app';
+import { databaseFingerprint, seedTenant, type Tenant } from '../helpers/tenants';
+
+interface Fixture {
+  a: Tenant;
+  b: Tenant;
+  invitationId: string;
+  invitationToken: string;
+}
+
+type Input = (f: Fixture) => unknown;
+
+/** Org-scoped procedures: the input each is called with, aimed at organization A's rows. */
+const ORG_PROCEDURES: Record<string, Input> = {
+  'organization.overview': () => undefined,
+  'organization.settings': () => undefined,
+  'organization.updateSettings': () => ({ name: 'Renamed by intruder' }),
+  'organization.updateBillingProfile': () => ({ billingEmail: 'intruder@evil.test' }),
+  'members.list': () => ({}),
+  'members.get': (f) => ({ membershipId: f.a.people.outsideMember.membershipId }),
+  'members.changeRole': (f) => ({ membershipId: f.a.people.member.membershipId, role: 'admin' }),
+  'members.setStatus': (f) => ({ membershipId: f.a.people.member.membershipId, status: 'deactivated' }),
+  'members.remove': (f) => ({ membershipId: f.a.people.guest.membershipId }),
+  'members.transferResources': (f) => ({ fromMembershipId: f.a.people.member.membershipId, toMembershipId: f.a.people.teammate.membershipId }),
+  'members.setLimits': (f) => ({ membershipId: f.a.people.member.membershipId, limits: [{ metric: 'sms_sent', limit: 5 }] }),
+  'teams.list': () => ({}),
+  'teams.create': () => ({ name: 'Intruders' }),
+  'teams.update': (f) => ({ teamId: f.a.otherTeamId, name: 'Renamed' }),
+  'teams.addMember': (f) => ({ teamId: f.a.otherTeamId, email: f.a.people.member.email }),
+  'teams.removeMember': (f) => ({ teamId: f.a.otherTeamId, userId: f.a.people.outsideMember.userId }),
+  'teams.setBudget': (f) => ({ teamId: f.a.managedTeamId, metric: 'sms_sent', limit: 1 }),
+  'invitations.list': () => undefined,
+  'invitations.create': () => ({ email: 'newcomer@elsewhere.test', role: 'member' }),
+  'invitations.previewCsv': () => ({ csv: 'email,role\nnewcomer@elsewhere.test,member\n' }),
+  'invitations.createMany': () => ({ invitations: [{ email: 'newcomer@elsewhere.test', role: 'member' }] }),
+  'invitations.resend': (f) => ({ invitationId: f.invitationId }),
+  'invitations.revoke': (f) => ({ invitationId: f.invitationId }),
+  'outbox.list': () => undefined,
+  'audit.list': () => ({}),
+
+};
+
+/** Procedures outside any organization, each with why it is safe and how that is checked. */
+const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fixture) => Promise<void> }> = {
+  'setup.status': { why: 'public: says only whether first-run setup is needed', check: async (t) => expect(await call(t, new MemoryCarrier(), 'setup.status')).toMatchObject({ needsSetup: false }) },
+  'setup.completeFirstRun': {
+    why: 'only on an empty database',
+    check: async (t) => refusedWithoutWrites(t, new MemoryCarrier(), 'setup.completeFirstRun', { name: 'Eve', email: 'eve@evil.test', password: 'takeover-pass-1', organizationName: 'Evil' }, ['PRECONDITION_FAILED']),
+  },
+  'setup.loadDemoData': { why: 'only on an empty database', check: async (t) => refusedWithoutWrites(t, new MemoryCarrier(), 'setup.loadDemoData', undefined, ['PRECONDITION_FAILED']) },
+  'auth.me': {
+    why: 'describes the caller only',
+    check: async (t, f) => {
+      const me = JSON.stringify(await call(t, f.b.people.owner.carrier, 'auth.me'));
+      expect(me).not.toContain(f.a.organizationId);
+      expect(me).not.toContain(f.a.slug);
+    },
+  },
+  'auth.signUp': { why: 'creates a new, separate organization', check: async (t, f) => refusedWithoutWrites(t, new MemoryCarrier(), 'auth.signUp', { name: 'X', email: f.a.people.owner.email, password: 'another-pass-1', organizationName: 'Takeover' }, ['CONFLICT']) },
+  'auth.signIn': { why: 'needs the account’s password', check: async (t, f) => refusedWithoutWrites(t, new MemoryCarrier(), 'auth.signIn', { email: f.a.people.owner.email, password: 'guess-1234' }, ['UNAUTHORIZED'], ['sign_in_throttles']) },
+  'auth.signOut': { why: 'ends the caller’s own session', check: async (t, f) => expectOthersUntouched(t, f, 'auth.signOut') },
+  'auth.signOutEverywhere': { why: 'ends the caller’s own sessions', check: async (t, f) => expectOthersUntouched(t, f, 'auth.signOutEverywhere') },
+  'organization.switch': { why: 'only to organizations the caller belongs to', check: async (t, f) => refusedWithoutWrites(t, f.b.people.owner.carrier, 'organization.switch', { organizationId: f.a.organizationId }, ['NOT_FOUND']) },
+  'settings.database': {
+    why: 'public: database kind and a redacted URL, never a password',
+    check: async (t) => expect(JSON.stringify(await call(t, new MemoryCarrier(), 'settings.database'))).not.toMatch(/password|:[^@/]*@/),
+  },
+  'settings.saveDatabaseConnection': {
+    why: 'super admins only once set up',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'settings.saveDatabaseConnection', { url: 'postgresql://evil@127.0.0.1:5432/evil' }, ['FORBIDDEN']),
+  },
+  'invitations.describe': {
+    why: 'the link is the credential; an unknown token learns nothing',
+    check: async (t) => refusedWithoutWrites(t, new MemoryCarrier(), 'invitations.describe', { token: newToken('mdi').token }, ['NOT_FOUND']),
+  },
+  'invitations.accept': {
+    why: 'the link is the credential; an unknown token is refused',
+    check: async (t) => refusedWithoutWrites(t, new MemoryCarrier(), 'invitations.accept', { token: newToken('mdi').token, name: 'Eve', password: 'takeover-pass-1' }, ['NOT_FOUND']),
+  },
+};
+
+async function call(t: TestApp, carrier: MemoryCarrier, path: string, input?: unknown): Promise<unknown> {
+  const caller = (await t.app.createCaller(carrier)) as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>;
+  const [group, name] = path.split('.') as [string, string];
+  return caller[group]![name]!(input);
+}
+
+async function refusedWithoutWrites(t: TestApp, carrier: MemoryCarrier, path: string, input: unknown, codes: string[], mayChange: string[] = []) {
+  const before = await databaseFingerprint(t.app);
+  const error = await call(t, carrier, path, input).then(
+    (result) => new Error(`${path} was allowed: ${JSON.stringify(result)?.slice(0, 200)}`),
+    (e: unknown) => e,
+  );
+  expect(error, `${path} should be refused`).toBeInstanceOf(TRPCError);
+  expect(codes, `${path}: ${(error as Error).message}`).toContain((error as TRPCError).code);
+  const after = await databaseFingerprint(t.app);
+  for (const table of mayChange) delete before[table], delete after[table];
+  expect(after, `${path} wrote despite being refused`).toEqual(before);
+}
+
+async function expectOthersUntouched(t: TestApp, f: Fixture, path: string) {
+  const intruder = new MemoryCarrier();
+  intruder.token = (await createSession(t.app.services.db.prisma, { userId: f.b.people.admin.userId, remember: false, activeOrganizationId: f.b.organizationId }, { clock: t.clock, policy: t.app.services.authPolicy })).token;
+  await call(t, intruder, path);
+  for (const person of Object.values(f.a.people)) expect(await call(t, person.carrier, 'auth.me'), `${person.email} still signed in`).not.toBeNull();
+}
+
+describe.each(databaseTargets)('tenant isolation on $name', (target) => {
+  let t: TestApp;
+  let f: Fixture;
+  /** B's owner with a session forged to act inside A (a stale or tampered session). */
+  let forged: MemoryCarrier;
+
+  beforeAll(async () => {
+    t = await startTestApp(target);
+    const a = await seedTenant(t.app, 'alpha');
+    const b = await seedTenant(t.app, 'bravo');
+    const adminCaller = await t.app.createCaller(a.people.owner.carrier);
+    const { id } = await adminCaller.invitations.create({ email: 'pending@alpha.test', role: 'member' });
+    const outbox = await adminCaller.outbox.list();
+    f = { a, b, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]! };
+    await t.app.services.db.prisma.contact.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.member.userId, name: 'A contact' } });
+    forged = new MemoryCarrier();
+    forged.token = (await createSession(t.app.services.db.prisma, { userId: b.people.owner.userId, remember: false, activeOrganizationId: a.organizationId }, { clock: t.clock, policy: t.app.services.authPolicy })).token;
+  });
+  afterAll(() => t?.close());
+
+  const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { meta?: { permission?: string } } }>);
+
+  it('covers every procedure of the app router', () => {
+    const covered = new Set([...Object.keys(ORG_PROCEDURES), ...Object.keys(OTHER_PROCEDURES)]);
+    expect(procedures.map(([path]) => path).filter((p) => !covered.has(p)), 'procedures missing from the isolation test').toEqual([]);
+    expect([...covered].filter((p) => !procedures.some(([path]) => path === p)), 'entries for procedures that no longer exist').toEqual([]);
+  });
+
+  it('names an organization permission on every org-scoped procedure', () => {
+    for (const [path, proc] of procedures) {
+      if (!(path in ORG_PROCEDURES)) continue;
+      expect(ORG_PERMISSIONS, path).toContain(proc._def.meta?.permission);
+    }
+  });
+
+  for (const path of Object.keys(ORG_PROCEDURES)) {
+    it(`${path}: refuses other organizations and roles without the permission, writing nothing`, async () => {
+      const input = ORG_PROCEDURES[path]!(f);
+      const permission = (appRouter._def.procedures as Record<string, { _def: { meta?: { permission?: OrgPermission } } }>)[path]!._def.meta!.permission!;
+
+      // 1. A user of another organization whose session points into A.
+      await refusedWithoutWrites(t, forged, path, input, ['FORBIDDEN']);
+
+      // 2. The same user acting in their own organization, with A's ids: refused, or sees only their own rows.
+      const before = await databaseFingerprint(t.app);
+      const outcome = await call(t, f.b.people.owner.carrier, path, input).then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+      if ('error' in outcome) {
+        expect(outcome.error).toBeInstanceOf(TRPCError);
+        expect(['FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST', 'CONFLICT', 'PRECONDITION_FAILED']).toContain((outcome.error as TRPCError).code);
+        expect(await databaseFingerprint(t.app)).toEqual(before);
+      } else {
+        const text = JSON.stringify(outcome.result ?? null);
+        expect(text, `${path} leaked organization A`).not.toContain(f.a.organizationId);
+        for (const person of Object.values(f.a.people)) expect(text, `${path} leaked ${person.email}`).not.toContain(person.userId);
+        // Whatever it wrote, it wrote in B: A's own view is unchanged.
+        const aNow = JSON.stringify(await call(t, f.a.people.owner.carrier, 'members.list', {}));
+        expect(aNow).not.toContain('bravo');
+      }
+
+      // 3. Every role of A that the permission table denies.
+      for (const role of ORG_ROLES.filter((r) => !orgRoleCan(r, permission))) {
+        const person = Object.values(f.a.people).find((p) => roleOf(f.a, p) === role)!;
+        await refusedWithoutWrites(t, person.carrier, path, input, ['FORBIDDEN']);
+      }
+    });
+  }
+
+  for (const [path, { why, check }] of Object.entries(OTHER_PROCEDURES)) {
+    it(`${path}: ${why}`, () => check(t, f));
+  }
+});
+
+function roleOf(tenant: Tenant, person: { userId: string }) {
+  const key = (Object.keys(tenant.people) as (keyof Tenant['people'])[]).find((k) => tenant.people[k].userId === person.userId)!;
+  return ({ owner: 'owner', admin: 'admin', manager: 'manager', member: 'member', teammate: 'member', outsideMember: 'member', guest: 'guest' } as const)[key];
+}
