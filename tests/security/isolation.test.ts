@@ -134,7 +134,7 @@ describe.each(databaseTargets)('tenant isolation on $name', (target) => {
   });
   afterAll(() => t?.close());
 
-  const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { meta?: { permission?: string } } }>);
+  const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { permission?: OrgPermission } } }>);
 
   it('covers every procedure of the app router', () => {
     const covered = new Set([...Object.keys(ORG_PROCEDURES), ...Object.keys(OTHER_PROCEDURES)]);
@@ -152,7 +152,7 @@ describe.each(databaseTargets)('tenant isolation on $name', (target) => {
   for (const path of Object.keys(ORG_PROCEDURES)) {
     it(`${path}: refuses other organizations and roles without the permission, writing nothing`, async () => {
       const input = ORG_PROCEDURES[path]!(f);
-      const permission = (appRouter._def.procedures as Record<string, { _def: { meta?: { permission?: OrgPermission } } }>)[path]!._def.meta!.permission!;
+      const permission = procedures.find(([p]) => p === path)![1]._def.meta!.permission!;
 
       // 1. A user of another organization whose session points into A.
       await refusedWithoutWrites(t, forged, path, input, ['FORBIDDEN']);
