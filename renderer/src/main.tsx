@@ -1,2 +1,33 @@
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import './styles.css';
+import { MantineProvider, localStorageColorSchemeManager } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-createRoot(document.getElementById('root')!).render(<div>Meterdesk</div>);
+import { App } from './App';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { createQueryClient } from './queryClient';
+import { theme } from './theme';
+import { TRPCProvider, createClient } from './trpc';
+
+const queryClient = createQueryClient();
+const trpcClient = createClient();
+// No inline ColorSchemeScript: the CSP forbids inline scripts, and localStorage is read synchronously anyway.
+const colorSchemeManager = localStorageColorSchemeManager({ key: 'meterdesk-color-scheme' });
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
+      <Notifications position="top-right" />
+      <QueryClientProvider client={queryClient}>
+        <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+          <ErrorBoundary>
+            <App />
+          </ErrorBoundary>
+        </TRPCProvider>
+      </QueryClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+);

@@ -1,11 +1,6 @@
 import pg from 'pg';
-import { z } from 'zod';
+export { databaseUrlSchema } from './database-url';
 import { AppError } from '../errors';
-
-export const databaseUrlSchema = z
-  .string()
-  .trim()
-  .regex(/^postgres(ql)?:\/\/.+/, 'Enter a PostgreSQL URL such as postgresql://user:password@host:5432/meterdesk.');
 
 /** Connects once to make sure a URL works before it is saved. */
 export async function checkDatabaseUrl(url: string): Promise<void> {

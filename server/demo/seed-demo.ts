@@ -92,6 +92,7 @@ export interface DemoCredential {
   name: string;
   role: string;
   organization: string | null;
+  organizationName: string | null;
 }
 
 export function demoEmail(first: string, last: string, domain: string) {
@@ -109,7 +110,7 @@ export async function seedDemo(db: Database): Promise<{ password: string; accoun
       for (const [first, last, role] of STAFF) {
         const email = demoEmail(first, last, 'meterdesk.test');
         await tx.user.create({ data: { email, name: `${first} ${last}`, passwordHash, platformRole: role } });
-        accounts.push({ email, name: `${first} ${last}`, role, organization: null });
+        accounts.push({ email, name: `${first} ${last}`, role, organization: null, organizationName: null });
       }
       for (const org of ORGS) {
         const organization = await tx.organization.create({ data: { slug: org.slug, name: org.name } });
@@ -122,7 +123,7 @@ export async function seedDemo(db: Database): Promise<{ password: string; accoun
           if (teamIndex !== null) {
             await tx.teamMembership.create({ data: { organizationId: organization.id, teamId: teams[teamIndex]!.id, userId: user.id, role: teamRole } });
           }
-          accounts.push({ email, name: `${first} ${last}`, role, organization: org.slug });
+          accounts.push({ email, name: `${first} ${last}`, role, organization: org.slug, organizationName: org.name });
         }
         await recordAuditEvent(tx, { organizationId: organization.id, action: 'demo.seed', targetType: 'organization', targetId: organization.id, after: { slug: org.slug } });
       }

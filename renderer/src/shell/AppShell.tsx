@@ -1,0 +1,121 @@
+// The signed-in frame: header (brand, theme, account), sidebar (organization, sections) and the
+// current screen. Sections the user's role may not see are neither listed nor reachable by URL.
+import { AppShell, Burger, Container, Divider, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useEffect, useRef } from 'react';
+import { BrandMark } from '../components/BrandMark';
+import { useAccess } from '../lib/me';
+import { useHashRoute } from '../lib/useHashRoute';
+import { ComingSoonScreen } from '../screens/ComingSoonScreen';
+import { DashboardScreen } from '../screens/DashboardScreen';
+import { SettingsScreen } from '../screens/SettingsScreen';
+import { ColorSchemeToggle } from './ColorSchemeToggle';
+import { NAV_ITEMS, type NavItem } from './navigation';
+import { OrganizationSwitcher } from './OrganizationSwitcher';
+import { UserMenu } from './UserMenu';
+
+export function ConsoleShell() {
+  const access = useAccess();
+  const [route, navigate] = useHashRoute();
+  const [navOpened, nav] = useDisclosure(false);
+  const mainRef = useRef<HTMLDivElement>(null);
+
+  const visible = NAV_ITEMS.filter((item) => item.visible(access));
+  const current = visible.find((item) => item.route === route) ?? visible[0]!;
+
+  // Unknown or forbidden addresses (e.g. #/sign-in right after signing in) settle on the dashboard.
+  useEffect(() => {
+    if (current.route !== route) navigate(current.route, { replace: true });
+  }, [current.route, route, navigate]);
+
+  // Screen readers and keyboard users start at the new screen, not at the top of the sidebar.
+  const firstRender = useRef(true);
+  const closeNav = nav.close; // stable, unlike the `nav` object itself
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    mainRef.current?.focus({ preventScroll: true });
+    closeNav();
+  }, [current.route, closeNav]);
+
+  const orgItems = visible.filter((i) => !i.group);
+  const platformItems = visible.filter((i) => i.group === 'platform');
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 264, breakpoint: 'sm', collapsed: { mobile: !navOpened } }} padding={0}>
+      <a className="md-skip-link" href="#main-content" onClick={(e) => (e.preventDefault(), mainRef.current?.focus())}>
+        Skip to content
+      </a>
+      <AppShell.Header px="md">
+        <Group h="100%" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={navOpened} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label={navOpened ? 'Close navigation' : 'Open navigation'} />
+            <BrandMark />
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <ColorSchemeToggle />
+            <UserMenu />
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="md" aria-label="Main navigation">
+        <AppShell.Section>
+          <OrganizationSwitcher onSwitched={() => navigate('dashboard')} />
+        </AppShell.Section>
+        <AppShell.Section grow component={ScrollArea} mt="md" mx="-xs" px="xs">
+          <Stack gap={2} component="nav" aria-label="Sections">
+            {orgItems.map((item) => (
+              <SectionLink key={item.route} item={item} active={item.route === current.route} />
+            ))}
+            {platformItems.length > 0 && (
+              <>
+                <Divider my="sm" />
+                <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mb={4} style={{ letterSpacing: '0.06em' }}>
+                  Platform
+                </Text>
+                {platformItems.map((item) => (
+                  <SectionLink key={item.route} item={item} active={item.route === current.route} />
+                ))}
+              </>
+            )}
+          </Stack>
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        <Container id="main-content" ref={mainRef} tabIndex={-1} size="lg" px={{ base: 'md', sm: 'xl' }} py="xl" style={{ outline: 'none' }}>
+          <Screen item={current} />
+        </Container>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function SectionLink({ item, active }: { item: NavItem; active: boolean }) {
+  const Icon = item.icon;
+  return (
+    <NavLink
+      href={`#/${item.route}`}
+      label={item.label}
+      leftSection={<Icon size={18} stroke={1.7} />}
+      active={active}
+      aria-current={active ? 'page' : undefined}
+      className="md-nav-link"
+      variant="light"
+    />
+  );
+}
+
+function Screen({ item }: { item: NavItem }) {
+  switch (item.route) {
+    case 'dashboard':
+      return <DashboardScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+    default:
+      return <ComingSoonScreen title={item.label} description={item.comingSoon ?? 'This section is on its way.'} icon={<item.icon size={26} />} />;
+  }
+}

@@ -1,0 +1,62 @@
+// The sidebar's sections, each with the permission that reveals it (the same table the server checks).
+import {
+  IconBuildingCommunity,
+  IconChartBar,
+  IconCreditCard,
+  IconLayoutDashboard,
+  IconSettings,
+  IconUsers,
+  IconUsersGroup,
+} from '@tabler/icons-react';
+import type { Access } from '../lib/me';
+
+export interface NavItem {
+  route: string;
+  label: string;
+  icon: React.ComponentType<{ size?: number; stroke?: number }>;
+  visible: (access: Access) => boolean;
+  /** What the section will do, shown while it is not built yet. */
+  comingSoon?: string;
+  group?: 'platform';
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { route: 'dashboard', label: 'Dashboard', icon: IconLayoutDashboard, visible: () => true },
+  {
+    route: 'members',
+    label: 'Members',
+    icon: IconUsers,
+    visible: (a) => a.can('members:read') || a.can('members:read_team'),
+    comingSoon: 'Invite people, change their roles, deactivate accounts and hand their contacts over to a colleague.',
+  },
+  {
+    route: 'teams',
+    label: 'Teams',
+    icon: IconUsersGroup,
+    visible: (a) => a.can('teams:read'),
+    comingSoon: 'Group members into teams, each with its managers, budget and per-person limits.',
+  },
+  {
+    route: 'usage',
+    label: 'Usage',
+    icon: IconChartBar,
+    visible: (a) => a.can('usage:read') || a.can('usage:read_team') || a.can('usage:read_own'),
+    comingSoon: 'Messages, calls and AI queries by metric, team and person, with limits, alerts and CSV export.',
+  },
+  {
+    route: 'billing',
+    label: 'Billing',
+    icon: IconCreditCard,
+    visible: (a) => a.can('billing:read'),
+    comingSoon: 'Your plan, invoices, prepaid credits and payment details, managed through Stripe.',
+  },
+  { route: 'settings', label: 'Settings', icon: IconSettings, visible: () => true },
+  {
+    route: 'tenants',
+    label: 'Tenants',
+    icon: IconBuildingCommunity,
+    group: 'platform',
+    visible: (a) => a.canPlatform('platform:tenants:read'),
+    comingSoon: 'Every tenant at a glance: trials, credits, subscription status and impersonation with a recorded reason.',
+  },
+];
