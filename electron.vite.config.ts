@@ -1,11 +1,28 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy } from './electron/security';
+
+/**
+ * The built console carries its CSP as a <meta> tag, so browser mode has it too (the desktop also
+ * sends it as a header). Builds only: the dev server needs React Fast Refresh's inline preamble.
+ */
+function cspMeta(): Plugin {
+  const policy = contentSecurityPolicy({ kind: 'file', url: 'file:///index.html' }).replace(/; frame-ancestors[^;]*/, '');
+  return {
+    name: 'meterdesk-csp-meta',
+    apply: 'build',
+    transformIndexHtml: (html) => html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`),
+  };
+}
 
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // keytar is an optional dependency (native); electron-vite would otherwise bundle and break it.
+      externalizeDeps: { include: ['keytar'] },
       lib: { entry: resolve(__dirname, 'electron/main.ts') },
     },
   },
@@ -20,7 +37,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
-    plugins: [react()],
+    plugins: [react(), cspMeta()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       minify: true,

@@ -1,1 +1,238 @@
-console.log('placeholder');
+// Electron main process: one window, locked down, serving the console's tRPC router over IPC.
+// Everything the console does lives in server/; this file only wires it to Electron.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, Menu, nativeTheme, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { createApp, type MeterdeskApp } from '../server/app';
+import { DatabaseOpenError } from '../server/db/open-database';
+import { openKeychain } from '../server/keychain/keychain';
+import { describeDeepLink, DEEP_LINK_SCHEME, findDeepLinkInArgv, parseDeepLink } from './deep-link';
+import { attachDesktopIpc } from './desktop-ipc';
+import { createKeychainSessionCarrier } from './keychain-session-carrier';
+import { contentSecurityPolicy, isAppResource, isAppUrl, isExternalWebUrl, type RendererSource } from './security';
+
+const here = dirname(fileURLToPath(import.meta.url)); // out/main
+const preloadPath = join(here, '..', 'preload', 'preload.cjs');
+const renderer: RendererSource =
+  !app.isPackaged && process.env.ELECTRON_RENDERER_URL
+    ? { kind: 'dev-server', url: process.env.ELECTRON_RENDERER_URL }
+    : { kind: 'file', url: pathToFileURL(join(here, '..', 'renderer', 'index.html')).href };
+
+let mainWindow: BrowserWindow | undefined;
+let mdApp: MeterdeskApp | undefined;
+let ipc: ReturnType<typeof attachDesktopIpc> | undefined;
+
+// ---------------------------------------------------------------------------------------------
+// Deep links (meterdesk://…). Kept in main memory only; invitation links will consume them.
+let pendingDeepLink: string | undefined;
+
+/** Receives every meterdesk:// link (macOS open-url, Windows/Linux argv); the hook for invitations. */
+export function handleDeepLink(raw: string): void {
+  const url = parseDeepLink(raw);
+  if (!url) return;
+  pendingDeepLink = url.href;
+  console.log(`Deep link received: ${describeDeepLink(url)}`);
+  showMainWindow();
+}
+
+/** Returns the last deep link not yet consumed, and forgets it. */
+export function takePendingDeepLink(): string | undefined {
+  const link = pendingDeepLink;
+  pendingDeepLink = undefined;
+  return link;
+}
+
+// DATA_DIR (tests, portable setups) moves the whole profile, Chromium's storage and the single-instance
+// lock included, so a test run never meets the person's own Meterdesk.
+if (process.env.DATA_DIR) app.setPath('userData', resolve(process.env.DATA_DIR));
+
+// ---------------------------------------------------------------------------------------------
+// One instance: a second launch (e.g. a clicked link on Windows/Linux) hands its argv to this one.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv) => {
+    const link = findDeepLinkInArgv(argv);
+    if (link) handleDeepLink(link);
+    else showMainWindow();
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    handleDeepLink(url);
+  });
+  const launchLink = findDeepLinkInArgv(process.argv);
+  if (launchLink) handleDeepLink(launchLink);
+
+  app.enableSandbox();
+  app.whenReady().then(start).catch(fail);
+}
+
+process.on('unhandledRejection', (reason) => {
+  console.error('Unhandled rejection in the main process:', reason instanceof Error ? reason.message : reason);
+});
+
+async function start(): Promise<void> {
+  registerProtocolClient();
+  lockDownSession();
+  Menu.setApplicationMenu(buildMenu());
+
+  const dataDir = app.getPath('userData');
+  const keychain = await openKeychain();
+  if (!keychain.available) console.warn(`OS keychain unavailable (${keychain.unavailableReason}): sessions will not be remembered.`);
+  try {
+    mdApp = await createApp({ dataDir, keychain });
+  } catch (error) {
+    return fail(error);
+  }
+  const carrier = await createKeychainSessionCarrier(keychain);
+  const win = createMainWindow();
+  ipc = attachDesktopIpc({
+    mdApp,
+    carrier,
+    windows: [win],
+    userAgent: `Meterdesk ${app.getVersion()} desktop (${process.platform})`,
+    isTrustedSender: (event) => BrowserWindow.fromWebContents(event.sender) !== null && isAppUrl(event.senderFrame?.url, renderer),
+  });
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) ipc?.attachWindow(createMainWindow());
+    else showMainWindow();
+  });
+}
+
+function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    title: 'Meterdesk',
+    width: 1280,
+    height: 820,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    // The console's canvas (renderer/src/styles.css: Mantine gray-0 / dark-8), so nothing flashes
+    // before it paints; the console follows the system colour scheme by default.
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1f1f1f' : '#f8f9fa',
+    autoHideMenuBar: false,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: true,
+    },
+  });
+  mainWindow = win;
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = undefined;
+  });
+
+  const contents = win.webContents;
+  // Navigation stays on the app's own page; links elsewhere open in the system browser.
+  contents.on('will-navigate', (event, url) => {
+    if (isAppUrl(url, renderer)) return;
+    event.preventDefault();
+    if (isExternalWebUrl(url)) void shell.openExternal(url);
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url, renderer)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isExternalWebUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+
+  void win.loadURL(renderer.url);
+  return win;
+}
+
+/** CSP on every app response, and no permission (camera, notifications, geolocation…) for anyone. */
+function lockDownSession(): void {
+  const csp = contentSecurityPolicy(renderer);
+  const ses = session.defaultSession;
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    if (!isAppResource(details.url, renderer)) return callback({});
+    const headers = Object.fromEntries(
+      Object.entries(details.responseHeaders ?? {}).filter(([name]) => name.toLowerCase() !== 'content-security-policy'),
+    );
+    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [csp] } });
+  });
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+}
+
+function registerProtocolClient(): void {
+  // Packaged builds own meterdesk://. A dev build registers only when asked, so it does not take the
+  // scheme over from an installed Meterdesk.
+  if (app.isPackaged) {
+    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  } else if (process.env.MD_REGISTER_PROTOCOL === '1' && process.argv[1]) {
+    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [resolve(process.argv[1])]);
+  }
+}
+
+function buildMenu(): Menu {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        { role: 'reload' },
+        { role: 'forceReload' },
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { role: 'windowMenu' },
+  ];
+  return Menu.buildFromTemplate(template);
+}
+
+function showMainWindow(): void {
+  const win = mainWindow;
+  if (!win || win.isDestroyed()) return; // start() will show it once the database is open
+  if (win.isMinimized()) win.restore();
+  if (win.isVisible()) win.focus();
+  else win.once('ready-to-show', () => win.focus());
+}
+
+/** A start-up failure: say what is wrong in a dialog, then quit without a crash report. */
+function fail(error: unknown): void {
+  const message =
+    error instanceof DatabaseOpenError
+      ? error.message
+      : `Meterdesk could not start: ${error instanceof Error ? error.message : String(error)}`;
+  console.error(message);
+  dialog.showErrorBox('Meterdesk cannot start', message);
+  app.exit(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quit: close the database (PGlite flushes, the Postgres pool ends) before the process exits.
+let closing = false;
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('will-quit', (event) => {
+  if (!mdApp || closing) return;
+  closing = true;
+  event.preventDefault();
+  const closingApp = mdApp;
+  mdApp = undefined;
+  closingApp
+    .close()
+    .catch((error: unknown) => console.error('Closing the database failed:', error instanceof Error ? error.message : error))
+    .finally(() => app.quit());
+});

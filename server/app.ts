@@ -34,11 +34,17 @@ export interface MeterdeskApp {
 }
 
 export const APP_VERSION: string = (() => {
-  try {
-    return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-  } catch {
-    return process.env.npm_package_version ?? '0.0.0';
+  // server/app.ts in source, out/main/main.js when built: package.json is one or two levels up.
+  const require = createRequire(import.meta.url);
+  for (const path of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = require(path) as { name?: string; version: string };
+      if (pkg.name === 'meterdesk') return pkg.version;
+    } catch {
+      // try the next location
+    }
   }
+  return process.env.npm_package_version ?? '0.0.0';
 })();
 
 export async function createApp(options: CreateAppOptions = {}): Promise<MeterdeskApp> {

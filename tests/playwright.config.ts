@@ -12,6 +12,7 @@ const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'meterdes
 export default defineConfig({
   testDir: './e2e',
   outputDir: '../test-results/e2e',
+  // Screenshots the tests save on purpose land in test-results/screenshots.
   timeout: 60_000,
   expect: { timeout: 15_000 },
   workers: 1,

@@ -1,10 +1,10 @@
 // The renderer's only link to the server: Electron IPC on the desktop, same-origin HTTP in browser
 // mode (auth rides on HttpOnly cookies the server sets, so no headers are added here).
-import { createTRPCClient, httpBatchLink, type TRPCLink } from '@trpc/client';
+import { createTRPCClient } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
-import { ipcLink } from 'trpc-electron/renderer';
 import type { AppRouter } from '../../server/api/root';
 import { reportLaunchTokenRequired } from './lib/launchToken';
+import { browserLinks, desktopLinks } from './links';
 
 export type { AppRouter };
 
@@ -28,11 +28,6 @@ const fetchNoticingLaunchToken: typeof fetch = async (input, init) => {
   return response;
 };
 
-function makeLink(): TRPCLink<AppRouter> {
-  if (isDesktop()) return ipcLink<AppRouter>();
-  return httpBatchLink<AppRouter>({ url: '/trpc', fetch: fetchNoticingLaunchToken });
-}
-
 export function createClient() {
-  return createTRPCClient<AppRouter>({ links: [makeLink()] });
+  return createTRPCClient<AppRouter>({ links: isDesktop() ? desktopLinks() : browserLinks(fetchNoticingLaunchToken) });
 }

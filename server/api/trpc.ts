@@ -2,6 +2,7 @@
 // Every procedure is built from publicProcedure, authedProcedure, orgProcedure(permission) or
 // platformProcedure(permission), so the permission each needs is named where it is defined.
 import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
 import { z, ZodError } from 'zod';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
@@ -55,6 +56,8 @@ export interface ProcedureMeta {
 
 const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   isDev: false, // never send stack traces to clients
+  // Dates (and other non-JSON values) arrive as they left, over IPC and HTTP alike.
+  transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     return {

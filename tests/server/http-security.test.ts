@@ -29,7 +29,8 @@ describe('browser-mode HTTP server', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const signUpBody = JSON.stringify({ name: 'Ada', email: 'ada@example.test', password: 'analytical-engine-1', organizationName: 'Engines' });
+  // tRPC bodies are superjson-encoded: { json: input }.
+  const signUpBody = JSON.stringify({ json: { name: 'Ada', email: 'ada@example.test', password: 'analytical-engine-1', organizationName: 'Engines' } });
 
   it('answers health without the token', async () => {
     const res = await fetch(`${base}/api/health`);
@@ -85,18 +86,18 @@ describe('browser-mode HTTP server', () => {
 
     const me = await fetch(`${base}/trpc/auth.me`, { headers: { cookie: `${cookie}; ${sessionCookie.split(';')[0]}` } });
     const body = await me.json();
-    expect(body.result.data.user.email).toBe('ada@example.test');
-    expect(body.result.data.activeOrganization.role).toBe('owner');
+    expect(body.result.data.json.user.email).toBe('ada@example.test');
+    expect(body.result.data.json.activeOrganization.role).toBe('owner');
   });
 
   it('answers bad input with per-field messages and no stack trace', async () => {
     const res = await fetch(`${base}/trpc/auth.signIn`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [LAUNCH_TOKEN_HEADER]: token },
-      body: JSON.stringify({ email: 'not-an-email', password: '' }),
+      body: JSON.stringify({ json: { email: 'not-an-email', password: '' } }),
     });
     expect(res.status).toBe(400);
-    const { error } = await res.json();
+    const error = (await res.json()).error.json;
     expect(error.data.fieldErrors.email[0]).toMatch(/valid email/);
     expect(error.data.fieldErrors.password[0]).toMatch(/Enter your password/);
     expect(error.data.stack).toBeUndefined();
