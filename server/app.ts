@@ -9,6 +9,7 @@ import { createSettingsStore } from './config/settings-store';
 import { openDatabase, type Database } from './db/open-database';
 import { openKeychain, type Keychain } from './keychain/keychain';
 import { createMailer } from './mail/mailer';
+import { expireReservations } from './metering/settle-reservation';
 import { appRouter } from './api/root';
 import { createCallerFactory, createContext, type AppServices, type RequestInfo } from './api/trpc';
 
@@ -30,6 +31,8 @@ export interface MeterdeskApp {
   createContext(carrier: SessionCarrier, request: RequestInfo): ReturnType<typeof createContext>;
   /** A server-side caller, for tests and the CLI. */
   createCaller(carrier: SessionCarrier, request?: RequestInfo): Promise<ReturnType<typeof appRouter.createCaller>>;
+  /** Periodic upkeep while serving: releases expired reservations. Returns a stop function. */
+  startBackgroundJobs(intervalMs?: number): () => void;
   close(): Promise<void>;
 }
 
@@ -71,6 +74,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     dataDir,
     createContext: (carrier, request) => createContext(services, carrier, request),
     createCaller: async (carrier, request = { transport: 'browser' }) => callerFactory(await createContext(services, carrier, request)),
+    startBackgroundJobs(intervalMs = 30_000) {
+      const timer = setInterval(() => {
+        expireReservations(db, services.clock).catch((error: Error) => console.error(`Releasing expired reservations failed: ${error.message}`));
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
     close: () => db.close(),
   };
 }

@@ -26,11 +26,13 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
 try {
   const app = await createApp();
   const launchToken = process.env.MD_LAUNCH_TOKEN ?? randomBytes(24).toString('base64url');
-  const { server, url } = await createHttpServer({ app, port, launchToken, rendererDir });
+  const { server, url } = await createHttpServer({ app, port, launchToken, rendererDir, host: process.env.HOST || undefined });
+  const stopJobs = app.startBackgroundJobs();
   const where = app.services.db.kind === 'postgres' ? redactUrl(process.env.DATABASE_URL ?? 'saved connection') : `embedded PGlite in ${app.dataDir}`;
   console.log(`Database: ${where} (${app.services.db.migrations.applied} migrations applied)`);
   console.log(`Meterdesk console: ${url}`);
   const stop = async () => {
+    stopJobs();
     await server.close();
     await app.close();
     process.exit(0);

@@ -1,9 +1,11 @@
+import { apiKeysRouter } from './routers/api-keys';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { invitationsRouter } from './routers/invitations';
 import { membersRouter } from './routers/members';
 import { outboxRouter } from './routers/outbox';
 import { teamsRouter } from './routers/teams';
+import { usageRouter } from './routers/usage';
 import { organizationRouter } from './routers/organization';
 import { settingsRouter } from './routers/settings';
 import { setupRouter } from './routers/setup';
@@ -19,6 +21,8 @@ export const appRouter = router({
   invitations: invitationsRouter,
   outbox: outboxRouter,
   audit: auditRouter,
+  apiKeys: apiKeysRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

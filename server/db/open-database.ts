@@ -1,9 +1,10 @@
 // Opens the database the app runs on: a shared PostgreSQL when a URL is configured, otherwise the
 // embedded PGlite in the data folder. Pending migrations are applied before anything else runs.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { PrismaClient } from './generated/client';
@@ -47,7 +48,7 @@ async function openPostgres(url: string): Promise<Database> {
     throw new DatabaseOpenError(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`, { cause: error });
   }
   const factory = new PrismaPg(pool);
-  const migrations = await applyPendingMigrations(factory);
+  const migrations = await applyPendingMigrations(wholeScripts(factory, pool));
   const prisma = new PrismaClient({ adapter: factory });
   return {
     kind: 'postgres',
@@ -61,17 +62,45 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
+/**
+ * @prisma/adapter-pg runs a migration script by splitting it on ";", which breaks PL/pgSQL function
+ * bodies. Send each script whole instead: one simple-protocol query, which PostgreSQL also runs as
+ * a single transaction.
+ */
+function wholeScripts(factory: PrismaPg, pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      adapter.executeScript = async (script: string) => {
+        try {
+          await pool.query(script);
+        } catch (error) {
+          (adapter as unknown as { onError(e: unknown): never }).onError(error);
+        }
+      };
+      return adapter;
+    },
+    connectToShadowDb: () => factory.connectToShadowDb(),
+  };
+}
+
 async function openPGlite(dataDir = 'memory://'): Promise<Database> {
   let client: PGlite;
+  let releaseLock = async () => {};
   try {
     if (dataDir.startsWith('memory://')) {
       client = await PGlite.create();
     } else {
       const folder = join(dataDir, 'pglite');
       await mkdir(folder, { recursive: true });
+      releaseLock = await lockDataFolder(dataDir);
       client = await PGlite.create({ dataDir: folder });
     }
   } catch (error) {
+    await releaseLock();
+    if (error instanceof DatabaseOpenError) throw error;
     throw new DatabaseOpenError(
       `The embedded database in ${dataDir} could not be opened; it may be damaged or written by another program. ` +
         `Move the folder aside to start fresh, or restore it from a backup. (${(error as Error).message})`,
@@ -84,6 +113,7 @@ async function openPGlite(dataDir = 'memory://'): Promise<Database> {
     migrations = await applyPendingMigrations(factory);
   } catch (error) {
     await client.close().catch(() => {});
+    await releaseLock();
     throw error;
   }
   const prisma = new PrismaClient({ adapter: factory });
@@ -95,8 +125,36 @@ async function openPGlite(dataDir = 'memory://'): Promise<Database> {
     close: async () => {
       await prisma.$disconnect();
       await client.close();
+      await releaseLock();
     },
   };
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt it.
+ * A lock file with the owner's pid keeps a second console, server or CLI out while the first runs.
+ */
+async function lockDataFolder(dataDir: string): Promise<() => Promise<void>> {
+  const lockFile = join(dataDir, 'pglite.lock');
+  const owner = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
+  if (owner && owner !== process.pid && processIsAlive(owner)) {
+    throw new DatabaseOpenError(
+      `The embedded database in ${dataDir} is in use by another Meterdesk process (pid ${owner}). Close it first, or share a PostgreSQL database between them.`,
+    );
+  }
+  await writeFile(lockFile, String(process.pid));
+  return async () => {
+    if (Number((await readFile(lockFile, 'utf8').catch(() => '')).trim()) === process.pid) await rm(lockFile, { force: true });
+  };
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function redactUrl(url: string): string {

@@ -9,6 +9,7 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/a
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppRouter } from '../api/root';
 import type { MeterdeskApp } from '../app';
+import { registerUsageApi, usageApiErrorHandler } from '../usage-api/register-usage-api';
 import { cookieSessionCarrier } from './cookie-session-carrier';
 
 export interface HttpServerOptions {
@@ -16,6 +17,8 @@ export interface HttpServerOptions {
   /** 0 picks a free port. */
   port: number;
   launchToken: string;
+  /** Loopback by default; another address publishes the usage API (the console stays loopback-only by its Host check). */
+  host?: string;
   /** Built renderer (index.html and assets); omitted in API-only tests. */
   rendererDir?: string;
 }
@@ -31,6 +34,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   await server.register(fastifyCookie);
 
   server.addHook('onRequest', async (req, reply) => {
+    // The usage API authenticates every request with an API key (no ambient cookies), and must be
+    // reachable under whatever host name the server is published as.
+    if (req.url.startsWith('/v1/')) return;
     const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
     if (!allowedHosts.includes(req.headers.host ?? '')) {
       return reply.code(403).send({ error: { code: 'forbidden_host', message: 'Requests must address the console by 127.0.0.1 or localhost.' } });
@@ -85,7 +91,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     return payload;
   });
 
-  await server.listen({ host: '127.0.0.1', port: options.port });
+  await server.register(async (api) => {
+    api.setErrorHandler(usageApiErrorHandler);
+    registerUsageApi(api, app);
+  });
+
+  await server.listen({ host: options.host ?? '127.0.0.1', port: options.port });
   const address = server.server.address();
   port = typeof address === 'object' && address ? address.port : options.port;
   app.services.consoleUrl ??= `http://127.0.0.1:${port}/`;

@@ -13,6 +13,7 @@ import { databaseFingerprint, seedTenant, type Tenant } from '../helpers/tenants
 interface Fixture {
   a: Tenant;
   b: Tenant;
+  apiKeyId: string;
   invitationId: string;
   invitationToken: string;
 }
@@ -46,6 +47,11 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'invitations.revoke': (f) => ({ invitationId: f.invitationId }),
   'outbox.list': () => undefined,
   'audit.list': () => ({}),
+  'apiKeys.list': () => undefined,
+  'apiKeys.create': () => ({ name: 'Intruder key', scopes: ['usage:write'] }),
+  'apiKeys.revoke': (f) => ({ apiKeyId: f.apiKeyId }),
+  'usage.summary': () => ({}),
+  'usage.entitlements': () => undefined,
 
 };
 
@@ -127,7 +133,8 @@ describe.each(databaseTargets)('tenant isolation on $name', (target) => {
     const adminCaller = await t.app.createCaller(a.people.owner.carrier);
     const { id } = await adminCaller.invitations.create({ email: 'pending@alpha.test', role: 'member' });
     const outbox = await adminCaller.outbox.list();
-    f = { a, b, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]! };
+    const apiKey = await adminCaller.apiKeys.create({ name: 'Billing sync', scopes: ['usage:write'] });
+    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]! };
     await t.app.services.db.prisma.contact.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.member.userId, name: 'A contact' } });
     forged = new MemoryCarrier();
     forged.token = (await createSession(t.app.services.db.prisma, { userId: b.people.owner.userId, remember: false, activeOrganizationId: a.organizationId }, { clock: t.clock, policy: t.app.services.authPolicy })).token;

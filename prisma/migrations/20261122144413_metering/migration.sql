@@ -1,0 +1,511 @@
+-- CreateEnum
+CREATE TYPE "OveragePolicy" AS ENUM ('hard_cap', 'bill');
+
+-- CreateEnum
+CREATE TYPE "SubscriptionStatus" AS ENUM ('trialing', 'active', 'past_due', 'unpaid', 'canceled');
+
+-- CreateEnum
+CREATE TYPE "CounterScope" AS ENUM ('organization', 'team', 'user');
+
+-- CreateEnum
+CREATE TYPE "ReservationStatus" AS ENUM ('pending', 'committed', 'released', 'expired');
+
+-- AlterTable
+ALTER TABLE "organizations" ADD COLUMN     "suspended_at" TIMESTAMPTZ(3),
+ADD COLUMN     "suspended_reason" TEXT;
+
+-- CreateTable
+CREATE TABLE "plans" (
+    "key" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "overage_policy" "OveragePolicy" NOT NULL DEFAULT 'hard_cap',
+    "price_minor" INTEGER NOT NULL DEFAULT 0,
+    "currency" TEXT NOT NULL DEFAULT 'usd',
+    "active" BOOLEAN NOT NULL DEFAULT true,
+    "sort_order" INTEGER NOT NULL DEFAULT 0,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "plans_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateTable
+CREATE TABLE "plan_quotas" (
+    "plan_key" TEXT NOT NULL,
+    "metric" TEXT NOT NULL,
+    "included" BIGINT,
+
+    CONSTRAINT "plan_quotas_pkey" PRIMARY KEY ("plan_key","metric")
+);
+
+-- CreateTable
+CREATE TABLE "plan_entitlements" (
+    "plan_key" TEXT NOT NULL,
+    "feature" TEXT NOT NULL,
+    "enabled" BOOLEAN NOT NULL DEFAULT true,
+    "limit" INTEGER,
+
+    CONSTRAINT "plan_entitlements_pkey" PRIMARY KEY ("plan_key","feature")
+);
+
+-- CreateTable
+CREATE TABLE "subscriptions" (
+    "organization_id" UUID NOT NULL,
+    "plan_key" TEXT NOT NULL,
+    "status" "SubscriptionStatus" NOT NULL DEFAULT 'active',
+    "billing_anchor" TIMESTAMPTZ(3),
+    "current_period_start" TIMESTAMPTZ(3),
+    "current_period_end" TIMESTAMPTZ(3),
+    "cancel_at_period_end" BOOLEAN NOT NULL DEFAULT false,
+    "trial_ends_at" TIMESTAMPTZ(3),
+    "provider" TEXT,
+    "provider_customer_id" TEXT,
+    "provider_subscription_id" TEXT,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "subscriptions_pkey" PRIMARY KEY ("organization_id")
+);
+
+-- CreateTable
+CREATE TABLE "quota_overrides" (
+    "organization_id" UUID NOT NULL,
+    "id" UUID NOT NULL,
+    "metric" TEXT NOT NULL,
+    "limit" BIGINT,
+    "starts_at" TIMESTAMPTZ(3) NOT NULL,
+    "ends_at" TIMESTAMPTZ(3) NOT NULL,
+    "reason" TEXT NOT NULL,
+    "created_by_id" UUID,
+    "revoked_at" TIMESTAMPTZ(3),
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "quota_overrides_pkey" PRIMARY KEY ("organization_id","id")
+);
+
+-- CreateTable
+CREATE TABLE "credit_grants" (
+    "organization_id" UUID NOT NULL,
+    "id" UUID NOT NULL,
+    "metric" TEXT NOT NULL,
+    "amount" BIGINT NOT NULL,
+    "remaining" BIGINT NOT NULL,
+    "priority" INTEGER NOT NULL DEFAULT 50,
+    "expires_at" TIMESTAMPTZ(3),
+    "reason" TEXT NOT NULL,
+    "granted_by_id" UUID,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "credit_grants_pkey" PRIMARY KEY ("organization_id","id")
+);
+
+-- CreateTable
+CREATE TABLE "usage_events" (
+    "organization_id" UUID NOT NULL,
+    "id" UUID NOT NULL,
+    "metric" TEXT NOT NULL,
+    "quantity" BIGINT NOT NULL,
+    "occurred_at" TIMESTAMPTZ(3) NOT NULL,
+    "recorded_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "idempotency_key" TEXT NOT NULL,
+    "user_id" UUID,
+    "team_id" UUID,
+    "resource_type" TEXT,
+    "resource_id" TEXT,
+    "metadata" JSONB,
+    "cost_micros" BIGINT,
+    "price_micros" BIGINT,
+    "currency" TEXT,
+    "source" TEXT NOT NULL DEFAULT 'api',
+    "reservation_id" UUID,
+
+    CONSTRAINT "usage_events_pkey" PRIMARY KEY ("organization_id","id")
+);
+
+-- CreateTable
+CREATE TABLE "usage_counters" (
+    "organization_id" UUID NOT NULL,
+    "scope" "CounterScope" NOT NULL,
+    "scope_id" UUID NOT NULL,
+    "metric" TEXT NOT NULL,
+    "period_start" TIMESTAMPTZ(3) NOT NULL,
+    "used" BIGINT NOT NULL DEFAULT 0,
+    "reserved" BIGINT NOT NULL DEFAULT 0,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "usage_counters_pkey" PRIMARY KEY ("organization_id","scope","scope_id","metric","period_start")
+);
+
+-- CreateTable
+CREATE TABLE "usage_reservations" (
+    "organization_id" UUID NOT NULL,
+    "id" UUID NOT NULL,
+    "metric" TEXT NOT NULL,
+    "quantity" BIGINT NOT NULL,
+    "user_id" UUID,
+    "team_id" UUID,
+    "period_start" TIMESTAMPTZ(3) NOT NULL,
+    "status" "ReservationStatus" NOT NULL DEFAULT 'pending',
+    "credit_draws" JSONB NOT NULL DEFAULT '[]',
+    "overage_quantity" BIGINT NOT NULL DEFAULT 0,
+    "expires_at" TIMESTAMPTZ(3) NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "settled_at" TIMESTAMPTZ(3),
+    "committed_quantity" BIGINT,
+
+    CONSTRAINT "usage_reservations_pkey" PRIMARY KEY ("organization_id","id")
+);
+
+-- CreateTable
+CREATE TABLE "rate_cards" (
+    "id" UUID NOT NULL,
+    "channel" TEXT NOT NULL,
+    "country" TEXT NOT NULL,
+    "message_type" TEXT NOT NULL,
+    "price_micros" BIGINT NOT NULL,
+    "cost_micros" BIGINT NOT NULL,
+    "currency" TEXT NOT NULL DEFAULT 'usd',
+    "effective_from" TIMESTAMPTZ(3) NOT NULL,
+    "effective_to" TIMESTAMPTZ(3),
+    "version" INTEGER NOT NULL DEFAULT 1,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "rate_cards_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "api_keys" (
+    "organization_id" UUID NOT NULL,
+    "id" UUID NOT NULL,
+    "name" TEXT NOT NULL,
+    "prefix" TEXT NOT NULL,
+    "key_hash" TEXT NOT NULL,
+    "scopes" TEXT[],
+    "expires_at" TIMESTAMPTZ(3),
+    "revoked_at" TIMESTAMPTZ(3),
+    "last_used_at" TIMESTAMPTZ(3),
+    "created_by_id" UUID,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "api_keys_pkey" PRIMARY KEY ("organization_id","id")
+);
+
+-- CreateTable
+CREATE TABLE "rate_limit_buckets" (
+    "organization_id" UUID NOT NULL,
+    "tokens" DOUBLE PRECISION NOT NULL,
+    "updated_at" TIMESTAMPTZ(6) NOT NULL,
+
+    CONSTRAINT "rate_limit_buckets_pkey" PRIMARY KEY ("organization_id")
+);
+
+-- CreateIndex
+CREATE INDEX "quota_overrides_organization_id_metric_ends_at_idx" ON "quota_overrides"("organization_id", "metric", "ends_at");
+
+-- CreateIndex
+CREATE INDEX "credit_grants_organization_id_metric_priority_expires_at_idx" ON "credit_grants"("organization_id", "metric", "priority", "expires_at");
+
+-- CreateIndex
+CREATE INDEX "usage_events_organization_id_metric_occurred_at_idx" ON "usage_events"("organization_id", "metric", "occurred_at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "usage_events_organization_id_idempotency_key_key" ON "usage_events"("organization_id", "idempotency_key");
+
+-- CreateIndex
+CREATE INDEX "usage_reservations_status_expires_at_idx" ON "usage_reservations"("status", "expires_at");
+
+-- CreateIndex
+CREATE INDEX "rate_cards_channel_country_message_type_effective_from_idx" ON "rate_cards"("channel", "country", "message_type", "effective_from");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "api_keys_prefix_key" ON "api_keys"("prefix");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "api_keys_key_hash_key" ON "api_keys"("key_hash");
+
+-- AddForeignKey
+ALTER TABLE "plan_quotas" ADD CONSTRAINT "plan_quotas_plan_key_fkey" FOREIGN KEY ("plan_key") REFERENCES "plans"("key") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "plan_entitlements" ADD CONSTRAINT "plan_entitlements_plan_key_fkey" FOREIGN KEY ("plan_key") REFERENCES "plans"("key") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- ─── Metering engine ──────────────────────────────────────────────────────────────────────────
+-- The hot paths run inside the database, one round trip each: a reservation locks its counters in
+-- a fixed order (user → team → organization → credits) with conditional updates, so concurrent
+-- consoles, servers and workers can never push usage past a hard cap, and cannot deadlock.
+
+-- Start of the period containing `at`: monthly from the billing anchor (UTC), or calendar months.
+CREATE FUNCTION meterdesk_period_start(anchor TIMESTAMPTZ, at TIMESTAMPTZ) RETURNS TIMESTAMPTZ
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  a TIMESTAMP := anchor AT TIME ZONE 'UTC';
+  t TIMESTAMP := at AT TIME ZONE 'UTC';
+  n INT;
+BEGIN
+  IF anchor IS NULL THEN
+    RETURN date_trunc('month', t) AT TIME ZONE 'UTC';
+  END IF;
+  n := (EXTRACT(YEAR FROM t)::INT - EXTRACT(YEAR FROM a)::INT) * 12 + (EXTRACT(MONTH FROM t)::INT - EXTRACT(MONTH FROM a)::INT);
+  -- Adding months clamps to the month's end (Jan 31 + 1 month = Feb 28), as billing anchors do.
+  IF a + make_interval(months => n) > t THEN
+    n := n - 1;
+  END IF;
+  RETURN (a + make_interval(months => n)) AT TIME ZONE 'UTC';
+END $$;
+
+-- The organization's included amount of a metric at `at`: an active override, else the plan's.
+-- Returns (limit, metered): metered is false when the plan does not meter the metric at all.
+CREATE FUNCTION meterdesk_org_limit(p_org UUID, p_plan TEXT, p_metric TEXT, p_at TIMESTAMPTZ, OUT lim BIGINT, OUT metered BOOLEAN)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  SELECT o."limit" INTO lim FROM quota_overrides o
+   WHERE o.organization_id = p_org AND o.metric = p_metric AND o.revoked_at IS NULL AND o.starts_at <= p_at AND o.ends_at > p_at
+   ORDER BY o.created_at DESC LIMIT 1;
+  IF FOUND THEN
+    metered := TRUE;
+    RETURN;
+  END IF;
+  SELECT q.included INTO lim FROM plan_quotas q WHERE q.plan_key = p_plan AND q.metric = p_metric;
+  metered := FOUND;
+END $$;
+
+-- Reserve p_qty of p_metric. Returns status 'reserved', or 'blocked' with the scope that refused:
+-- user, team, organization (quota and credits exhausted under a hard cap), or the account state
+-- (suspended, past_due, unpaid, canceled). A refusal changes nothing.
+CREATE FUNCTION meterdesk_reserve(
+  p_org UUID, p_metric TEXT, p_qty BIGINT, p_user UUID, p_team UUID,
+  p_reservation UUID, p_expires_at TIMESTAMPTZ, p_now TIMESTAMPTZ
+) RETURNS TABLE (status TEXT, blocked_scope TEXT, scope_limit BIGINT, scope_remaining BIGINT, period_start TIMESTAMPTZ, credit_quantity BIGINT, overage_quantity BIGINT)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_plan TEXT; v_status TEXT; v_anchor TIMESTAMPTZ; v_suspended TIMESTAMPTZ; v_policy TEXT;
+  v_period TIMESTAMPTZ;
+  v_user_limit BIGINT; v_team_limit BIGINT; v_org_limit BIGINT; v_metered BOOLEAN;
+  v_used BIGINT; v_reserved BIGINT;
+  v_over BIGINT := 0; v_need BIGINT; v_take BIGINT; v_credit BIGINT := 0; v_overage BIGINT := 0;
+  v_draws JSONB := '[]'::JSONB;
+  g RECORD;
+BEGIN
+  SELECT coalesce(s.plan_key, 'free'), coalesce(s.status::TEXT, 'active'), s.billing_anchor, o.suspended_at
+    INTO v_plan, v_status, v_anchor, v_suspended
+    FROM organizations o LEFT JOIN subscriptions s ON s.organization_id = o.id WHERE o.id = p_org;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'blocked', 'organization_not_found', NULL::BIGINT, NULL::BIGINT, NULL::TIMESTAMPTZ, 0::BIGINT, 0::BIGINT; RETURN;
+  END IF;
+  IF v_suspended IS NOT NULL THEN
+    RETURN QUERY SELECT 'blocked', 'suspended', NULL::BIGINT, NULL::BIGINT, NULL::TIMESTAMPTZ, 0::BIGINT, 0::BIGINT; RETURN;
+  END IF;
+  IF v_status IN ('past_due', 'unpaid', 'canceled') THEN
+    RETURN QUERY SELECT 'blocked', v_status, NULL::BIGINT, NULL::BIGINT, NULL::TIMESTAMPTZ, 0::BIGINT, 0::BIGINT; RETURN;
+  END IF;
+  SELECT p.overage_policy::TEXT INTO v_policy FROM plans p WHERE p.key = v_plan;
+  v_policy := coalesce(v_policy, 'hard_cap');
+  v_period := meterdesk_period_start(v_anchor, p_now);
+
+  -- 1. Per-user limit.
+  IF p_user IS NOT NULL THEN
+    SELECT l."limit" INTO v_user_limit FROM user_limits l WHERE l.organization_id = p_org AND l.user_id = p_user AND l.metric = p_metric;
+    INSERT INTO usage_counters (organization_id, scope, scope_id, metric, period_start) VALUES (p_org, 'user', p_user, p_metric, v_period) ON CONFLICT DO NOTHING;
+    UPDATE usage_counters c SET reserved = c.reserved + p_qty, updated_at = p_now
+     WHERE c.organization_id = p_org AND c.scope = 'user' AND c.scope_id = p_user AND c.metric = p_metric AND c.period_start = v_period
+       AND (v_user_limit IS NULL OR c.used + c.reserved + p_qty <= v_user_limit)
+     RETURNING c.used INTO v_used;
+    IF NOT FOUND THEN
+      SELECT c.used + c.reserved INTO v_used FROM usage_counters c WHERE c.organization_id = p_org AND c.scope = 'user' AND c.scope_id = p_user AND c.metric = p_metric AND c.period_start = v_period;
+      RETURN QUERY SELECT 'blocked', 'user', v_user_limit, greatest(0, v_user_limit - v_used), v_period, 0::BIGINT, 0::BIGINT; RETURN;
+    END IF;
+  END IF;
+
+  -- 2. Team budget.
+  IF p_team IS NOT NULL THEN
+    SELECT b."limit" INTO v_team_limit FROM team_budgets b WHERE b.organization_id = p_org AND b.team_id = p_team AND b.metric = p_metric;
+    INSERT INTO usage_counters (organization_id, scope, scope_id, metric, period_start) VALUES (p_org, 'team', p_team, p_metric, v_period) ON CONFLICT DO NOTHING;
+    UPDATE usage_counters c SET reserved = c.reserved + p_qty, updated_at = p_now
+     WHERE c.organization_id = p_org AND c.scope = 'team' AND c.scope_id = p_team AND c.metric = p_metric AND c.period_start = v_period
+       AND (v_team_limit IS NULL OR c.used + c.reserved + p_qty <= v_team_limit)
+     RETURNING c.used INTO v_used;
+    IF NOT FOUND THEN
+      PERFORM meterdesk_unreserve_scope(p_org, 'user', p_user, p_metric, v_period, p_qty, p_now);
+      SELECT c.used + c.reserved INTO v_used FROM usage_counters c WHERE c.organization_id = p_org AND c.scope = 'team' AND c.scope_id = p_team AND c.metric = p_metric AND c.period_start = v_period;
+      RETURN QUERY SELECT 'blocked', 'team', v_team_limit, greatest(0, v_team_limit - v_used), v_period, 0::BIGINT, 0::BIGINT; RETURN;
+    END IF;
+  END IF;
+
+  -- 3. Organization quota (override or plan), then prepaid credits, then the overage policy.
+  SELECT l.lim, l.metered INTO v_org_limit, v_metered FROM meterdesk_org_limit(p_org, v_plan, p_metric, p_now) l;
+  INSERT INTO usage_counters (organization_id, scope, scope_id, metric, period_start) VALUES (p_org, 'organization', p_org, p_metric, v_period) ON CONFLICT DO NOTHING;
+  IF v_metered AND v_org_limit IS NOT NULL AND v_policy = 'hard_cap' AND NOT EXISTS (
+       SELECT 1 FROM credit_grants g2 WHERE g2.organization_id = p_org AND g2.metric = p_metric AND g2.remaining > 0 AND (g2.expires_at IS NULL OR g2.expires_at > p_now)) THEN
+    -- The common hard-cap case: one conditional update decides.
+    UPDATE usage_counters c SET reserved = c.reserved + p_qty, updated_at = p_now
+     WHERE c.organization_id = p_org AND c.scope = 'organization' AND c.scope_id = p_org AND c.metric = p_metric AND c.period_start = v_period
+       AND c.used + c.reserved + p_qty <= v_org_limit
+     RETURNING c.used, c.reserved INTO v_used, v_reserved;
+    IF NOT FOUND THEN
+      PERFORM meterdesk_unreserve_scope(p_org, 'user', p_user, p_metric, v_period, p_qty, p_now);
+      PERFORM meterdesk_unreserve_scope(p_org, 'team', p_team, p_metric, v_period, p_qty, p_now);
+      SELECT c.used + c.reserved INTO v_used FROM usage_counters c WHERE c.organization_id = p_org AND c.scope = 'organization' AND c.scope_id = p_org AND c.metric = p_metric AND c.period_start = v_period;
+      RETURN QUERY SELECT 'blocked', 'organization', v_org_limit, greatest(0, v_org_limit - v_used), v_period, 0::BIGINT, 0::BIGINT; RETURN;
+    END IF;
+  ELSE
+    UPDATE usage_counters c SET reserved = c.reserved + p_qty, updated_at = p_now
+     WHERE c.organization_id = p_org AND c.scope = 'organization' AND c.scope_id = p_org AND c.metric = p_metric AND c.period_start = v_period
+     RETURNING c.used, c.reserved INTO v_used, v_reserved;
+    IF v_metered AND v_org_limit IS NOT NULL THEN
+      -- The part of this reservation past the included amount.
+      v_over := greatest(0, v_used + v_reserved - v_org_limit) - greatest(0, v_used + v_reserved - p_qty - v_org_limit);
+    END IF;
+    v_need := v_over;
+    IF v_need > 0 THEN
+      FOR g IN SELECT cg.id, cg.remaining FROM credit_grants cg
+                WHERE cg.organization_id = p_org AND cg.metric = p_metric AND cg.remaining > 0 AND (cg.expires_at IS NULL OR cg.expires_at > p_now)
+                ORDER BY cg.priority ASC, cg.expires_at ASC NULLS LAST, cg.created_at ASC, cg.id ASC
+                FOR UPDATE LOOP
+        EXIT WHEN v_need = 0;
+        v_take := least(g.remaining, v_need);
+        UPDATE credit_grants SET remaining = remaining - v_take WHERE organization_id = p_org AND id = g.id;
+        v_draws := v_draws || jsonb_build_object('grant', g.id, 'quantity', v_take);
+        v_need := v_need - v_take;
+        v_credit := v_credit + v_take;
+      END LOOP;
+    END IF;
+    IF v_need > 0 THEN
+      IF v_policy = 'hard_cap' THEN
+        PERFORM meterdesk_return_credits(p_org, v_draws);
+        PERFORM meterdesk_unreserve_scope(p_org, 'organization', p_org, p_metric, v_period, p_qty, p_now);
+        PERFORM meterdesk_unreserve_scope(p_org, 'team', p_team, p_metric, v_period, p_qty, p_now);
+        PERFORM meterdesk_unreserve_scope(p_org, 'user', p_user, p_metric, v_period, p_qty, p_now);
+        RETURN QUERY SELECT 'blocked', 'organization', v_org_limit, greatest(0::BIGINT, p_qty - v_over + v_credit), v_period, 0::BIGINT, 0::BIGINT; RETURN;
+      END IF;
+      v_overage := v_need;
+    END IF;
+  END IF;
+
+  INSERT INTO usage_reservations (organization_id, id, metric, quantity, user_id, team_id, period_start, status, credit_draws, overage_quantity, expires_at, created_at)
+  VALUES (p_org, p_reservation, p_metric, p_qty, p_user, p_team, v_period, 'pending', v_draws, v_overage, p_expires_at, p_now);
+  RETURN QUERY SELECT 'reserved', NULL::TEXT, v_org_limit,
+    CASE WHEN v_org_limit IS NULL THEN NULL ELSE greatest(0, v_org_limit - v_used - v_reserved) END, v_period, v_credit, v_overage;
+END $$;
+
+CREATE FUNCTION meterdesk_unreserve_scope(p_org UUID, p_scope TEXT, p_scope_id UUID, p_metric TEXT, p_period TIMESTAMPTZ, p_qty BIGINT, p_now TIMESTAMPTZ) RETURNS VOID
+LANGUAGE sql AS $$
+  UPDATE usage_counters c SET reserved = c.reserved - p_qty, updated_at = p_now
+   WHERE p_scope_id IS NOT NULL AND c.organization_id = p_org AND c.scope = p_scope::"CounterScope" AND c.scope_id = p_scope_id AND c.metric = p_metric AND c.period_start = p_period;
+$$;
+
+CREATE FUNCTION meterdesk_return_credits(p_org UUID, p_draws JSONB) RETURNS VOID
+LANGUAGE sql AS $$
+  UPDATE credit_grants g SET remaining = g.remaining + (d->>'quantity')::BIGINT
+    FROM jsonb_array_elements(p_draws) d
+   WHERE g.organization_id = p_org AND g.id = (d->>'grant')::UUID;
+$$;
+
+-- Settles a pending reservation. Commit moves `p_qty` (at most the reserved amount) into usage and
+-- records one usage event; release (p_qty = 0 with p_release) gives everything back. Idempotent:
+-- settling a settled reservation reports its state and changes nothing.
+CREATE FUNCTION meterdesk_settle(
+  p_org UUID, p_reservation UUID, p_commit BOOLEAN, p_qty BIGINT, p_new_status TEXT, p_now TIMESTAMPTZ,
+  p_event_key TEXT, p_resource_type TEXT, p_resource_id TEXT, p_metadata JSONB, p_cost_micros BIGINT, p_price_micros BIGINT, p_currency TEXT
+) RETURNS TABLE (status TEXT, committed_quantity BIGINT, event_id UUID)
+LANGUAGE plpgsql AS $$
+DECLARE
+  r RECORD; v_actual BIGINT; v_refund BIGINT; v_from_overage BIGINT; v_credit_back BIGINT; v_draws JSONB := '[]'::JSONB;
+  d JSONB; v_q BIGINT; v_event UUID;
+BEGIN
+  SELECT * INTO r FROM usage_reservations ur WHERE ur.organization_id = p_org AND ur.id = p_reservation FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'not_found'::TEXT, NULL::BIGINT, NULL::UUID; RETURN;
+  END IF;
+  IF r.status <> 'pending' THEN
+    RETURN QUERY SELECT r.status::TEXT, r.committed_quantity, NULL::UUID; RETURN;
+  END IF;
+  IF p_commit AND r.expires_at <= p_now THEN
+    p_commit := FALSE; p_new_status := 'expired';
+  END IF;
+  v_actual := CASE WHEN p_commit THEN least(coalesce(p_qty, r.quantity), r.quantity) ELSE 0 END;
+  -- Counters first, in the order reservations lock them (user → team → organization), then credits.
+  UPDATE usage_counters c SET reserved = c.reserved - r.quantity, used = c.used + v_actual, updated_at = p_now
+   WHERE r.user_id IS NOT NULL AND c.organization_id = p_org AND c.scope = 'user' AND c.scope_id = r.user_id AND c.metric = r.metric AND c.period_start = r.period_start;
+  UPDATE usage_counters c SET reserved = c.reserved - r.quantity, used = c.used + v_actual, updated_at = p_now
+   WHERE r.team_id IS NOT NULL AND c.organization_id = p_org AND c.scope = 'team' AND c.scope_id = r.team_id AND c.metric = r.metric AND c.period_start = r.period_start;
+  UPDATE usage_counters c SET reserved = c.reserved - r.quantity, used = c.used + v_actual, updated_at = p_now
+   WHERE c.organization_id = p_org AND c.scope = 'organization' AND c.scope_id = p_org AND c.metric = r.metric AND c.period_start = r.period_start;
+
+  -- Give back what is not used: first the overage, then credits (last drawn first).
+  v_refund := r.quantity - v_actual;
+  v_from_overage := least(v_refund, r.overage_quantity);
+  v_credit_back := v_refund - v_from_overage;
+  FOR d IN SELECT value FROM jsonb_array_elements(r.credit_draws) WITH ORDINALITY e(value, i) ORDER BY i DESC LOOP
+    EXIT WHEN v_credit_back <= 0;
+    v_q := least((d->>'quantity')::BIGINT, v_credit_back);
+    v_draws := v_draws || jsonb_build_object('grant', d->>'grant', 'quantity', v_q);
+    v_credit_back := v_credit_back - v_q;
+  END LOOP;
+  PERFORM meterdesk_return_credits(p_org, v_draws);
+
+  IF v_actual > 0 THEN
+    INSERT INTO usage_events (organization_id, id, metric, quantity, occurred_at, recorded_at, idempotency_key, user_id, team_id, resource_type, resource_id, metadata, cost_micros, price_micros, currency, source, reservation_id)
+    VALUES (p_org, gen_random_uuid(), r.metric, v_actual, p_now, p_now, coalesce(p_event_key, 'reservation:' || r.id::TEXT), r.user_id, r.team_id, p_resource_type, p_resource_id, p_metadata, p_cost_micros, p_price_micros, p_currency, 'reservation', r.id)
+    ON CONFLICT (organization_id, idempotency_key) DO NOTHING
+    RETURNING id INTO v_event;
+  END IF;
+  UPDATE usage_reservations SET status = p_new_status::"ReservationStatus", settled_at = p_now, committed_quantity = v_actual
+   WHERE organization_id = p_org AND id = p_reservation;
+  RETURN QUERY SELECT p_new_status, v_actual, v_event;
+END $$;
+
+-- Built-in plans (seed 001 §3.1, seed 002): included amounts per period and features.
+INSERT INTO plans (key, name, overage_policy, price_minor, currency, sort_order) VALUES
+  ('free', 'Free', 'hard_cap', 0, 'usd', 0),
+  ('starter', 'Starter', 'hard_cap', 2900, 'usd', 1),
+  ('growth', 'Growth', 'hard_cap', 5900, 'usd', 2),
+  ('pro', 'Pro', 'bill', 9900, 'usd', 3),
+  ('enterprise', 'Enterprise', 'bill', 0, 'usd', 4);
+
+INSERT INTO plan_quotas (plan_key, metric, included)
+SELECT p.key, m.metric, CASE p.key WHEN 'free' THEN m.free WHEN 'starter' THEN m.starter WHEN 'growth' THEN m.growth WHEN 'pro' THEN m.pro ELSE NULL END
+FROM plans p CROSS JOIN (VALUES
+  ('sms_sent', 100, 1000, 2500, 5000),
+  ('mms_sent', 10, 100, 250, 500),
+  ('wa_messages', 250, 2000, 5000, 10000),
+  ('emails_sent', 1000, 10000, 25000, 50000),
+  ('calls_made', 50, 500, 1000, 2000),
+  ('call_seconds', 6000, 60000, 120000, 240000),
+  ('ai_queries', 100, 1000, 5000, 20000),
+  ('ai_tokens', 100000, 1000000, 5000000, 20000000),
+  ('documents', 10, 100, 500, 2000),
+  ('storage_mb', 100, 1000, 5000, 20000),
+  ('api_requests', 10000, 100000, 500000, 2000000),
+  ('contacts_created', 500, 5000, 25000, 100000),
+  ('campaigns_launched', 5, 50, 200, 1000)
+) AS m(metric, free, starter, growth, pro);
+
+INSERT INTO plan_entitlements (plan_key, feature, enabled, "limit") VALUES
+  ('free', 'api_access', FALSE, NULL), ('free', 'webhooks', FALSE, NULL), ('free', 'max_bots', TRUE, 1), ('free', 'max_documents', TRUE, 10), ('free', 'api_requests_per_minute', TRUE, 60),
+  ('starter', 'api_access', TRUE, NULL), ('starter', 'webhooks', FALSE, NULL), ('starter', 'max_bots', TRUE, 3), ('starter', 'max_documents', TRUE, 100), ('starter', 'api_requests_per_minute', TRUE, 600),
+  ('growth', 'api_access', TRUE, NULL), ('growth', 'webhooks', TRUE, NULL), ('growth', 'max_bots', TRUE, 5), ('growth', 'max_documents', TRUE, 500), ('growth', 'api_requests_per_minute', TRUE, 1200),
+  ('pro', 'api_access', TRUE, NULL), ('pro', 'webhooks', TRUE, NULL), ('pro', 'max_bots', TRUE, 10), ('pro', 'max_documents', TRUE, 2000), ('pro', 'api_requests_per_minute', TRUE, 3000),
+  ('enterprise', 'api_access', TRUE, NULL), ('enterprise', 'webhooks', TRUE, NULL), ('enterprise', 'max_bots', TRUE, NULL), ('enterprise', 'max_documents', TRUE, NULL), ('enterprise', 'api_requests_per_minute', TRUE, 60000);
+
+-- SMS and MMS rate cards (seed 000: US SMS $0.0075), in millionths of a dollar.
+INSERT INTO rate_cards (id, channel, country, message_type, price_micros, cost_micros, currency, effective_from, version) VALUES
+  (gen_random_uuid(), 'sms', 'US', 'sms', 7500, 5810, 'usd', '2026-01-01T00:00:00Z', 1),
+  (gen_random_uuid(), 'sms', 'US', 'mms', 20000, 15000, 'usd', '2026-01-01T00:00:00Z', 1),
+  (gen_random_uuid(), 'sms', 'CA', 'sms', 7500, 5600, 'usd', '2026-01-01T00:00:00Z', 1),
+  (gen_random_uuid(), 'sms', 'GB', 'sms', 40000, 34000, 'usd', '2026-01-01T00:00:00Z', 1),
+  (gen_random_uuid(), 'sms', 'IN', 'sms', 2500, 1900, 'usd', '2026-01-01T00:00:00Z', 1),
+  (gen_random_uuid(), 'sms', 'AE', 'sms', 45000, 38000, 'usd', '2026-01-01T00:00:00Z', 1),
+  (gen_random_uuid(), 'sms', '*', 'sms', 50000, 42000, 'usd', '2026-01-01T00:00:00Z', 1);
+
+-- Releases pending reservations whose time ran out. SKIP LOCKED lets several servers sweep at once.
+CREATE FUNCTION meterdesk_expire_reservations(p_now TIMESTAMPTZ, p_limit INT) RETURNS INT
+LANGUAGE plpgsql AS $$
+DECLARE r RECORD; n INT := 0;
+BEGIN
+  FOR r IN SELECT ur.organization_id, ur.id FROM usage_reservations ur
+            WHERE ur.status = 'pending' AND ur.expires_at <= p_now
+            ORDER BY ur.expires_at LIMIT p_limit FOR UPDATE SKIP LOCKED LOOP
+    PERFORM meterdesk_settle(r.organization_id, r.id, FALSE, 0, 'expired', p_now, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    n := n + 1;
+  END LOOP;
+  RETURN n;
+END $$;

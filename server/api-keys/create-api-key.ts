@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Database } from '../db/open-database';
+import type { Clock } from '../clock';
+import { recordAuditEvent } from '../audit/record-audit-event';
+import { hashToken } from '../auth/session-tokens';
+import { API_KEY_SCOPES } from './api-key-scopes';
+
+export const createApiKeyInput = z.object({
+  name: z.string().trim().min(1, 'Give the key a name, e.g. the service that uses it.').max(80),
+  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, 'Choose at least one scope.').transform((s) => [...new Set(s)]),
+  /** Days until it stops working; omitted: it does not expire. */
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+
+/**
+ * Creates an API key: `mdk_<prefix>_<secret>`. The whole key is returned once; the database keeps
+ * its SHA-256 hash and the prefix, which identifies the key in lists and logs.
+ */
+export async function createApiKey(db: Database, actor: { organizationId: string; userId: string | null }, input: z.output<typeof createApiKeyInput>, clock: Clock) {
+  const prefix = randomBytes(6).toString('hex');
+  const key = `mdk_${prefix}_${randomBytes(24).toString('base64url')}`;
+  const now = clock.now();
+  const expiresAt = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null;
+  const row = await db.prisma.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: { organizationId: actor.organizationId, name: input.name, prefix, keyHash: hashToken(key), scopes: input.scopes, expiresAt, createdById: actor.userId, createdAt: now },
+    });
+    await recordAuditEvent(tx, {
+      organizationId: actor.organizationId,
+      actorUserId: actor.userId,
+      action: 'api_key.create',
+      targetType: 'api_key',
+      targetId: created.id,
+      after: { name: input.name, prefix, scopes: input.scopes, expiresAt },
+    });
+    return created;
+  });
+  return { id: row.id, name: row.name, prefix, scopes: row.scopes, expiresAt, key };
+}

@@ -1,0 +1,66 @@
+// `npm run cli -- …`: administration from a terminal, against DATABASE_URL or the embedded database.
+//   apikey create --org SLUG --scopes usage:write,usage:read [--name NAME] [--expires-days N]
+//   apikey list   --org SLUG
+//   apikey revoke --org SLUG --prefix PREFIX
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { createApiKey, createApiKeyInput } from './api-keys/create-api-key';
+import { listApiKeys } from './api-keys/list-api-keys';
+import { revokeApiKey } from './api-keys/revoke-api-key';
+import { systemClock } from './clock';
+import { resolveDataDir } from './config/data-dir';
+import { DatabaseOpenError, openDatabase } from './db/open-database';
+
+const USAGE = `Usage:
+  npm run cli -- apikey create --org SLUG --scopes usage:write,usage:read [--name NAME] [--expires-days N]
+  npm run cli -- apikey list --org SLUG
+  npm run cli -- apikey revoke --org SLUG --prefix PREFIX`;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { org: { type: 'string' }, scopes: { type: 'string' }, name: { type: 'string' }, 'expires-days': { type: 'string' }, prefix: { type: 'string' } },
+});
+const [group, command] = positionals;
+if (group !== 'apikey' || !['create', 'list', 'revoke'].includes(command ?? '')) fail(USAGE);
+if (!values.org) fail(`--org SLUG is required.\n${USAGE}`);
+
+let db;
+try {
+  db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: resolveDataDir() });
+} catch (error) {
+  fail(error instanceof DatabaseOpenError ? error.message : String(error));
+}
+try {
+  const organization = await db.prisma.organization.findUnique({ where: { slug: values.org } });
+  if (!organization) fail(`No organization has the slug "${values.org}".`);
+  if (command === 'create') {
+    const parsed = createApiKeyInput.safeParse({
+      name: values.name ?? `CLI key ${new Date().toISOString().slice(0, 10)}`,
+      scopes: (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      expiresInDays: values['expires-days'] ? Number(values['expires-days']) : undefined,
+    });
+    if (!parsed.success) fail(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n') + `\nScopes: usage:write, usage:read, sms:send`);
+    const key = await createApiKey(db, { organizationId: organization.id, userId: null }, parsed.data, systemClock);
+    console.error(`Created API key "${key.name}" for ${organization.slug} (prefix ${key.prefix}, scopes ${key.scopes.join(', ')}${key.expiresAt ? `, expires ${key.expiresAt.toISOString()}` : ''}). It is shown once:`);
+    console.log(key.key);
+  } else if (command === 'list') {
+    for (const k of await listApiKeys(db, organization.id)) {
+      const state = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt < new Date() ? 'expired' : 'active';
+      console.log(`${k.prefix}  ${state.padEnd(8)} ${k.scopes.join(',').padEnd(30)} ${k.name}  last used ${k.lastUsedAt?.toISOString() ?? 'never'}`);
+    }
+  } else {
+    const prefix = z.string().min(1).parse(values.prefix ?? fail('--prefix is required.'));
+    const key = await db.prisma.apiKey.findFirst({ where: { organizationId: organization.id, prefix } });
+    if (!key) fail(`No API key with prefix ${prefix} in ${organization.slug}.`);
+    await revokeApiKey(db, { organizationId: organization.id, userId: null }, { apiKeyId: key.id }, systemClock);
+    console.log(`Revoked ${prefix}.`);
+  }
+} finally {
+  await db.close();
+}
+process.exit(0); // the wasm schema engine keeps a timer alive

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import type { Database } from '../db/open-database';
+import type { Clock } from '../clock';
+import { METRIC_KEYS } from './metrics';
+
+export const MAX_EVENTS_PER_BATCH = 1000;
+const MAX_FUTURE_MS = 5 * 60_000;
+
+export const usageEventSchema = z.object({
+  metric: z.enum(METRIC_KEYS),
+  quantity: z.number().int().positive('quantity must be a positive whole number').max(1_000_000_000),
+  idempotencyKey: z.string().min(1, 'idempotencyKey is required').max(200),
+  occurredAt: z.coerce.date().optional(),
+  user: z.uuid('user must be a user id').optional(),
+  team: z.uuid('team must be a team id').optional(),
+  resourceType: z.string().max(100).optional(),
+  resourceId: z.string().max(200).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  costMicros: z.number().int().min(0).optional(),
+  priceMicros: z.number().int().min(0).optional(),
+  currency: z.string().length(3).toLowerCase().optional(),
+});
+export type UsageEventInput = z.output<typeof usageEventSchema>;
+
+export type EventResult =
+  | { index: number; idempotencyKey?: string; status: 'accepted' | 'duplicate' }
+  | { index: number; idempotencyKey?: string; status: 'rejected'; reason: string };
+
+/**
+ * Appends a batch of usage events for one organization. Each event is validated on its own; the
+ * valid ones go in with one statement that also moves the counters once per (scope, metric,
+ * period) — organization, and the team and user they are attributed to. An idempotency key seen
+ * before is a duplicate and changes nothing. Events record what already happened, so they are not
+ * capped: to enforce a hard cap, reserve before acting.
+ */
+export async function recordUsageEvents(db: Database, organizationId: string, raw: unknown[], clock: Clock): Promise<EventResult[]> {
+  const now = clock.now();
+  const results: EventResult[] = new Array(raw.length);
+  const valid: { index: number; event: UsageEventInput }[] = [];
+  const seen = new Set<string>();
+  raw.forEach((item, index) => {
+    const parsed = usageEventSchema.safeParse(item);
+    const key = typeof (item as { idempotencyKey?: unknown })?.idempotencyKey === 'string' ? (item as { idempotencyKey: string }).idempotencyKey : undefined;
+    if (!parsed.success) {
+      results[index] = { index, idempotencyKey: key, status: 'rejected', reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ') };
+    } else if (parsed.data.occurredAt && parsed.data.occurredAt.getTime() > now.getTime() + MAX_FUTURE_MS) {
+      results[index] = { index, idempotencyKey: key, status: 'rejected', reason: 'occurredAt: is in the future' };
+    } else if (seen.has(parsed.data.idempotencyKey)) {
+      results[index] = { index, idempotencyKey: key, status: 'duplicate' };
+    } else {
+      seen.add(parsed.data.idempotencyKey);
+      valid.push({ index, event: parsed.data });
+    }
+  });
+
+  // Attribution must point inside this organization.
+  const userIds = [...new Set(valid.map((v) => v.event.user).filter((u): u is string => !!u))];
+  const teamIds = [...new Set(valid.map((v) => v.event.team).filter((t): t is string => !!t))];
+  const knownUsers = new Set(
+    userIds.length ? (await db.query<{ user_id: string }>('select user_id from memberships where organization_id = $1 and user_id = any($2::uuid[])', [organizationId, userIds])).map((r) => r.user_id) : [],
+  );
+  const knownTeams = new Set(
+    teamIds.length ? (await db.query<{ id: string }>('select id from teams where organization_id = $1 and id = any($2::uuid[])', [organizationId, teamIds])).map((r) => r.id) : [],
+  );
+  const insertable = valid.filter(({ index, event }) => {
+    const reason = event.user && !knownUsers.has(event.user) ? 'user: is not a member of this organization' : event.team && !knownTeams.has(event.team) ? 'team: does not exist in this organization' : null;
+    if (reason) results[index] = { index, idempotencyKey: event.idempotencyKey, status: 'rejected', reason };
+    return !reason;
+  });
+
+  if (insertable.length > 0) {
+    const col = <T>(f: (e: UsageEventInput) => T) => insertable.map((v) => f(v.event));
+    const inserted = await db.query<{ idempotency_key: string }>(INSERT_EVENTS_SQL, [
+      organizationId,
+      col((e) => e.idempotencyKey),
+      col((e) => e.metric),
+      col((e) => e.quantity),
+      col((e) => (e.occurredAt ?? now).toISOString()),
+      col((e) => e.user ?? null),
+      col((e) => e.team ?? null),
+      col((e) => e.resourceType ?? null),
+      col((e) => e.resourceId ?? null),
+      col((e) => (e.metadata ? JSON.stringify(e.metadata) : null)),
+      col((e) => e.costMicros ?? null),
+      col((e) => e.priceMicros ?? null),
+      col((e) => e.currency ?? null),
+      now,
+    ]);
+    const accepted = new Set(inserted.map((r) => r.idempotency_key));
+    for (const { index, event } of insertable) {
+      results[index] = { index, idempotencyKey: event.idempotencyKey, status: accepted.has(event.idempotencyKey) ? 'accepted' : 'duplicate' };
+    }
+  }
+  return results;
+}
+
+// One statement, so events and counters move together or not at all. Counter rows are upserted in
+// key order, so concurrent batches lock them in the same order and cannot deadlock.
+const INSERT_EVENTS_SQL = `
+with input as (
+  select * from unnest($2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::jsonb[], $11::bigint[], $12::bigint[], $13::text[])
+    as t(idempotency_key, metric, quantity, occurred_at, user_id, team_id, resource_type, resource_id, metadata, cost_micros, price_micros, currency)
+),
+ins as (
+  insert into usage_events (organization_id, id, metric, quantity, occurred_at, recorded_at, idempotency_key, user_id, team_id, resource_type, resource_id, metadata, cost_micros, price_micros, currency, source)
+  select $1::uuid, gen_random_uuid(), metric, quantity, occurred_at, $14::timestamptz, idempotency_key, user_id, team_id, resource_type, resource_id, metadata, cost_micros, price_micros, currency, 'api'
+    from input
+  on conflict (organization_id, idempotency_key) do nothing
+  returning idempotency_key, metric, quantity, occurred_at, user_id, team_id
+),
+periods as (
+  select ins.*, meterdesk_period_start((select billing_anchor from subscriptions where organization_id = $1::uuid), ins.occurred_at) as period_start from ins
+),
+deltas as (
+  select scope, scope_id, metric, period_start, sum(quantity) as quantity from (
+    select 'organization'::"CounterScope" as scope, $1::uuid as scope_id, metric, period_start, quantity from periods
+    union all select 'team'::"CounterScope", team_id, metric, period_start, quantity from periods where team_id is not null
+    union all select 'user'::"CounterScope", user_id, metric, period_start, quantity from periods where user_id is not null
+  ) d group by scope, scope_id, metric, period_start
+),
+counted as (
+  insert into usage_counters (organization_id, scope, scope_id, metric, period_start, used, reserved, updated_at)
+  select $1::uuid, scope, scope_id, metric, period_start, quantity, 0, $14::timestamptz from deltas
+   order by scope, scope_id, metric, period_start
+  on conflict (organization_id, scope, scope_id, metric, period_start)
+  do update set used = usage_counters.used + excluded.used, updated_at = excluded.updated_at
+  returning 1
+)
+select idempotency_key from ins`;

@@ -1,0 +1,84 @@
+// OpenAPI 3.1 description of the usage API, built from the same zod schemas that validate requests.
+import { z } from 'zod';
+import { API_KEY_SCOPES } from '../api-keys/api-key-scopes';
+import { checkUsageInput } from '../metering/check-usage';
+import { MAX_EVENTS_PER_BATCH, usageEventSchema } from '../metering/record-usage-events';
+import { reserveUsageInput } from '../metering/reserve-usage';
+import { commitReservationInput } from '../metering/settle-reservation';
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } } } },
+};
+
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((c) => [
+      String(c),
+      {
+        description:
+          { 400: 'Invalid request, field by field', 401: 'Unknown, revoked or expired API key', 402: 'quota_exceeded: names the scope and limit that blocked', 403: 'Missing scope, or the plan has no API access', 404: 'Not found', 409: 'Already settled', 413: 'Body over 1 MB', 429: 'Over the organization request rate; see Retry-After' }[c] ?? 'Error',
+        content: { 'application/json': { schema: errorSchema } },
+        ...(c === 429 ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } } : {}),
+      },
+    ]),
+  );
+
+const json = (s: object) => ({ content: { 'application/json': { schema: s } } });
+
+export function usageApiOpenApi() {
+  const event = schema(usageEventSchema);
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Meterdesk usage API', version: '1', description: `Record usage, check and reserve quota. Authenticate with an organization API key (scopes: ${API_KEY_SCOPES.join(', ')}).` },
+    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'mdk_…' } } },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/v1/usage/events': {
+        post: {
+          summary: `Record one usage event or up to ${MAX_EVENTS_PER_BATCH} (scope usage:write)`,
+          requestBody: json({ oneOf: [event, { type: 'object', required: ['events'], properties: { events: { type: 'array', minItems: 1, maxItems: MAX_EVENTS_PER_BATCH, items: event } } }] }),
+          responses: {
+            202: {
+              description: 'A result per event: accepted, duplicate (idempotency key seen before) or rejected with the reason',
+              ...json({ type: 'object', properties: { accepted: { type: 'integer' }, duplicates: { type: 'integer' }, rejected: { type: 'integer' }, results: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, idempotencyKey: { type: 'string' }, status: { enum: ['accepted', 'duplicate', 'rejected'] }, reason: { type: 'string' } } } } } }),
+            },
+            ...errors(400, 401, 403, 413, 429),
+          },
+        },
+      },
+      '/v1/usage/check': {
+        post: { summary: 'Would this quantity fit now? (scope usage:read)', requestBody: json(schema(checkUsageInput)), responses: { 200: { description: '{allowed, remaining per scope, reason}' }, ...errors(400, 401, 403, 429) } },
+      },
+      '/v1/usage/reservations': {
+        post: { summary: 'Reserve quota before acting (scope usage:write)', requestBody: json(schema(reserveUsageInput)), responses: { 201: { description: 'The reservation, with its id and expiry' }, ...errors(400, 401, 402, 403, 429) } },
+      },
+      '/v1/usage/reservations/{id}/commit': {
+        post: {
+          summary: 'Turn a reservation into usage (scope usage:write)',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          requestBody: json(schema(commitReservationInput)),
+          responses: { 200: { description: 'Committed quantity and the usage event id' }, ...errors(400, 401, 403, 404, 409, 429) },
+        },
+      },
+      '/v1/usage/reservations/{id}/release': {
+        post: {
+          summary: 'Give a reservation back (scope usage:write)',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { 200: { description: 'Released' }, ...errors(401, 403, 404, 409, 429) },
+        },
+      },
+      '/v1/usage/summary': {
+        get: {
+          summary: 'Used, limit and remaining per metric in a period (scope usage:read)',
+          parameters: [{ name: 'period', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } }],
+          responses: { 200: { description: 'Summary' }, ...errors(400, 401, 403, 429) },
+        },
+      },
+      '/v1/entitlements': { get: { summary: "The plan's features (scope usage:read)", responses: { 200: { description: '{plan, features}' }, ...errors(401, 403, 429) } } },
+    },
+  };
+}
