@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth';
 import { invitationsRouter } from './routers/invitations';
 import { membersRouter } from './routers/members';
 import { outboxRouter } from './routers/outbox';
+import { platformRouter } from './routers/platform';
 import { teamsRouter } from './routers/teams';
 import { usageRouter } from './routers/usage';
 import { organizationRouter } from './routers/organization';
@@ -23,6 +24,7 @@ export const appRouter = router({
   audit: auditRouter,
   apiKeys: apiKeysRouter,
   usage: usageRouter,
+  platform: platformRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,6 +17,9 @@ export class TestClock implements Clock {
   advance(ms: number) {
     this.current = new Date(this.current.getTime() + ms);
   }
+  set(at: Date) {
+    this.current = new Date(at);
+  }
 }
 
 /** A session carrier like a browser's cookie jar, kept in memory. */

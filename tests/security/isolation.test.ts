@@ -84,6 +84,21 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
     why: 'super admins only once set up',
     check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'settings.saveDatabaseConnection', { url: 'postgresql://evil@127.0.0.1:5432/evil' }, ['FORBIDDEN']),
   },
+  'platform.grantCredits': {
+    why: 'platform staff only: an organization owner cannot grant themselves credits',
+    check: async (t, f) =>
+      refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.grantCredits', { organizationId: f.a.organizationId, metric: 'sms_sent', amount: 1000, reason: 'free money' }, ['FORBIDDEN']),
+  },
+  'platform.setQuotaOverride': {
+    why: 'platform staff only',
+    check: async (t, f) =>
+      refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.setQuotaOverride', { organizationId: f.a.organizationId, metric: 'sms_sent', limit: null, endsAt: new Date(Date.now() + 86_400_000), reason: 'unlimited please' }, ['FORBIDDEN']),
+  },
+  'platform.revokeQuotaOverride': {
+    why: 'platform staff only',
+    check: async (t, f) =>
+      refusedWithoutWrites(t, f.a.people.admin.carrier, 'platform.revokeQuotaOverride', { organizationId: f.b.organizationId, overrideId: f.apiKeyId, reason: 'because' }, ['FORBIDDEN']),
+  },
   'invitations.describe': {
     why: 'the link is the credential; an unknown token learns nothing',
     check: async (t) => refusedWithoutWrites(t, new MemoryCarrier(), 'invitations.describe', { token: newToken('mdi').token }, ['NOT_FOUND']),

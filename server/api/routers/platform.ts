@@ -1,0 +1,10 @@
+import { grantCredits, grantCreditsInput } from '../../metering/grant-credits';
+import { revokeQuotaOverride, revokeQuotaOverrideInput, setQuotaOverride, setQuotaOverrideInput } from '../../metering/set-quota-override';
+import { platformProcedure, router } from '../trpc';
+
+/** The platform's staff acting on a tenant. Every change is audited in the tenant's trail with a reason. */
+export const platformRouter = router({
+  grantCredits: platformProcedure('platform:credits:grant').input(grantCreditsInput).mutation(({ ctx, input }) => grantCredits(ctx.db, ctx.user.id, input, ctx.clock)),
+  setQuotaOverride: platformProcedure('platform:tenants:manage').input(setQuotaOverrideInput).mutation(({ ctx, input }) => setQuotaOverride(ctx.db, ctx.user.id, input, ctx.clock)),
+  revokeQuotaOverride: platformProcedure('platform:tenants:manage').input(revokeQuotaOverrideInput).mutation(({ ctx, input }) => revokeQuotaOverride(ctx.db, ctx.user.id, input, ctx.clock)),
+});
