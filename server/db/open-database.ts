@@ -18,6 +18,11 @@ export interface Database {
   migrations: MigrationReport;
   /** Raw SQL for hot paths where the ORM's per-row overhead shows. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Raw SQL for state a crash may lose without harm (rate-limit tokens): on PostgreSQL its commits
+   * do not wait for the disk (synchronous_commit off), so they do not compete with the ledger's.
+   */
+  queryVolatile<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -50,14 +55,17 @@ async function openPostgres(url: string): Promise<Database> {
   const factory = new PrismaPg(pool);
   const migrations = await applyPendingMigrations(wholeScripts(factory, pool));
   const prisma = new PrismaClient({ adapter: factory });
+  const volatilePool = new pg.Pool({ connectionString: url, max: 4, options: '-c synchronous_commit=off' });
   return {
     kind: 'postgres',
     prisma,
     migrations,
     query: async (sql, params) => (await pool.query(sql, params)).rows,
+    queryVolatile: async (sql, params) => (await volatilePool.query(sql, params)).rows,
     close: async () => {
       await prisma.$disconnect();
       await pool.end().catch(() => {});
+      await volatilePool.end().catch(() => {});
     },
   };
 }
@@ -122,6 +130,7 @@ async function openPGlite(dataDir = 'memory://'): Promise<Database> {
     prisma,
     migrations,
     query: async (sql, params) => (await client.query(sql, params)).rows as never,
+    queryVolatile: async (sql, params) => (await client.query(sql, params)).rows as never,
     close: async () => {
       await prisma.$disconnect();
       await client.close();

@@ -23,34 +23,112 @@ export type ReserveUsageResult =
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
+interface Pending {
+  input: z.output<typeof reserveUsageInput>;
+  reservationId: string;
+  expiresAt: Date;
+  resolve(result: ReserveUsageResult): void;
+  reject(error: unknown): void;
+}
+
+interface BatchRow {
+  idx: number;
+  status: string;
+  blocked_scope: BlockedScope | null;
+  scope_limit: string | null;
+  scope_remaining: string | null;
+  period_start: Date | null;
+  credit_quantity: string;
+  overage_quantity: string;
+}
+
+const MAX_BATCH = 200;
+
 /**
- * Holds quantity of a metric against the whole chain — per-user limit → team budget → organization
- * quota (or override) → prepaid credits → overage policy — in one database round trip
- * (meterdesk_reserve). A refusal changes nothing; nothing can overshoot a hard cap.
+ * Concurrent reservations for the same (organization, metric) share one database call: while one
+ * call is in flight, new requests queue and go together in the next. The hot counter row is then
+ * locked once per batch instead of once per request, and each item is still decided on its own,
+ * in arrival order, by meterdesk_reserve_batch.
  */
-export async function reserveUsage(db: Database, organizationId: string, input: z.output<typeof reserveUsageInput>, clock: Clock): Promise<ReserveUsageResult> {
-  const now = clock.now();
-  const reservationId = randomUUID();
-  const expiresAt = new Date(now.getTime() + input.ttlSeconds * 1000);
-  const [row] = await db.query<{ status: string; blocked_scope: BlockedScope | null; scope_limit: string | null; scope_remaining: string | null; period_start: Date; credit_quantity: string; overage_quantity: string }>(
-    'select * from meterdesk_reserve($1, $2, $3, $4, $5, $6, $7, $8)',
-    [organizationId, input.metric, input.quantity, input.user ?? null, input.team ?? null, reservationId, expiresAt, now],
-  );
-  if (row!.status === 'reserved') {
+class ReservationBatcher {
+  private queues = new Map<string, Pending[]>();
+  private busy = new Set<string>();
+
+  constructor(
+    private db: Database,
+    private clock: Clock,
+  ) {}
+
+  reserve(organizationId: string, input: z.output<typeof reserveUsageInput>): Promise<ReserveUsageResult> {
+    const now = this.clock.now();
+    return new Promise((resolve, reject) => {
+      const key = `${organizationId}|${input.metric}`;
+      const queue = this.queues.get(key) ?? [];
+      queue.push({ input, reservationId: randomUUID(), expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000), resolve, reject });
+      this.queues.set(key, queue);
+      if (!this.busy.has(key)) void this.drain(key, organizationId, input.metric);
+    });
+  }
+
+  private async drain(key: string, organizationId: string, metric: MetricKey) {
+    this.busy.add(key);
+    try {
+      for (;;) {
+        const queue = this.queues.get(key);
+        if (!queue || queue.length === 0) break;
+        const batch = queue.splice(0, MAX_BATCH);
+        try {
+          const rows = await this.db.query<BatchRow>('select * from meterdesk_reserve_batch($1, $2, $3, $4, $5, $6, $7, $8)', [
+            organizationId,
+            metric,
+            batch.map((p) => p.input.quantity),
+            batch.map((p) => p.input.user ?? null),
+            batch.map((p) => p.input.team ?? null),
+            batch.map((p) => p.reservationId),
+            batch.map((p) => p.expiresAt.toISOString()),
+            this.clock.now(),
+          ]);
+          for (const row of rows) batch[row.idx - 1]!.resolve(toResult(row, batch[row.idx - 1]!));
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
+      }
+    } finally {
+      this.busy.delete(key);
+      this.queues.delete(key);
+    }
+  }
+}
+
+function toResult(row: BatchRow, pending: Pending): ReserveUsageResult {
+  if (row.status === 'reserved') {
     return {
       status: 'reserved',
-      reservationId,
-      expiresAt,
-      periodStart: new Date(row!.period_start),
-      remaining: num(row!.scope_remaining),
-      creditQuantity: Number(row!.credit_quantity),
-      overageQuantity: Number(row!.overage_quantity),
+      reservationId: pending.reservationId,
+      expiresAt: pending.expiresAt,
+      periodStart: new Date(row.period_start!),
+      remaining: num(row.scope_remaining),
+      creditQuantity: Number(row.credit_quantity),
+      overageQuantity: Number(row.overage_quantity),
     };
   }
-  const scope = row!.blocked_scope!;
-  const limit = num(row!.scope_limit);
-  const remaining = num(row!.scope_remaining);
-  return { status: 'blocked', scope, limit, remaining, message: blockedMessage(scope, input.metric, limit, remaining) };
+  const scope = row.blocked_scope!;
+  const limit = num(row.scope_limit);
+  const remaining = num(row.scope_remaining);
+  return { status: 'blocked', scope, limit, remaining, message: blockedMessage(scope, pending.input.metric, limit, remaining) };
+}
+
+const batchers = new WeakMap<Database, ReservationBatcher>();
+
+/**
+ * Holds quantity of a metric against the whole chain — per-user limit → team budget → organization
+ * quota (or override) → prepaid credits → overage policy — in one database round trip. A refusal
+ * changes nothing; nothing can overshoot a hard cap, whatever the number of processes.
+ */
+export function reserveUsage(db: Database, organizationId: string, input: z.output<typeof reserveUsageInput>, clock: Clock): Promise<ReserveUsageResult> {
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = new ReservationBatcher(db, clock)));
+  return batcher.reserve(organizationId, input);
 }
 
 export function blockedMessage(scope: BlockedScope, metric: MetricKey, limit: number | null, remaining: number | null): string {

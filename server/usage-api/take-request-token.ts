@@ -9,7 +9,7 @@ export type RequestTokenResult = { ok: true } | { ok: false; reason: 'no_api_acc
  * which also reads whether the plan includes API access at all.
  */
 export async function takeRequestToken(db: Database, organizationId: string, clock: Clock): Promise<RequestTokenResult> {
-  const [row] = await db.query<{ api_access: boolean | null; cap: number | null; tokens: number | null; current_tokens: number | null; elapsed: number | null }>(
+  const [row] = await db.queryVolatile<{ api_access: boolean | null; cap: number | null; tokens: number | null; current_tokens: number | null; elapsed: number | null }>(
     `with cfg as (
        select coalesce(e_rate."limit", 60)::float8 as cap, coalesce(e_access.enabled, false) as api_access
          from organizations o

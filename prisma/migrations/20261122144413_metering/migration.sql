@@ -234,23 +234,21 @@ ALTER TABLE "plan_entitlements" ADD CONSTRAINT "plan_entitlements_plan_key_fkey"
 -- consoles, servers and workers can never push usage past a hard cap, and cannot deadlock.
 
 -- Start of the period containing `at`: monthly from the billing anchor (UTC), or calendar months.
+-- Adding months clamps to the month's end (Jan 31 + 1 month = Feb 28), as billing anchors do.
+-- A single SQL expression, so the planner inlines it into the statements that call it per row.
 CREATE FUNCTION meterdesk_period_start(anchor TIMESTAMPTZ, at TIMESTAMPTZ) RETURNS TIMESTAMPTZ
-LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-  a TIMESTAMP := anchor AT TIME ZONE 'UTC';
-  t TIMESTAMP := at AT TIME ZONE 'UTC';
-  n INT;
-BEGIN
-  IF anchor IS NULL THEN
-    RETURN date_trunc('month', t) AT TIME ZONE 'UTC';
-  END IF;
-  n := (EXTRACT(YEAR FROM t)::INT - EXTRACT(YEAR FROM a)::INT) * 12 + (EXTRACT(MONTH FROM t)::INT - EXTRACT(MONTH FROM a)::INT);
-  -- Adding months clamps to the month's end (Jan 31 + 1 month = Feb 28), as billing anchors do.
-  IF a + make_interval(months => n) > t THEN
-    n := n - 1;
-  END IF;
-  RETURN (a + make_interval(months => n)) AT TIME ZONE 'UTC';
-END $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN anchor IS NULL THEN date_trunc('month', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+    ELSE ((anchor AT TIME ZONE 'UTC') + make_interval(months =>
+            ((extract(year FROM at AT TIME ZONE 'UTC') - extract(year FROM anchor AT TIME ZONE 'UTC')) * 12
+              + extract(month FROM at AT TIME ZONE 'UTC') - extract(month FROM anchor AT TIME ZONE 'UTC'))::INT
+            - CASE WHEN (anchor AT TIME ZONE 'UTC') + make_interval(months =>
+                ((extract(year FROM at AT TIME ZONE 'UTC') - extract(year FROM anchor AT TIME ZONE 'UTC')) * 12
+                  + extract(month FROM at AT TIME ZONE 'UTC') - extract(month FROM anchor AT TIME ZONE 'UTC'))::INT) > (at AT TIME ZONE 'UTC')
+              THEN 1 ELSE 0 END)) AT TIME ZONE 'UTC'
+  END
+$$;
 
 -- The organization's included amount of a metric at `at`: an active override, else the plan's.
 -- Returns (limit, metered): metered is false when the plan does not meter the metric at all.
@@ -268,122 +266,152 @@ BEGIN
   metered := FOUND;
 END $$;
 
--- Reserve p_qty of p_metric. Returns status 'reserved', or 'blocked' with the scope that refused:
--- user, team, organization (quota and credits exhausted under a hard cap), or the account state
--- (suspended, past_due, unpaid, canceled). A refusal changes nothing.
-CREATE FUNCTION meterdesk_reserve(
-  p_org UUID, p_metric TEXT, p_qty BIGINT, p_user UUID, p_team UUID,
-  p_reservation UUID, p_expires_at TIMESTAMPTZ, p_now TIMESTAMPTZ
-) RETURNS TABLE (status TEXT, blocked_scope TEXT, scope_limit BIGINT, scope_remaining BIGINT, period_start TIMESTAMPTZ, credit_quantity BIGINT, overage_quantity BIGINT)
+-- Reserves quantities of one metric for one organization, in one transaction: a single request,
+-- or several that arrived together for the same hot counter (the server batches them). Each item
+-- is decided on its own, in arrival order, exactly as if alone. Locks are taken in one global
+-- order — user counters (by id), team counters (by id), the organization's counter, then credit
+-- grants — so batches and single reservations from any number of processes cannot deadlock.
+-- Returns per item (1-based) 'reserved', or 'blocked' with the scope that refused: user, team,
+-- organization (quota and credits exhausted under a hard cap), or the account's state
+-- (suspended, past_due, unpaid, canceled). A refused item changes nothing.
+CREATE FUNCTION meterdesk_reserve_batch(
+  p_org UUID, p_metric TEXT, p_qtys BIGINT[], p_users UUID[], p_teams UUID[], p_ids UUID[], p_expires_at TIMESTAMPTZ[], p_now TIMESTAMPTZ
+) RETURNS TABLE (idx INT, status TEXT, blocked_scope TEXT, scope_limit BIGINT, scope_remaining BIGINT, period_start TIMESTAMPTZ, credit_quantity BIGINT, overage_quantity BIGINT)
 LANGUAGE plpgsql AS $$
 DECLARE
-  v_plan TEXT; v_status TEXT; v_anchor TIMESTAMPTZ; v_suspended TIMESTAMPTZ; v_policy TEXT;
-  v_period TIMESTAMPTZ;
-  v_user_limit BIGINT; v_team_limit BIGINT; v_org_limit BIGINT; v_metered BOOLEAN;
-  v_used BIGINT; v_reserved BIGINT;
-  v_over BIGINT := 0; v_need BIGINT; v_take BIGINT; v_credit BIGINT := 0; v_overage BIGINT := 0;
-  v_draws JSONB := '[]'::JSONB;
+  n INT := coalesce(array_length(p_ids, 1), 0);
+  v_plan TEXT; v_status TEXT; v_anchor TIMESTAMPTZ; v_suspended TIMESTAMPTZ; v_block TEXT; v_policy TEXT; v_period TIMESTAMPTZ;
+  v_org_limit BIGINT; v_metered BOOLEAN;
+  v_limit BIGINT; v_used BIGINT; v_reserved BIGINT; v_over BIGINT; v_need BIGINT; v_take BIGINT; v_credit BIGINT; v_draws JSONB;
+  s_status TEXT[] := array_fill(NULL::TEXT, ARRAY[n]);
+  s_scope TEXT[] := array_fill(NULL::TEXT, ARRAY[n]);
+  s_limit BIGINT[] := array_fill(NULL::BIGINT, ARRAY[n]);
+  s_remaining BIGINT[] := array_fill(NULL::BIGINT, ARRAY[n]);
+  s_user_done BOOLEAN[] := array_fill(FALSE, ARRAY[n]);
+  s_team_done BOOLEAN[] := array_fill(FALSE, ARRAY[n]);
+  s_credit BIGINT[] := array_fill(0::BIGINT, ARRAY[n]);
+  s_overage BIGINT[] := array_fill(0::BIGINT, ARRAY[n]);
+  s_draws JSONB[] := array_fill('[]'::JSONB, ARRAY[n]);
+  i INT;
   g RECORD;
 BEGIN
+  IF n = 0 THEN
+    RETURN;
+  END IF;
   SELECT coalesce(s.plan_key, 'free'), coalesce(s.status::TEXT, 'active'), s.billing_anchor, o.suspended_at
     INTO v_plan, v_status, v_anchor, v_suspended
     FROM organizations o LEFT JOIN subscriptions s ON s.organization_id = o.id WHERE o.id = p_org;
-  IF NOT FOUND THEN
-    RETURN QUERY SELECT 'blocked', 'organization_not_found', NULL::BIGINT, NULL::BIGINT, NULL::TIMESTAMPTZ, 0::BIGINT, 0::BIGINT; RETURN;
-  END IF;
-  IF v_suspended IS NOT NULL THEN
-    RETURN QUERY SELECT 'blocked', 'suspended', NULL::BIGINT, NULL::BIGINT, NULL::TIMESTAMPTZ, 0::BIGINT, 0::BIGINT; RETURN;
-  END IF;
-  IF v_status IN ('past_due', 'unpaid', 'canceled') THEN
-    RETURN QUERY SELECT 'blocked', v_status, NULL::BIGINT, NULL::BIGINT, NULL::TIMESTAMPTZ, 0::BIGINT, 0::BIGINT; RETURN;
+  v_block := CASE WHEN v_plan IS NULL THEN 'organization_not_found' WHEN v_suspended IS NOT NULL THEN 'suspended'
+                  WHEN v_status IN ('past_due', 'unpaid', 'canceled') THEN v_status END;
+  IF v_block IS NOT NULL THEN
+    RETURN QUERY SELECT k::INT, 'blocked'::TEXT, v_block, NULL::BIGINT, NULL::BIGINT, NULL::TIMESTAMPTZ, 0::BIGINT, 0::BIGINT FROM generate_series(1, n) k;
+    RETURN;
   END IF;
   SELECT p.overage_policy::TEXT INTO v_policy FROM plans p WHERE p.key = v_plan;
   v_policy := coalesce(v_policy, 'hard_cap');
   v_period := meterdesk_period_start(v_anchor, p_now);
 
-  -- 1. Per-user limit.
-  IF p_user IS NOT NULL THEN
-    SELECT l."limit" INTO v_user_limit FROM user_limits l WHERE l.organization_id = p_org AND l.user_id = p_user AND l.metric = p_metric;
-    INSERT INTO usage_counters (organization_id, scope, scope_id, metric, period_start) VALUES (p_org, 'user', p_user, p_metric, v_period) ON CONFLICT DO NOTHING;
-    UPDATE usage_counters c SET reserved = c.reserved + p_qty, updated_at = p_now
-     WHERE c.organization_id = p_org AND c.scope = 'user' AND c.scope_id = p_user AND c.metric = p_metric AND c.period_start = v_period
-       AND (v_user_limit IS NULL OR c.used + c.reserved + p_qty <= v_user_limit)
+  -- 1. Per-user limits.
+  FOR i IN SELECT u.k FROM unnest(p_users) WITH ORDINALITY u(id, k) WHERE u.id IS NOT NULL ORDER BY u.id, u.k LOOP
+    SELECT l."limit" INTO v_limit FROM user_limits l WHERE l.organization_id = p_org AND l.user_id = p_users[i] AND l.metric = p_metric;
+    INSERT INTO usage_counters (organization_id, scope, scope_id, metric, period_start) VALUES (p_org, 'user', p_users[i], p_metric, v_period) ON CONFLICT DO NOTHING;
+    UPDATE usage_counters c SET reserved = c.reserved + p_qtys[i], updated_at = p_now
+     WHERE c.organization_id = p_org AND c.scope = 'user' AND c.scope_id = p_users[i] AND c.metric = p_metric AND c.period_start = v_period
+       AND (v_limit IS NULL OR c.used + c.reserved + p_qtys[i] <= v_limit)
      RETURNING c.used INTO v_used;
-    IF NOT FOUND THEN
-      SELECT c.used + c.reserved INTO v_used FROM usage_counters c WHERE c.organization_id = p_org AND c.scope = 'user' AND c.scope_id = p_user AND c.metric = p_metric AND c.period_start = v_period;
-      RETURN QUERY SELECT 'blocked', 'user', v_user_limit, greatest(0, v_user_limit - v_used), v_period, 0::BIGINT, 0::BIGINT; RETURN;
+    IF FOUND THEN
+      s_user_done[i] := TRUE;
+    ELSE
+      SELECT c.used + c.reserved INTO v_used FROM usage_counters c
+       WHERE c.organization_id = p_org AND c.scope = 'user' AND c.scope_id = p_users[i] AND c.metric = p_metric AND c.period_start = v_period;
+      s_status[i] := 'blocked'; s_scope[i] := 'user'; s_limit[i] := v_limit; s_remaining[i] := greatest(0, v_limit - v_used);
     END IF;
-  END IF;
+  END LOOP;
 
-  -- 2. Team budget.
-  IF p_team IS NOT NULL THEN
-    SELECT b."limit" INTO v_team_limit FROM team_budgets b WHERE b.organization_id = p_org AND b.team_id = p_team AND b.metric = p_metric;
-    INSERT INTO usage_counters (organization_id, scope, scope_id, metric, period_start) VALUES (p_org, 'team', p_team, p_metric, v_period) ON CONFLICT DO NOTHING;
-    UPDATE usage_counters c SET reserved = c.reserved + p_qty, updated_at = p_now
-     WHERE c.organization_id = p_org AND c.scope = 'team' AND c.scope_id = p_team AND c.metric = p_metric AND c.period_start = v_period
-       AND (v_team_limit IS NULL OR c.used + c.reserved + p_qty <= v_team_limit)
+  -- 2. Team budgets.
+  FOR i IN SELECT t.k FROM unnest(p_teams) WITH ORDINALITY t(id, k) WHERE t.id IS NOT NULL ORDER BY t.id, t.k LOOP
+    CONTINUE WHEN s_status[i] IS NOT NULL;
+    SELECT b."limit" INTO v_limit FROM team_budgets b WHERE b.organization_id = p_org AND b.team_id = p_teams[i] AND b.metric = p_metric;
+    INSERT INTO usage_counters (organization_id, scope, scope_id, metric, period_start) VALUES (p_org, 'team', p_teams[i], p_metric, v_period) ON CONFLICT DO NOTHING;
+    UPDATE usage_counters c SET reserved = c.reserved + p_qtys[i], updated_at = p_now
+     WHERE c.organization_id = p_org AND c.scope = 'team' AND c.scope_id = p_teams[i] AND c.metric = p_metric AND c.period_start = v_period
+       AND (v_limit IS NULL OR c.used + c.reserved + p_qtys[i] <= v_limit)
      RETURNING c.used INTO v_used;
-    IF NOT FOUND THEN
-      PERFORM meterdesk_unreserve_scope(p_org, 'user', p_user, p_metric, v_period, p_qty, p_now);
-      SELECT c.used + c.reserved INTO v_used FROM usage_counters c WHERE c.organization_id = p_org AND c.scope = 'team' AND c.scope_id = p_team AND c.metric = p_metric AND c.period_start = v_period;
-      RETURN QUERY SELECT 'blocked', 'team', v_team_limit, greatest(0, v_team_limit - v_used), v_period, 0::BIGINT, 0::BIGINT; RETURN;
+    IF FOUND THEN
+      s_team_done[i] := TRUE;
+    ELSE
+      SELECT c.used + c.reserved INTO v_used FROM usage_counters c
+       WHERE c.organization_id = p_org AND c.scope = 'team' AND c.scope_id = p_teams[i] AND c.metric = p_metric AND c.period_start = v_period;
+      s_status[i] := 'blocked'; s_scope[i] := 'team'; s_limit[i] := v_limit; s_remaining[i] := greatest(0, v_limit - v_used);
     END IF;
-  END IF;
+  END LOOP;
 
-  -- 3. Organization quota (override or plan), then prepaid credits, then the overage policy.
+  -- 3. The organization's quota (override or plan), then prepaid credits, then the overage policy.
   SELECT l.lim, l.metered INTO v_org_limit, v_metered FROM meterdesk_org_limit(p_org, v_plan, p_metric, p_now) l;
   INSERT INTO usage_counters (organization_id, scope, scope_id, metric, period_start) VALUES (p_org, 'organization', p_org, p_metric, v_period) ON CONFLICT DO NOTHING;
-  IF v_metered AND v_org_limit IS NOT NULL AND v_policy = 'hard_cap' AND NOT EXISTS (
-       SELECT 1 FROM credit_grants g2 WHERE g2.organization_id = p_org AND g2.metric = p_metric AND g2.remaining > 0 AND (g2.expires_at IS NULL OR g2.expires_at > p_now)) THEN
-    -- The common hard-cap case: one conditional update decides.
-    UPDATE usage_counters c SET reserved = c.reserved + p_qty, updated_at = p_now
-     WHERE c.organization_id = p_org AND c.scope = 'organization' AND c.scope_id = p_org AND c.metric = p_metric AND c.period_start = v_period
-       AND c.used + c.reserved + p_qty <= v_org_limit
-     RETURNING c.used, c.reserved INTO v_used, v_reserved;
-    IF NOT FOUND THEN
-      PERFORM meterdesk_unreserve_scope(p_org, 'user', p_user, p_metric, v_period, p_qty, p_now);
-      PERFORM meterdesk_unreserve_scope(p_org, 'team', p_team, p_metric, v_period, p_qty, p_now);
-      SELECT c.used + c.reserved INTO v_used FROM usage_counters c WHERE c.organization_id = p_org AND c.scope = 'organization' AND c.scope_id = p_org AND c.metric = p_metric AND c.period_start = v_period;
-      RETURN QUERY SELECT 'blocked', 'organization', v_org_limit, greatest(0, v_org_limit - v_used), v_period, 0::BIGINT, 0::BIGINT; RETURN;
-    END IF;
-  ELSE
-    UPDATE usage_counters c SET reserved = c.reserved + p_qty, updated_at = p_now
-     WHERE c.organization_id = p_org AND c.scope = 'organization' AND c.scope_id = p_org AND c.metric = p_metric AND c.period_start = v_period
-     RETURNING c.used, c.reserved INTO v_used, v_reserved;
-    IF v_metered AND v_org_limit IS NOT NULL THEN
-      -- The part of this reservation past the included amount.
-      v_over := greatest(0, v_used + v_reserved - v_org_limit) - greatest(0, v_used + v_reserved - p_qty - v_org_limit);
-    END IF;
-    v_need := v_over;
-    IF v_need > 0 THEN
-      FOR g IN SELECT cg.id, cg.remaining FROM credit_grants cg
-                WHERE cg.organization_id = p_org AND cg.metric = p_metric AND cg.remaining > 0 AND (cg.expires_at IS NULL OR cg.expires_at > p_now)
-                ORDER BY cg.priority ASC, cg.expires_at ASC NULLS LAST, cg.created_at ASC, cg.id ASC
-                FOR UPDATE LOOP
-        EXIT WHEN v_need = 0;
-        v_take := least(g.remaining, v_need);
-        UPDATE credit_grants SET remaining = remaining - v_take WHERE organization_id = p_org AND id = g.id;
-        v_draws := v_draws || jsonb_build_object('grant', g.id, 'quantity', v_take);
-        v_need := v_need - v_take;
-        v_credit := v_credit + v_take;
-      END LOOP;
-    END IF;
-    IF v_need > 0 THEN
-      IF v_policy = 'hard_cap' THEN
-        PERFORM meterdesk_return_credits(p_org, v_draws);
-        PERFORM meterdesk_unreserve_scope(p_org, 'organization', p_org, p_metric, v_period, p_qty, p_now);
-        PERFORM meterdesk_unreserve_scope(p_org, 'team', p_team, p_metric, v_period, p_qty, p_now);
-        PERFORM meterdesk_unreserve_scope(p_org, 'user', p_user, p_metric, v_period, p_qty, p_now);
-        RETURN QUERY SELECT 'blocked', 'organization', v_org_limit, greatest(0::BIGINT, p_qty - v_over + v_credit), v_period, 0::BIGINT, 0::BIGINT; RETURN;
+  FOR i IN 1 .. n LOOP
+    CONTINUE WHEN s_status[i] IS NOT NULL;
+    IF v_metered AND v_org_limit IS NOT NULL AND v_policy = 'hard_cap' AND NOT EXISTS (
+         SELECT 1 FROM credit_grants cg WHERE cg.organization_id = p_org AND cg.metric = p_metric AND cg.remaining > 0 AND (cg.expires_at IS NULL OR cg.expires_at > p_now)) THEN
+      -- The common hard-cap case: one conditional update decides.
+      UPDATE usage_counters c SET reserved = c.reserved + p_qtys[i], updated_at = p_now
+       WHERE c.organization_id = p_org AND c.scope = 'organization' AND c.scope_id = p_org AND c.metric = p_metric AND c.period_start = v_period
+         AND c.used + c.reserved + p_qtys[i] <= v_org_limit
+       RETURNING c.used, c.reserved INTO v_used, v_reserved;
+      IF NOT FOUND THEN
+        SELECT c.used + c.reserved INTO v_used FROM usage_counters c
+         WHERE c.organization_id = p_org AND c.scope = 'organization' AND c.scope_id = p_org AND c.metric = p_metric AND c.period_start = v_period;
+        s_status[i] := 'blocked'; s_scope[i] := 'organization'; s_limit[i] := v_org_limit; s_remaining[i] := greatest(0, v_org_limit - v_used);
+        CONTINUE;
       END IF;
-      v_overage := v_need;
+    ELSE
+      UPDATE usage_counters c SET reserved = c.reserved + p_qtys[i], updated_at = p_now
+       WHERE c.organization_id = p_org AND c.scope = 'organization' AND c.scope_id = p_org AND c.metric = p_metric AND c.period_start = v_period
+       RETURNING c.used, c.reserved INTO v_used, v_reserved;
+      v_over := 0;
+      IF v_metered AND v_org_limit IS NOT NULL THEN
+        -- The part of this item past the included amount.
+        v_over := greatest(0, v_used + v_reserved - v_org_limit) - greatest(0, v_used + v_reserved - p_qtys[i] - v_org_limit);
+      END IF;
+      v_need := v_over; v_credit := 0; v_draws := '[]'::JSONB;
+      IF v_need > 0 THEN
+        FOR g IN SELECT cg.id, cg.remaining FROM credit_grants cg
+                  WHERE cg.organization_id = p_org AND cg.metric = p_metric AND cg.remaining > 0 AND (cg.expires_at IS NULL OR cg.expires_at > p_now)
+                  ORDER BY cg.priority ASC, cg.expires_at ASC NULLS LAST, cg.created_at ASC, cg.id ASC
+                  FOR UPDATE LOOP
+          EXIT WHEN v_need = 0;
+          v_take := least(g.remaining, v_need);
+          UPDATE credit_grants SET remaining = remaining - v_take WHERE organization_id = p_org AND id = g.id;
+          v_draws := v_draws || jsonb_build_object('grant', g.id, 'quantity', v_take);
+          v_need := v_need - v_take;
+          v_credit := v_credit + v_take;
+        END LOOP;
+      END IF;
+      IF v_need > 0 AND v_policy = 'hard_cap' THEN
+        PERFORM meterdesk_return_credits(p_org, v_draws);
+        PERFORM meterdesk_unreserve_scope(p_org, 'organization', p_org, p_metric, v_period, p_qtys[i], p_now);
+        s_status[i] := 'blocked'; s_scope[i] := 'organization'; s_limit[i] := v_org_limit; s_remaining[i] := greatest(0, p_qtys[i] - v_over + v_credit);
+        CONTINUE;
+      END IF;
+      s_credit[i] := v_credit; s_overage[i] := greatest(0, v_need); s_draws[i] := v_draws;
     END IF;
-  END IF;
+    s_status[i] := 'reserved';
+    s_limit[i] := v_org_limit;
+    s_remaining[i] := CASE WHEN v_org_limit IS NULL OR NOT v_metered THEN NULL ELSE greatest(0, v_org_limit - v_used - v_reserved) END;
+  END LOOP;
+
+  -- 4. Refused items give back what their user and team steps took.
+  FOR i IN 1 .. n LOOP
+    IF s_status[i] = 'blocked' THEN
+      IF s_team_done[i] THEN PERFORM meterdesk_unreserve_scope(p_org, 'team', p_teams[i], p_metric, v_period, p_qtys[i], p_now); END IF;
+      IF s_user_done[i] THEN PERFORM meterdesk_unreserve_scope(p_org, 'user', p_users[i], p_metric, v_period, p_qtys[i], p_now); END IF;
+    END IF;
+  END LOOP;
 
   INSERT INTO usage_reservations (organization_id, id, metric, quantity, user_id, team_id, period_start, status, credit_draws, overage_quantity, expires_at, created_at)
-  VALUES (p_org, p_reservation, p_metric, p_qty, p_user, p_team, v_period, 'pending', v_draws, v_overage, p_expires_at, p_now);
-  RETURN QUERY SELECT 'reserved', NULL::TEXT, v_org_limit,
-    CASE WHEN v_org_limit IS NULL THEN NULL ELSE greatest(0, v_org_limit - v_used - v_reserved) END, v_period, v_credit, v_overage;
+  SELECT p_org, p_ids[k], p_metric, p_qtys[k], p_users[k], p_teams[k], v_period, 'pending', s_draws[k], s_overage[k], p_expires_at[k], p_now
+    FROM generate_series(1, n) k WHERE s_status[k] = 'reserved';
+  RETURN QUERY SELECT k::INT, s_status[k], s_scope[k], s_limit[k], s_remaining[k], v_period, s_credit[k], s_overage[k] FROM generate_series(1, n) k;
 END $$;
 
 CREATE FUNCTION meterdesk_unreserve_scope(p_org UUID, p_scope TEXT, p_scope_id UUID, p_metric TEXT, p_period TIMESTAMPTZ, p_qty BIGINT, p_now TIMESTAMPTZ) RETURNS VOID

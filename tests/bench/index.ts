@@ -1,0 +1,12 @@
+// `npm run bench -- NAME`: runs a benchmark. Each prints one JSON line per figure, measuring the
+// project and a raw baseline in the same run, and their ratio.
+const benches: Record<string, () => Promise<unknown>> = {
+  usage: () => import('./usage-bench'),
+};
+const benchName = process.argv[2];
+export {};
+if (!benchName || !benches[benchName]) {
+  console.error(`Usage: npm run bench -- ${Object.keys(benches).join('|')}`);
+  process.exit(2);
+}
+await benches[benchName]!();
