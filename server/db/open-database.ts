@@ -148,7 +148,7 @@ async function lockDataFolder(dataDir: string): Promise<() => Promise<void>> {
   const owner = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
   if (owner && owner !== process.pid && processIsAlive(owner)) {
     throw new DatabaseOpenError(
-      `The embedded database in ${dataDir} is in use by another Meterdesk process (pid ${owner}). Close it first, or share a PostgreSQL database between them.`,
+      `The embedded database in ${dataDir} is in use by another Meterdesk process (pid ${owner}). Close it first, or share a PostgreSQL database between them. (If no Meterdesk is running, delete ${lockFile}.)`,
     );
   }
   await writeFile(lockFile, String(process.pid));
