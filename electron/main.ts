@@ -84,6 +84,8 @@ async function start(): Promise<void> {
   } catch (error) {
     return fail(error);
   }
+  // Every console helps release reservations whose time ran out (safe to run from many at once).
+  mdApp.startBackgroundJobs();
   const carrier = await createKeychainSessionCarrier(keychain);
   const win = createMainWindow();
   ipc = attachDesktopIpc({
