@@ -13,7 +13,7 @@ import { MAX_EVENTS_PER_BATCH, recordUsageEvents } from '../metering/record-usag
 import { reserveUsage, reserveUsageInput } from '../metering/reserve-usage';
 import { commitReservation, commitReservationInput, releaseReservation } from '../metering/settle-reservation';
 import { usageApiOpenApi } from './usage-api-openapi';
-import { takeRequestToken } from './take-request-token';
+import { createRequestTokenTaker } from './take-request-token';
 import { sendApiError, sendValidationError } from './usage-api-errors';
 
 const reservationParams = z.object({ id: z.uuid('The reservation id in the path is not valid.') });
@@ -21,6 +21,7 @@ const reservationParams = z.object({ id: z.uuid('The reservation id in the path 
 export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp) {
   const { db, clock } = app.services;
   const authenticate = createApiKeyAuthenticator(db, clock);
+  const takeRequestToken = createRequestTokenTaker(db, clock);
 
   /** Resolves the key and takes a rate token; answers the error itself and returns null when refused. */
   async function admit(req: FastifyRequest, reply: FastifyReply, scope: ApiKeyScope): Promise<ApiKeyIdentity | null> {
@@ -33,7 +34,7 @@ export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp) {
       sendApiError(reply, 403, 'missing_scope', `This API key lacks the "${scope}" scope.`, { required: scope, granted: identity.scopes });
       return null;
     }
-    const token = await takeRequestToken(db, identity.organizationId, clock);
+    const token = await takeRequestToken(identity.organizationId);
     if (!token.ok && token.reason === 'no_api_access') {
       sendApiError(reply, 403, 'plan_without_api_access', "The organization's plan does not include API access. Upgrade to use the API.");
       return null;

@@ -537,3 +537,29 @@ BEGIN
   END LOOP;
   RETURN n;
 END $$;
+
+-- Takes up to p_want request tokens from the organization's bucket (capacity: the plan's
+-- api_requests_per_minute, refilled continuously). Returns how many were taken (0 when empty, with
+-- the seconds until one is available) and whether the plan includes API access at all.
+CREATE FUNCTION meterdesk_take_request_tokens(p_org UUID, p_now TIMESTAMPTZ, p_want INT)
+RETURNS TABLE (api_access BOOLEAN, taken INT, retry_after_seconds DOUBLE PRECISION, per_second DOUBLE PRECISION)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_cap DOUBLE PRECISION; v_access BOOLEAN; v_tokens DOUBLE PRECISION; v_at TIMESTAMPTZ; v_avail DOUBLE PRECISION; v_take INT;
+BEGIN
+  SELECT coalesce(e_rate."limit", 60)::DOUBLE PRECISION, coalesce(e_access.enabled, FALSE) INTO v_cap, v_access
+    FROM organizations o
+    LEFT JOIN subscriptions s ON s.organization_id = o.id
+    LEFT JOIN plan_entitlements e_rate ON e_rate.plan_key = coalesce(s.plan_key, 'free') AND e_rate.feature = 'api_requests_per_minute'
+    LEFT JOIN plan_entitlements e_access ON e_access.plan_key = coalesce(s.plan_key, 'free') AND e_access.feature = 'api_access'
+   WHERE o.id = p_org;
+  IF NOT coalesce(v_access, FALSE) THEN
+    RETURN QUERY SELECT FALSE, 0, NULL::DOUBLE PRECISION, NULL::DOUBLE PRECISION; RETURN;
+  END IF;
+  INSERT INTO rate_limit_buckets (organization_id, tokens, updated_at) VALUES (p_org, v_cap, p_now) ON CONFLICT DO NOTHING;
+  SELECT b.tokens, b.updated_at INTO v_tokens, v_at FROM rate_limit_buckets b WHERE b.organization_id = p_org FOR UPDATE;
+  v_avail := least(v_cap, v_tokens + greatest(0, extract(epoch FROM (p_now - v_at))) * v_cap / 60);
+  v_take := least(p_want, floor(v_avail))::INT;
+  UPDATE rate_limit_buckets SET tokens = v_avail - v_take, updated_at = greatest(p_now, v_at) WHERE organization_id = p_org;
+  RETURN QUERY SELECT TRUE, v_take, CASE WHEN v_take = 0 THEN (1 - v_avail) / (v_cap / 60) END, v_cap / 60;
+END $$;
