@@ -8,6 +8,7 @@ import { MeProvider } from './lib/me';
 import { sessionEnded, useSessionState } from './lib/session';
 import { navigate, useHashRoute } from './lib/useHashRoute';
 import { DemoCredentialsScreen, firstOwnerEmail } from './screens/DemoCredentialsScreen';
+import { AcceptInvitationScreen, inviteTokenOf } from './screens/invite/AcceptInvitationScreen';
 import { LaunchTokenRequiredScreen } from './screens/LaunchTokenRequiredScreen';
 import { SetupWizardScreen, type DemoData } from './screens/SetupWizardScreen';
 import { SignInScreen } from './screens/SignInScreen';
@@ -54,6 +55,9 @@ function Gate() {
   if (status.data.needsSetup) return <SetupWizardScreen onDemoLoaded={setDemo} />;
   if (me.isPending) return <LoadingScreen />;
   if (me.isError) return <FullPageError error={me.error} onRetry={() => me.refetch()} />;
+  // An invitation link works signed out and signed in alike.
+  const inviteToken = inviteTokenOf(route);
+  if (inviteToken) return <AcceptInvitationScreen key={inviteToken} token={inviteToken} me={me.data} />;
   if (!me.data) return route === 'sign-up' ? <SignUpScreen /> : <SignInScreen defaultEmail={signInEmail} />;
   return (
     <MeProvider me={me.data}>

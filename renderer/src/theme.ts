@@ -41,6 +41,13 @@ export const theme = createTheme({
     Badge: { defaultProps: { radius: 'sm' }, styles: { root: { textTransform: 'none', letterSpacing: 0 } } },
     TextInput: { defaultProps: { size: 'md' } },
     PasswordInput: { defaultProps: { size: 'md' } },
+    // Form inputs share one height, so a select next to a text field lines up.
+    // Closed dropdowns leave the page: no hidden listbox shares its select's label (screen readers,
+    // and tests that find fields by label, see one field per label).
+    Select: { defaultProps: { size: 'md', comboboxProps: { keepMounted: false } } },
+    NumberInput: { defaultProps: { size: 'md' } },
+    TagsInput: { defaultProps: { size: 'md', comboboxProps: { keepMounted: false } } },
+    Textarea: { defaultProps: { size: 'md' } },
     Tooltip: { defaultProps: { withArrow: true, openDelay: 300 } },
   },
 });

@@ -7,6 +7,11 @@ function subscribe(listener: () => void) {
   return () => window.removeEventListener('hashchange', listener);
 }
 
+/** The route in the address bar now ("members" for #/members). */
+export function currentRoute(): string {
+  return current();
+}
+
 function current(): string {
   return window.location.hash.replace(/^#\/?/, '').split('?')[0] ?? '';
 }

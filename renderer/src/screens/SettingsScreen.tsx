@@ -1,21 +1,28 @@
-// Appearance for everyone; the database this console runs on, and (for super admins) where to
-// point it next.
+// The organization (name, logo, alert thresholds, contact sharing) and its billing profile, for
+// those whose role shows them; appearance for everyone; the database this console runs on, and (for
+// super admins) where to point it next.
 import { Badge, Card, Code, Group, SegmentedControl, SimpleGrid, Skeleton, Stack, Table, Text, Title, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { DatabaseConnectionForm } from '../components/DatabaseConnectionForm';
 import { ErrorState } from '../components/ErrorState';
 import { useAccess } from '../lib/me';
 import { useTRPC } from '../trpc';
+import { BillingProfileCard } from './settings/BillingProfileCard';
+import { OrganizationSettingsCard } from './settings/OrganizationSettingsCard';
 
 export function SettingsScreen() {
+  const { me, can } = useAccess();
+  const inOrganization = !!me.activeOrganization;
   return (
     <Stack gap="xl">
       <div>
         <Title order={1}>Settings</Title>
         <Text c="dimmed" mt={4}>
-          How this console looks and where it keeps its data.
+          {inOrganization ? 'Your organization, how this console looks and where it keeps its data.' : 'How this console looks and where it keeps its data.'}
         </Text>
       </div>
+      {inOrganization && can('organization:read') && <OrganizationSettingsCard />}
+      {inOrganization && can('billing:read') && <BillingProfileCard />}
       <AppearanceCard />
       <DatabaseCard />
     </Stack>

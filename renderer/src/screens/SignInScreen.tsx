@@ -10,7 +10,7 @@ import { FormErrorAlert } from '../components/FormErrorAlert';
 import { applyFieldErrors, hasFieldErrors, retryAfterSecondsOf } from '../lib/errors';
 import { clearSessionNotice, useSessionState } from '../lib/session';
 import { useCountdown } from '../lib/useCountdown';
-import { navigate } from '../lib/useHashRoute';
+import { currentRoute, navigate } from '../lib/useHashRoute';
 import { signInSchema } from '../lib/validation';
 import { useTRPC } from '../trpc';
 
@@ -30,7 +30,8 @@ export function SignInScreen({ defaultEmail = '' }: { defaultEmail?: string }) {
     trpc.auth.signIn.mutationOptions({
       onSuccess: async () => {
         clearSessionNotice();
-        navigate('dashboard', { replace: true });
+        // A deep link the user opened before signing in (e.g. #/members) survives; the sign-in page does not.
+        if (['', 'sign-in', 'sign-up'].includes(currentRoute())) navigate('dashboard', { replace: true });
         await queryClient.invalidateQueries();
       },
     }),

@@ -7,8 +7,11 @@ import { BrandMark } from '../components/BrandMark';
 import { useAccess } from '../lib/me';
 import { useHashRoute } from '../lib/useHashRoute';
 import { ComingSoonScreen } from '../screens/ComingSoonScreen';
+import { AuditLogScreen } from '../screens/audit/AuditLogScreen';
 import { DashboardScreen } from '../screens/DashboardScreen';
+import { MembersScreen } from '../screens/members/MembersScreen';
 import { SettingsScreen } from '../screens/SettingsScreen';
+import { TeamsScreen } from '../screens/teams/TeamsScreen';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { NAV_ITEMS, type NavItem } from './navigation';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
@@ -113,6 +116,12 @@ function Screen({ item }: { item: NavItem }) {
   switch (item.route) {
     case 'dashboard':
       return <DashboardScreen />;
+    case 'members':
+      return <MembersScreen />;
+    case 'teams':
+      return <TeamsScreen />;
+    case 'audit':
+      return <AuditLogScreen />;
     case 'settings':
       return <SettingsScreen />;
     default:

@@ -3,6 +3,7 @@ import {
   IconBuildingCommunity,
   IconChartBar,
   IconCreditCard,
+  IconHistory,
   IconLayoutDashboard,
   IconSettings,
   IconUsers,
@@ -27,14 +28,12 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'Members',
     icon: IconUsers,
     visible: (a) => a.can('members:read') || a.can('members:read_team'),
-    comingSoon: 'Invite people, change their roles, deactivate accounts and hand their contacts over to a colleague.',
   },
   {
     route: 'teams',
     label: 'Teams',
     icon: IconUsersGroup,
     visible: (a) => a.can('teams:read'),
-    comingSoon: 'Group members into teams, each with its managers, budget and per-person limits.',
   },
   {
     route: 'usage',
@@ -50,6 +49,7 @@ export const NAV_ITEMS: NavItem[] = [
     visible: (a) => a.can('billing:read'),
     comingSoon: 'Your plan, invoices, prepaid credits and payment details, managed through Stripe.',
   },
+  { route: 'audit', label: 'Audit log', icon: IconHistory, visible: (a) => a.can('audit:read') },
   { route: 'settings', label: 'Settings', icon: IconSettings, visible: () => true },
   {
     route: 'tenants',

@@ -1,8 +1,7 @@
 import { Card, Group, Progress, Stack, Text, Title } from '@mantine/core';
 import { ORG_ROLES } from '../../../../server/permissions/permissions';
 import { orgRoleLabel } from '../../lib/me';
-
-const ROLE_COLORS: Record<string, string> = { owner: 'brand', admin: 'violet', manager: 'teal', member: 'blue', guest: 'gray' };
+import { ROLE_COLORS } from '../../lib/roles';
 
 /** How the organization's members spread over roles, in the roles' own order (owner first). */
 export function MembersByRoleCard({ byRole, total }: { byRole: Record<string, number>; total: number }) {

@@ -1,0 +1,145 @@
+// Every email the organization sent (invitations so far), newest first. Without SMTP this is where
+// an admin picks up an invitation link to pass on; with SMTP it shows what went out, or failed.
+import { ActionIcon, Anchor, Badge, Button, Card, Collapse, Code, CopyButton, EmptyState, Group, Skeleton, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconCheck, IconChevronDown, IconCopy, IconExternalLink, IconInbox, IconRefresh } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { ErrorState } from '../../components/ErrorState';
+import { formatDateTime, formatRelative } from '../../lib/format';
+import type { RouterOutputs } from '../../lib/me';
+import { useTRPC } from '../../trpc';
+
+type Email = RouterOutputs['outbox']['list'][number];
+
+const STATUS_COLORS: Record<string, string> = { sent: 'teal', queued: 'yellow', failed: 'red' };
+
+/**
+ * Where an email's link opens from here. A link to this very console (browser mode) is used as it
+ * is; otherwise (a desktop `meterdesk://invite/<token>` deep link, or another address) an invitation
+ * link opens the in-app accept screen.
+ */
+export function openHref(link: string): string {
+  try {
+    const url = new URL(link);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === window.location.origin) return link;
+  } catch {
+    // not an absolute URL: fall through
+  }
+  const invite = /invite\/([A-Za-z0-9_-]+)/.exec(link);
+  return invite ? `#/invite/${invite[1]}` : link;
+}
+
+export function OutboxPanel() {
+  const trpc = useTRPC();
+  const outbox = useQuery(trpc.outbox.list.queryOptions());
+
+  if (outbox.isError) return <ErrorState error={outbox.error} onRetry={() => outbox.refetch()} title="The outbox could not be loaded" />;
+  if (!outbox.data) {
+    return (
+      <Stack gap="sm" aria-busy="true" aria-label="Loading the outbox">
+        {[0, 1, 2].map((i) => (
+          <Skeleton key={i} h={110} radius="lg" />
+        ))}
+      </Stack>
+    );
+  }
+  if (outbox.data.length === 0) {
+    return (
+      <EmptyState
+        py={56}
+        variant="light"
+        icon={<IconInbox size={26} />}
+        title="No emails yet"
+        description="Invitations you send appear here, with their links, whether or not an email server is configured."
+        style={{ border: '1px dashed var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-lg)', background: 'var(--md-surface)' }}
+      />
+    );
+  }
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          {outbox.data.length === 1 ? 'One email so far.' : `The latest ${outbox.data.length} emails.`} Copy a link to share it yourself, or open it here.
+        </Text>
+        <Button size="xs" variant="subtle" color="gray" leftSection={<IconRefresh size={14} />} loading={outbox.isFetching} onClick={() => outbox.refetch()}>
+          Refresh
+        </Button>
+      </Group>
+      <Stack gap="sm" component="ul" m={0} p={0} style={{ listStyle: 'none' }} aria-label="Outbox messages">
+        {outbox.data.map((email) => (
+          <OutboxEmail key={email.id} email={email} />
+        ))}
+      </Stack>
+    </Stack>
+  );
+}
+
+function OutboxEmail({ email }: { email: Email }) {
+  const [opened, { toggle }] = useDisclosure(false);
+  const at = email.sentAt ?? email.createdAt;
+  return (
+    <Card component="li" p="md">
+      <Group justify="space-between" align="flex-start" gap="sm" wrap="nowrap">
+        <div style={{ minWidth: 0 }}>
+          <Text fw={600} size="sm" lineClamp={2}>
+            {email.subject}
+          </Text>
+          <Text size="sm" c="dimmed" style={{ wordBreak: 'break-all' }}>
+            To {email.to}
+          </Text>
+        </div>
+        <Stack gap={4} align="flex-end" style={{ flexShrink: 0 }}>
+          <Tooltip label={email.error ?? `Delivered through ${email.transport === 'smtp' ? 'SMTP' : 'the local outbox'}`} multiline maw={320}>
+            <Badge color={STATUS_COLORS[email.status] ?? 'gray'} variant="light">
+              {email.status === 'sent' ? 'Sent' : email.status === 'queued' ? 'Queued' : email.status === 'failed' ? 'Failed' : email.status}
+            </Badge>
+          </Tooltip>
+          <Text size="xs" c="dimmed" title={formatDateTime(at)}>
+            {formatRelative(at)}
+          </Text>
+        </Stack>
+      </Group>
+      {email.error && (
+        <Text size="xs" c="red" mt={6}>
+          {email.error}
+        </Text>
+      )}
+      {email.link && (
+        <Group gap="xs" mt="sm" wrap="nowrap">
+          <TextInput
+            size="xs"
+            readOnly
+            value={email.link}
+            aria-label={`Link sent to ${email.to}`}
+            onFocus={(e) => e.currentTarget.select()}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+            style={{ flex: 1, minWidth: 0 }}
+          />
+          <CopyButton value={email.link} timeout={1500}>
+            {({ copied, copy }) => (
+              <Tooltip label={copied ? 'Copied' : 'Copy link'}>
+                <ActionIcon variant="default" size={30} onClick={copy} aria-label={copied ? 'Link copied' : 'Copy link'}>
+                  {copied ? <IconCheck size={14} /> : <IconCopy size={14} />}
+                </ActionIcon>
+              </Tooltip>
+            )}
+          </CopyButton>
+          <Button component="a" href={openHref(email.link)} size="xs" variant="light" leftSection={<IconExternalLink size={14} />} style={{ flexShrink: 0 }}>
+            Open link
+          </Button>
+        </Group>
+      )}
+      <Anchor component="button" type="button" size="xs" mt="xs" c="dimmed" onClick={toggle} aria-expanded={opened}>
+        <Group gap={4} component="span">
+          {opened ? 'Hide email' : 'Show email'}
+          <IconChevronDown size={12} style={{ transform: opened ? 'rotate(180deg)' : undefined, transition: 'transform 120ms' }} />
+        </Group>
+      </Anchor>
+      <Collapse expanded={opened}>
+        <Code block mt="xs" fz="xs" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+          {email.text}
+        </Code>
+      </Collapse>
+    </Card>
+  );
+}

@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import { E2E_LAUNCH_TOKEN as TOKEN } from '../playwright.config';
+import { chromiumAvailable } from './browser';
+
+test.skip(!chromiumAvailable, 'Chromium is not installed');
+
+// Owner invites a manager into Sales; the manager accepts from the outbox link, creates a team, adds
+// Sam by email and sees only their teams' members.
+test('invite a manager, accept, create a team, add a member', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByRole('button', { name: 'Explore with demo data' }).click();
+  await page.getByRole('button', { name: 'Continue to sign in' }).click({ timeout: 60_000 });
+  await page.getByLabel('Work email').fill('olivia.owens@acme.test');
+  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Acme Messaging' })).toBeVisible();
+
+  await page.goto('/#/members');
+  await expect(page.getByText('maya.patel@acme.test')).toBeVisible();
+  await page.getByRole('button', { name: 'Invite member' }).click();
+  await page.getByLabel('Email').fill('new.manager@acme.test');
+  await page.getByLabel('Role').click();
+  await page.getByRole('option', { name: 'Manager' }).click();
+  await page.getByLabel('Team').click();
+  await page.getByRole('option', { name: 'Sales' }).click();
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+
+  await page.getByRole('tab', { name: 'Outbox' }).click();
+  await page.getByRole('link', { name: 'Open link' }).first().click();
+  await page.getByRole('button', { name: 'Sign out and continue' }).click();
+  await page.getByLabel('Your name').fill('Nora Manager');
+  await page.getByLabel('Password', { exact: true }).fill('nora-secret-42');
+  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(page.getByTestId('current-role')).toHaveText('Manager');
+
+  await page.goto('/#/teams');
+  await page.getByRole('button', { name: 'New team' }).click();
+  await page.getByLabel('Team name').fill('Growth');
+  await page.getByRole('button', { name: 'Create team' }).click();
+  await page.getByRole('button', { name: 'Growth' }).click();
+  await page.getByLabel('Member email').fill('sam.taylor@acme.test');
+  await page.getByRole('button', { name: 'Add to team' }).click();
+  await expect(page.getByRole('dialog').getByText('sam.taylor@acme.test')).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  await page.goto('/#/members');
+  await expect(page.getByText('sam.taylor@acme.test')).toBeVisible();
+  await expect(page.getByText('sofia.garcia@acme.test')).toBeVisible(); // Sales
+  await expect(page.getByText('noah.schmidt@acme.test')).toHaveCount(0); // Support: not theirs
+  await expect(page.getByRole('button', { name: 'Invite member' })).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screenshots/manager-members.png', fullPage: true });
+});
+
+test('CSV import preview shows the erroneous row and invites only the valid ones', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByLabel('Work email').fill('olivia.owens@acme.test');
+  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.goto('/#/members');
+  await page.getByRole('button', { name: 'Import CSV' }).click();
+  await page.getByLabel('Or paste the CSV').fill('email,role,team\nx1@example.com,member,Sales\nx2@example.com,guest,\nnot-an-email,member,');
+  await page.getByRole('button', { name: 'Check rows' }).click();
+  await expect(page.getByText('“not-an-email” is not a valid email address.')).toBeVisible();
+  await page.getByRole('button', { name: 'Invite 2 people' }).click();
+  await expect(page.getByText('Invitations sent')).toBeVisible();
+});
