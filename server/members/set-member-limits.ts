@@ -29,8 +29,8 @@ export async function setMemberLimits(db: Database, actor: Actor, input: z.infer
       action: 'member.limits_change',
       targetType: 'membership',
       targetId: target.id,
-      before,
-      after,
+      before: { email: target.user.email, limits: before },
+      after: { email: target.user.email, limits: after },
     });
     return after;
   });

@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
 
-export const teamNameSchema = z.string().trim().min(1, 'Give the team a name.').max(80, 'Use at most 80 characters.');
+export { teamNameSchema } from './team-name-rules';
 
 /** Team names are unique per organization; the unique index decides races. */
 export function rethrowDuplicateTeamName(error: unknown, name: string): never {

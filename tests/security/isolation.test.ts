@@ -24,6 +24,7 @@ type Input = (f: Fixture) => unknown;
 const ORG_PROCEDURES: Record<string, Input> = {
   'organization.overview': () => undefined,
   'organization.settings': () => undefined,
+  'organization.billingProfile': () => undefined,
   'organization.updateSettings': () => ({ name: 'Renamed by intruder' }),
   'organization.updateBillingProfile': () => ({ billingEmail: 'intruder@evil.test' }),
   'members.list': () => ({}),
@@ -38,7 +39,7 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'teams.update': (f) => ({ teamId: f.a.otherTeamId, name: 'Renamed' }),
   'teams.addMember': (f) => ({ teamId: f.a.otherTeamId, email: f.a.people.member.email }),
   'teams.removeMember': (f) => ({ teamId: f.a.otherTeamId, userId: f.a.people.outsideMember.userId }),
-  'teams.setBudget': (f) => ({ teamId: f.a.managedTeamId, metric: 'sms_sent', limit: 1 }),
+  'teams.setBudgets': (f) => ({ teamId: f.a.managedTeamId, budgets: [{ metric: 'sms_sent', limit: 1 }] }),
   'invitations.list': () => undefined,
   'invitations.create': () => ({ email: 'newcomer@elsewhere.test', role: 'member' }),
   'invitations.previewCsv': () => ({ csv: 'email,role\nnewcomer@elsewhere.test,member\n' }),

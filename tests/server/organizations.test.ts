@@ -240,7 +240,7 @@ describe.each(databaseTargets)('organizations, members, teams and invitations on
       await refused(manager.teams.addMember({ teamId: a.otherTeamId, email: a.people.member.email }), 'FORBIDDEN');
       await refused(manager.teams.addMember({ teamId: a.managedTeamId, email: a.people.guest.email, role: 'manager' }), 'FORBIDDEN', /Only admins/);
       await refused(manager.teams.addMember({ teamId: a.managedTeamId, email: b.people.member.email }), 'NOT_FOUND', /not a member of this organization/);
-      await refused(manager.teams.setBudget({ teamId: a.managedTeamId, metric: 'sms_sent', limit: 10 }), 'FORBIDDEN');
+      await refused(manager.teams.setBudgets({ teamId: a.managedTeamId, budgets: [{ metric: 'sms_sent', limit: 10 }] }), 'FORBIDDEN');
       await refused(manager.members.changeRole({ membershipId: a.people.member.membershipId, role: 'admin' }), 'FORBIDDEN');
       await refused(manager.invitations.create({ email: 'x@acme.test', role: 'member' }), 'FORBIDDEN');
       expect(await databaseFingerprint(t.app)).toEqual(before);
@@ -252,7 +252,8 @@ describe.each(databaseTargets)('organizations, members, teams and invitations on
       await refused(admin.teams.create({ name: 'Events' }), 'CONFLICT', /already exists/);
       await refused(admin.teams.update({ teamId: id, name: 'Sales' }), 'CONFLICT', /already exists/);
       await admin.teams.update({ teamId: id, name: 'Field events' });
-      await admin.teams.setBudget({ teamId: id, metric: 'sms_sent', limit: 5000 });
+      await admin.teams.setBudgets({ teamId: id, budgets: [{ metric: 'sms_sent', limit: 5000 }, { metric: 'emails_sent', limit: 100 }] });
+      await admin.teams.setBudgets({ teamId: id, budgets: [{ metric: 'emails_sent', limit: null }] });
       await admin.teams.update({ teamId: id, archived: true });
       expect((await admin.teams.list()).map((t) => t.id)).not.toContain(id);
       const archived = (await admin.teams.list({ includeArchived: true })).find((t) => t.id === id)!;
@@ -262,6 +263,26 @@ describe.each(databaseTargets)('organizations, members, teams and invitations on
       await admin.teams.update({ teamId: id, archived: false });
       const actions = (await admin.audit.list({ action: 'team.' })).map((e) => e.action);
       expect(actions).toEqual(expect.arrayContaining(['team.create', 'team.rename', 'team.archive', 'team.restore', 'team.budget_change']));
+    });
+  });
+
+  describe('audit trail', () => {
+    it('pages through events that share a timestamp without skipping or repeating any', async () => {
+      const owner = await as(a.people.owner.carrier);
+      // The test clock stands still, so these all get the same created_at.
+      for (const name of ['Audit 1', 'Audit 2', 'Audit 3', 'Audit 4', 'Audit 5']) await owner.teams.create({ name });
+      const seen: string[] = [];
+      let after: { createdAt: Date; id: string } | undefined;
+      for (;;) {
+        const page = await owner.audit.list({ action: 'team.create', limit: 2, after });
+        seen.push(...page.map((e) => e.id));
+        if (page.length < 2) break;
+        after = { createdAt: page.at(-1)!.createdAt, id: page.at(-1)!.id };
+      }
+      const all = await owner.audit.list({ action: 'team.create', limit: 200 });
+      expect(seen).toEqual(all.map((e) => e.id));
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.length).toBeGreaterThanOrEqual(5);
     });
   });
 
@@ -281,6 +302,9 @@ describe.each(databaseTargets)('organizations, members, teams and invitations on
         customerType: 'business',
       });
       const audit = await owner.audit.list({ action: 'organization.' });
+      await refused((await as(a.people.member.carrier)).organization.billingProfile(), 'FORBIDDEN');
+      expect(await admin.organization.billingProfile()).toMatchObject({ billingCountry: 'DE' });
+      expect(await (await as(a.people.member.carrier)).organization.settings()).not.toHaveProperty('billingEmail');
       expect(audit.find((e) => e.action === 'organization.settings_change')).toMatchObject({ before: { contactSharing: 'shared' }, after: { contactSharing: 'personal', logoDataUrl: 'set' } });
       expect(audit.find((e) => e.action === 'organization.billing_profile_change')).toMatchObject({ after: { billingCountry: 'DE' } });
     });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getOrganizationOverview } from '../../organizations/get-organization-overview';
-import { getOrganizationSettings } from '../../organizations/get-organization-settings';
+import { getBillingProfile, getOrganizationSettings } from '../../organizations/get-organization-settings';
 import { switchOrganization } from '../../organizations/switch-organization';
 import { updateBillingProfile, updateBillingProfileInput } from '../../organizations/update-billing-profile';
 import { updateOrganizationSettings, updateOrganizationSettingsInput } from '../../organizations/update-organization-settings';
@@ -13,6 +13,7 @@ export const organizationRouter = router({
   updateSettings: orgProcedure('organization:update')
     .input(updateOrganizationSettingsInput)
     .mutation(({ ctx, input }) => updateOrganizationSettings(ctx.db, ctx.actor, input)),
+  billingProfile: orgProcedure('billing:read').query(({ ctx }) => getBillingProfile(ctx.db, ctx.organizationId)),
   updateBillingProfile: orgProcedure('billing:manage')
     .input(updateBillingProfileInput)
     .mutation(({ ctx, input }) => updateBillingProfile(ctx.db, ctx.actor, input)),

@@ -2,7 +2,7 @@ import { addTeamMember, addTeamMemberInput } from '../../teams/add-team-member';
 import { createTeam, createTeamInput } from '../../teams/create-team';
 import { listTeams, listTeamsInput } from '../../teams/list-teams';
 import { removeTeamMember, removeTeamMemberInput } from '../../teams/remove-team-member';
-import { setTeamBudget, setTeamBudgetInput } from '../../teams/set-team-budget';
+import { setTeamBudgets, setTeamBudgetsInput } from '../../teams/set-team-budgets';
 import { updateTeam, updateTeamInput } from '../../teams/update-team';
 import { orgProcedure, router } from '../trpc';
 
@@ -13,5 +13,5 @@ export const teamsRouter = router({
   update: orgProcedure('teams:manage_own').input(updateTeamInput).mutation(({ ctx, input }) => updateTeam(ctx.db, ctx.actor, input, ctx.clock)),
   addMember: orgProcedure('teams:manage_own').input(addTeamMemberInput).mutation(({ ctx, input }) => addTeamMember(ctx.db, ctx.actor, input)),
   removeMember: orgProcedure('teams:manage_own').input(removeTeamMemberInput).mutation(({ ctx, input }) => removeTeamMember(ctx.db, ctx.actor, input)),
-  setBudget: orgProcedure('teams:manage').input(setTeamBudgetInput).mutation(({ ctx, input }) => setTeamBudget(ctx.db, ctx.actor, input)),
+  setBudgets: orgProcedure('teams:manage').input(setTeamBudgetsInput).mutation(({ ctx, input }) => setTeamBudgets(ctx.db, ctx.actor, input)),
 });

@@ -23,9 +23,13 @@ export function AuditLogScreen() {
   const input = { action: action === 'all' ? undefined : action };
   const events = useInfiniteQuery({
     queryKey: [...trpc.audit.list.pathKey(), { input, type: 'infinite' }],
-    queryFn: ({ pageParam, signal }) => client.audit.list.query({ ...input, before: pageParam ?? undefined, limit: PAGE }, { signal }),
-    initialPageParam: null as Date | null,
-    getNextPageParam: (last: AuditEvent[]) => (last.length === PAGE ? (last.at(-1)?.createdAt ?? null) : undefined),
+    queryFn: ({ pageParam, signal }) => client.audit.list.query({ ...input, after: pageParam ?? undefined, limit: PAGE }, { signal }),
+    initialPageParam: null as { createdAt: Date; id: string } | null,
+    // The next page starts after the last event shown (time, then id), so no event is skipped.
+    getNextPageParam: (last: AuditEvent[]) => {
+      const tail = last.at(-1);
+      return last.length === PAGE && tail ? { createdAt: tail.createdAt, id: tail.id } : undefined;
+    },
     placeholderData: keepPreviousData,
   });
   const rows = events.data?.pages.flat() ?? [];

@@ -15,7 +15,7 @@ import { useRefresh } from '../../lib/useRefresh';
 import { emailField } from '../../lib/validation';
 import { useTRPC } from '../../trpc';
 
-type Settings = RouterOutputs['organization']['settings'];
+type Settings = RouterOutputs['organization']['billingProfile'];
 
 const schema = z.object({
   billingEmail: z.union([z.literal(''), emailField]),
@@ -32,13 +32,13 @@ const schema = z.object({
 type Values = z.input<typeof schema>;
 const FIELDS = ['billingEmail', 'billingCountry', 'customerType'] as const;
 
-function valuesOf(s: Pick<Settings, 'billingEmail' | 'billingCountry' | 'customerType'>): Values {
+function valuesOf(s: Settings): Values {
   return { billingEmail: s.billingEmail ?? '', billingCountry: s.billingCountry ?? '', customerType: s.customerType };
 }
 
 export function BillingProfileCard() {
   const trpc = useTRPC();
-  const settings = useQuery(trpc.organization.settings.queryOptions());
+  const settings = useQuery(trpc.organization.billingProfile.queryOptions());
   return (
     <Card>
       <Title order={2} fz="md">

@@ -5,14 +5,14 @@ import { useMutation } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
+import { teamNameSchema } from '../../../../server/teams/team-name-rules';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
 import { applyFieldErrors, hasFieldErrors } from '../../lib/errors';
 import { useAccess } from '../../lib/me';
 import { useRefresh } from '../../lib/useRefresh';
 import { useTRPC } from '../../trpc';
 
-// Same rule as the server's teamNameSchema (server/teams/team-name.ts, which also imports Prisma).
-const schema = z.object({ name: z.string().trim().min(1, 'Give the team a name.').max(80, 'Use at most 80 characters.') });
+const schema = z.object({ name: teamNameSchema });
 type Values = z.input<typeof schema>;
 
 export function CreateTeamModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {

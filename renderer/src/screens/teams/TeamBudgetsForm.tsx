@@ -21,7 +21,7 @@ export function TeamBudgetsForm({ team }: { team: Team }) {
 
   const save = useMutation({
     mutationFn: async () => {
-      for (const change of changes) await client.teams.setBudget.mutate({ teamId: team.id, ...change });
+      await client.teams.setBudgets.mutate({ teamId: team.id, budgets: changes });
     },
     onSuccess: () => {
       notifications.show({ color: 'teal', message: `Budgets saved for ${team.name}.` });
