@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
-import { METRIC_KEYS } from './metrics';
+import { GAUGE_METRICS, METRIC_KEYS } from './metrics';
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 const MAX_FUTURE_MS = 5 * 60_000;
@@ -29,7 +29,8 @@ export type EventResult =
 /**
  * Appends a batch of usage events for one organization. Each event is validated on its own; the
  * valid ones go in with one statement that also moves the counters once per (scope, metric,
- * period) — organization, and the team and user they are attributed to. An idempotency key seen
+ * period) — organization, and the team and user they are attributed to; a gauge (storage_mb) keeps
+ * its highest reading instead of a sum. An idempotency key seen
  * before is a duplicate and changes nothing. Events record what already happened, so they are not
  * capped: to enforce a hard cap, reserve before acting.
  */
@@ -85,6 +86,7 @@ export async function recordUsageEvents(db: Database, organizationId: string, ra
       col((e) => e.priceMicros ?? null),
       col((e) => e.currency ?? null),
       now,
+      GAUGE_METRICS,
     ]);
     const accepted = new Set(inserted.map((r) => r.idempotency_key));
     for (const { index, event } of insertable) {
@@ -112,7 +114,8 @@ periods as (
   select ins.*, meterdesk_period_start((select billing_anchor from subscriptions where organization_id = $1::uuid), ins.occurred_at) as period_start from ins
 ),
 deltas as (
-  select scope, scope_id, metric, period_start, sum(quantity) as quantity from (
+  -- Gauges (storage) keep their highest reading; everything else adds up.
+  select scope, scope_id, metric, period_start, case when metric = any($15::text[]) then max(quantity) else sum(quantity) end as quantity from (
     select 'organization'::"CounterScope" as scope, $1::uuid as scope_id, metric, period_start, quantity from periods
     union all select 'team'::"CounterScope", team_id, metric, period_start, quantity from periods where team_id is not null
     union all select 'user'::"CounterScope", user_id, metric, period_start, quantity from periods where user_id is not null
@@ -123,7 +126,8 @@ counted as (
   select $1::uuid, scope, scope_id, metric, period_start, quantity, 0, $14::timestamptz from deltas
    order by scope, scope_id, metric, period_start
   on conflict (organization_id, scope, scope_id, metric, period_start)
-  do update set used = usage_counters.used + excluded.used, updated_at = excluded.updated_at
+  do update set used = case when excluded.metric = any($15::text[]) then greatest(usage_counters.used, excluded.used) else usage_counters.used + excluded.used end,
+                updated_at = excluded.updated_at
   returning 1
 )
 select idempotency_key from ins`;

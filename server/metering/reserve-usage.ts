@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
-import { METRIC_KEYS, type MetricKey } from './metrics';
+import { GAUGE_METRICS, METRIC_KEYS, type MetricKey } from './metrics';
 
 export const DEFAULT_RESERVATION_TTL_SECONDS = 300;
 
 export const reserveUsageInput = z.object({
-  metric: z.enum(METRIC_KEYS),
+  metric: z.enum(METRIC_KEYS).refine((m) => !GAUGE_METRICS.includes(m), 'is a gauge (measured, not consumed): report it as an event instead of reserving it'),
   quantity: z.number().int().positive('Quantity must be a positive whole number.').max(1_000_000_000),
   user: z.uuid('user must be a user id').optional(),
   team: z.uuid('team must be a team id').optional(),

@@ -185,6 +185,15 @@ describe.each(databaseTargets)('metering engine on $name', (target) => {
     expect(await counter(org, 'user', tenant.people.member.userId, 'emails_sent')).toHaveLength(1);
   });
 
+  it('keeps the highest reading of a gauge (storage) instead of a sum', async () => {
+    const { organizationId: org } = await organization('starter');
+    await recordUsageEvents(db(), org, [{ metric: 'storage_mb', quantity: 300, idempotencyKey: 's1' }, { metric: 'storage_mb', quantity: 200, idempotencyKey: 's2' }], t.clock);
+    await recordUsageEvents(db(), org, [{ metric: 'storage_mb', quantity: 250, idempotencyKey: 's3' }], t.clock);
+    expect(await counter(org, 'organization', org, 'storage_mb')).toEqual([{ used: 300, reserved: 0, periodStart: '2026-11-01T00:00:00.000Z' }]);
+    await recordUsageEvents(db(), org, [{ metric: 'storage_mb', quantity: 420, idempotencyKey: 's4' }], t.clock);
+    expect((await counter(org, 'organization', org, 'storage_mb'))[0]!.used).toBe(420);
+  });
+
   it('rolls over at the period boundary: calendar months, or the billing anchor', async () => {
     const calendar = (await organization('free')).organizationId;
     const anchored = (await organization('free', { anchor: new Date('2026-01-15T12:00:00Z') })).organizationId;

@@ -105,6 +105,8 @@ describe.each(databaseTargets)('usage API over HTTP on $name', (target) => {
     const invalid = await expectError(await api('/v1/usage/reservations', writeKey, { metric: 'carrier_pigeons', quantity: 1.5 }), 400, 'invalid_request');
     expect(Object.keys(invalid.details.fields as object).sort()).toEqual(['metric', 'quantity']);
     await expectError(await api('/v1/usage/check', writeKey, '{not json'), 400, 'invalid_json');
+    const gauge = await expectError(await api('/v1/usage/reservations', writeKey, { metric: 'storage_mb', quantity: 5 }), 400, 'invalid_request');
+    expect(gauge.message).toMatch(/gauge/);
     await expectError(await api('/v1/usage/events', null, { metric: 'sms_sent', quantity: 1, idempotencyKey: 'x' }), 401, 'invalid_api_key');
     await expectError(await api('/v1/usage/events', 'mdk_000000000000_notarealkey', { metric: 'sms_sent', quantity: 1, idempotencyKey: 'x' }), 401, 'invalid_api_key');
     const scope = await expectError(await api('/v1/usage/events', readKey, { metric: 'sms_sent', quantity: 1, idempotencyKey: 'x' }), 403, 'missing_scope');
