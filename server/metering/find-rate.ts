@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { Database } from '../db/open-database';
+
+export const findRateInput = z.object({
+  channel: z.string().min(1).max(20),
+  /** ISO 3166-1 alpha-2 of the destination. */
+  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Use a two-letter country code.'),
+  messageType: z.string().min(1).max(40),
+  at: z.coerce.date().optional(),
+});
+
+export interface Rate {
+  priceMicros: number;
+  costMicros: number;
+  currency: string;
+  version: number;
+  country: string;
+}
+
+/**
+ * The rate card line in force at `at` for a channel × destination country × message type: the
+ * country's own line, else the catch-all (*) line. Prices and costs are in millionths of the
+ * currency (US SMS: 7,500 = $0.0075).
+ */
+export async function findRate(db: Database, input: z.output<typeof findRateInput>, now: Date): Promise<Rate | null> {
+  const at = input.at ?? now;
+  const card = await db.prisma.rateCard.findFirst({
+    where: {
+      channel: input.channel,
+      messageType: input.messageType,
+      country: { in: [input.country, '*'] },
+      effectiveFrom: { lte: at },
+      OR: [{ effectiveTo: null }, { effectiveTo: { gt: at } }],
+    },
+    // The country's own line wins over '*' ('*' sorts first in ascending order), then the newest.
+    orderBy: [{ country: 'desc' }, { effectiveFrom: 'desc' }],
+  });
+  if (!card) return null;
+  return { priceMicros: Number(card.priceMicros), costMicros: Number(card.costMicros), currency: card.currency, version: card.version, country: card.country };
+}
