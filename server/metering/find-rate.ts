@@ -24,7 +24,7 @@ export interface Rate {
  */
 export async function findRate(db: Database, input: z.output<typeof findRateInput>, now: Date): Promise<Rate | null> {
   const at = input.at ?? now;
-  const card = await db.prisma.rateCard.findFirst({
+  const cards = await db.prisma.rateCard.findMany({
     where: {
       channel: input.channel,
       messageType: input.messageType,
@@ -32,9 +32,10 @@ export async function findRate(db: Database, input: z.output<typeof findRateInpu
       effectiveFrom: { lte: at },
       OR: [{ effectiveTo: null }, { effectiveTo: { gt: at } }],
     },
-    // The country's own line wins over '*' ('*' sorts first in ascending order), then the newest.
-    orderBy: [{ country: 'desc' }, { effectiveFrom: 'desc' }],
+    orderBy: { effectiveFrom: 'desc' },
   });
+  // The country's own line wins over the catch-all (collations disagree on where '*' sorts).
+  const card = cards.find((c) => c.country === input.country) ?? cards.find((c) => c.country === '*');
   if (!card) return null;
   return { priceMicros: Number(card.priceMicros), costMicros: Number(card.costMicros), currency: card.currency, version: card.version, country: card.country };
 }
