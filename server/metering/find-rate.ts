@@ -24,18 +24,19 @@ export interface Rate {
  */
 export async function findRate(db: Database, input: z.output<typeof findRateInput>, now: Date): Promise<Rate | null> {
   const at = input.at ?? now;
+  const country = input.country.toUpperCase();
   const cards = await db.prisma.rateCard.findMany({
     where: {
       channel: input.channel,
       messageType: input.messageType,
-      country: { in: [input.country, '*'] },
+      country: { in: [country, '*'] },
       effectiveFrom: { lte: at },
       OR: [{ effectiveTo: null }, { effectiveTo: { gt: at } }],
     },
     orderBy: { effectiveFrom: 'desc' },
   });
   // The country's own line wins over the catch-all (collations disagree on where '*' sorts).
-  const card = cards.find((c) => c.country === input.country) ?? cards.find((c) => c.country === '*');
+  const card = cards.find((c) => c.country === country) ?? cards.find((c) => c.country === '*');
   if (!card) return null;
   return { priceMicros: Number(card.priceMicros), costMicros: Number(card.costMicros), currency: card.currency, version: card.version, country: card.country };
 }
