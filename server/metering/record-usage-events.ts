@@ -2,23 +2,18 @@ import { z } from 'zod';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { GAUGE_METRICS, METRIC_KEYS } from './metrics';
+import { usageDetailsSchema } from './usage-details';
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 const MAX_FUTURE_MS = 5 * 60_000;
 
-export const usageEventSchema = z.object({
+export const usageEventSchema = usageDetailsSchema.extend({
   metric: z.enum(METRIC_KEYS),
   quantity: z.number().int().positive('quantity must be a positive whole number').max(1_000_000_000),
   idempotencyKey: z.string().min(1, 'idempotencyKey is required').max(200),
   occurredAt: z.coerce.date().optional(),
   user: z.uuid('user must be a user id').optional(),
   team: z.uuid('team must be a team id').optional(),
-  resourceType: z.string().max(100).optional(),
-  resourceId: z.string().max(200).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  costMicros: z.number().int().min(0).optional(),
-  priceMicros: z.number().int().min(0).optional(),
-  currency: z.string().length(3).toLowerCase().optional(),
 });
 export type UsageEventInput = z.output<typeof usageEventSchema>;
 

@@ -2,17 +2,12 @@ import { z } from 'zod';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
+import { usageDetailsSchema } from './usage-details';
 
-export const commitReservationInput = z.object({
+export const commitReservationInput = usageDetailsSchema.extend({
   /** Actual quantity used, at most the reserved amount; defaults to all of it. */
   quantity: z.number().int().min(0).max(1_000_000_000).optional(),
   idempotencyKey: z.string().min(1).max(200).optional(),
-  resourceType: z.string().max(100).optional(),
-  resourceId: z.string().max(200).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  costMicros: z.number().int().min(0).optional(),
-  priceMicros: z.number().int().min(0).optional(),
-  currency: z.string().length(3).toLowerCase().optional(),
 });
 
 export interface SettleResult {
