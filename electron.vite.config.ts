@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import { contentSecurityPolicy } from './electron/security';
+
+// electron-vite reads the Electron major version from node_modules/electron to pick build targets.
+// Electron is an optional dependency (absent where its download is blocked): give the version from
+// package.json so the console still builds, for browser mode.
+process.env.ELECTRON_MAJOR_VER ??= (JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { optionalDependencies: { electron: string } }).optionalDependencies.electron.split('.')[0];
 
 /**
  * The built console carries its CSP as a <meta> tag, so browser mode has it too (the desktop also
