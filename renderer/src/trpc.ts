@@ -11,7 +11,7 @@ export type { AppRouter };
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 /** The preload script exposes `electronTRPC` only inside the desktop app. */
-function isDesktop(): boolean {
+export function isDesktop(): boolean {
   return typeof (globalThis as { electronTRPC?: unknown }).electronTRPC !== 'undefined';
 }
 

@@ -3,6 +3,10 @@ const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium',
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const numberFormat = new Intl.NumberFormat();
+// Billing periods are computed in UTC on the server: show their days as UTC so a period starting
+// 1 July 00:00 UTC never reads as 30 June west of Greenwich.
+const utcDateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+const utcMonthFormat = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 export function formatDateTime(date: Date | null | undefined): string {
   return date ? dateTimeFormat.format(date) : '—';
@@ -10,6 +14,17 @@ export function formatDateTime(date: Date | null | undefined): string {
 
 export function formatDate(date: Date | null | undefined): string {
   return date ? dateFormat.format(date) : '—';
+}
+
+/** A billing period as its first and last day: "Jul 1, 2026 – Jul 31, 2026" (the end is exclusive). */
+export function formatPeriod(start: Date, end: Date): string {
+  const last = new Date(Math.max(start.getTime(), end.getTime() - 1));
+  return utcDateFormat.formatRange(start, last);
+}
+
+/** "July 2026", for a UTC month. */
+export function formatMonth(date: Date): string {
+  return utcMonthFormat.format(date);
 }
 
 export function formatNumber(value: number): string {

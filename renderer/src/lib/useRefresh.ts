@@ -19,6 +19,7 @@ export function useRefresh() {
       teams: () => invalidate(trpc.teams.pathKey(), trpc.members.pathKey(), trpc.organization.overview.pathKey(), audit),
       invitations: () => invalidate(trpc.invitations.list.pathKey(), trpc.outbox.pathKey(), audit),
       organization: () => invalidate(trpc.organization.pathKey(), trpc.auth.me.pathKey(), audit),
+      apiKeys: () => invalidate(trpc.apiKeys.list.pathKey(), audit),
     };
   }, [trpc, queryClient]);
 }

@@ -7,11 +7,13 @@ import { BrandMark } from '../components/BrandMark';
 import { useAccess } from '../lib/me';
 import { useHashRoute } from '../lib/useHashRoute';
 import { ComingSoonScreen } from '../screens/ComingSoonScreen';
+import { ApiKeysScreen } from '../screens/api-keys/ApiKeysScreen';
 import { AuditLogScreen } from '../screens/audit/AuditLogScreen';
 import { DashboardScreen } from '../screens/DashboardScreen';
 import { MembersScreen } from '../screens/members/MembersScreen';
 import { SettingsScreen } from '../screens/SettingsScreen';
 import { TeamsScreen } from '../screens/teams/TeamsScreen';
+import { UsageScreen } from '../screens/usage/UsageScreen';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { NAV_ITEMS, type NavItem } from './navigation';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
@@ -120,6 +122,10 @@ function Screen({ item }: { item: NavItem }) {
       return <MembersScreen />;
     case 'teams':
       return <TeamsScreen />;
+    case 'usage':
+      return <UsageScreen />;
+    case 'api-keys':
+      return <ApiKeysScreen />;
     case 'audit':
       return <AuditLogScreen />;
     case 'settings':

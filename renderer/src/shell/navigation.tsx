@@ -4,6 +4,7 @@ import {
   IconChartBar,
   IconCreditCard,
   IconHistory,
+  IconKey,
   IconLayoutDashboard,
   IconSettings,
   IconUsers,
@@ -39,8 +40,8 @@ export const NAV_ITEMS: NavItem[] = [
     route: 'usage',
     label: 'Usage',
     icon: IconChartBar,
-    visible: (a) => a.can('usage:read') || a.can('usage:read_team') || a.can('usage:read_own'),
-    comingSoon: 'Messages, calls and AI queries by metric, team and person, with limits, alerts and CSV export.',
+    // The organization-wide view; a team's or a person's own usage needs endpoints of its own.
+    visible: (a) => a.can('usage:read'),
   },
   {
     route: 'billing',
@@ -49,6 +50,7 @@ export const NAV_ITEMS: NavItem[] = [
     visible: (a) => a.can('billing:read'),
     comingSoon: 'Your plan, invoices, prepaid credits and payment details, managed through Stripe.',
   },
+  { route: 'api-keys', label: 'API keys', icon: IconKey, visible: (a) => a.can('api_keys:manage') },
   { route: 'audit', label: 'Audit log', icon: IconHistory, visible: (a) => a.can('audit:read') },
   { route: 'settings', label: 'Settings', icon: IconSettings, visible: () => true },
   {

@@ -20,6 +20,8 @@ const ACTIONS: Record<string, string> = {
   'invitation.accept': 'Accepted an invitation',
   'organization.settings_change': 'Changed organization settings',
   'organization.billing_profile_change': 'Changed the billing profile',
+  'api_key.create': 'Created an API key',
+  'api_key.revoke': 'Revoked an API key',
   'demo.seed': 'Loaded demo data',
 };
 
@@ -28,6 +30,7 @@ export const ACTION_FILTERS = [
   { value: 'team.', label: 'Teams' },
   { value: 'invitation.', label: 'Invitations' },
   { value: 'organization.', label: 'Organization' },
+  { value: 'api_key.', label: 'API keys' },
 ];
 
 export function actionLabel(action: string): string {

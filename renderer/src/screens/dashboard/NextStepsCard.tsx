@@ -20,8 +20,6 @@ function stepsFor(access: Access, memberCount?: number, teamCount?: number): Ste
   }
   if (access.can('usage:read')) {
     steps.push({ title: 'Watch usage and set limits', description: 'See messages, calls and AI queries as they are used.', route: 'usage' });
-  } else if (access.can('usage:read_team') || access.can('usage:read_own')) {
-    steps.push({ title: 'Check your usage', description: 'See what you have sent this period and what is left.', route: 'usage' });
   }
   if (access.can('billing:read')) {
     steps.push({ title: 'Review your plan', description: 'Plan, invoices and prepaid credits in one place.', route: 'billing' });
