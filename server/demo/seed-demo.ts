@@ -4,12 +4,17 @@ import type { Database } from '../db/open-database';
 import { hashPassword } from '../auth/passwords';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { OrgRoleName, PlatformRoleName } from '../permissions/permissions';
+import type { MetricKey } from '../metering/metrics';
+import { recordUsageEvents } from '../metering/record-usage-events';
 
 export const DEMO_PASSWORD = 'meterdesk-demo-1';
 
 interface DemoOrg {
   slug: string;
   name: string;
+  plan: string;
+  /** Metrics this product uses, with a typical number per event, for a month of sample usage. */
+  usage: [MetricKey, number][];
   domain: string;
   teams: string[];
   /** [first name, last name, role, team index or null, team role] */
@@ -20,6 +25,8 @@ const ORGS: DemoOrg[] = [
   {
     slug: 'acme',
     name: 'Acme Messaging',
+    plan: 'growth',
+    usage: [['sms_sent', 3], ['mms_sent', 1], ['emails_sent', 12], ['contacts_created', 2]],
     domain: 'acme.test',
     teams: ['Sales', 'Support', 'Marketing'],
     people: [
@@ -44,6 +51,8 @@ const ORGS: DemoOrg[] = [
   {
     slug: 'globex',
     name: 'Globex Receptionists',
+    plan: 'starter',
+    usage: [['calls_made', 2], ['call_seconds', 180], ['ai_queries', 4]],
     domain: 'globex.test',
     teams: ['Front desk', 'Escalations'],
     people: [
@@ -64,6 +73,8 @@ const ORGS: DemoOrg[] = [
   {
     slug: 'initech',
     name: 'Initech Chat',
+    plan: 'free',
+    usage: [['ai_queries', 1], ['ai_tokens', 600], ['documents', 1]],
     domain: 'initech.test',
     teams: ['Support', 'Research'],
     people: [
@@ -100,9 +111,10 @@ export function demoEmail(first: string, last: string, domain: string) {
 }
 
 /** Creates the demo dataset in one transaction. Refuses when any of its organizations already exists. */
-export async function seedDemo(db: Database): Promise<{ password: string; accounts: DemoCredential[] }> {
+export async function seedDemo(db: Database, now = new Date()): Promise<{ password: string; accounts: DemoCredential[] }> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const accounts: DemoCredential[] = [];
+  const organizationIds = new Map<string, string>();
   await db.prisma.$transaction(
     async (tx) => {
       const existing = await tx.organization.findMany({ where: { slug: { in: ORGS.map((o) => o.slug) } }, select: { slug: true } });
@@ -114,6 +126,8 @@ export async function seedDemo(db: Database): Promise<{ password: string; accoun
       }
       for (const org of ORGS) {
         const organization = await tx.organization.create({ data: { slug: org.slug, name: org.name } });
+        await tx.subscription.create({ data: { organizationId: organization.id, planKey: org.plan, status: 'active' } });
+        organizationIds.set(org.slug, organization.id);
         const teams = [];
         for (const name of org.teams) teams.push(await tx.team.create({ data: { organizationId: organization.id, name } }));
         for (const [first, last, role, teamIndex, teamRole] of org.people) {
@@ -130,5 +144,37 @@ export async function seedDemo(db: Database): Promise<{ password: string; accoun
     },
     { timeout: 60_000 },
   );
+  await recordSampleUsage(db, organizationIds, now);
   return { password: DEMO_PASSWORD, accounts };
+}
+
+/**
+ * Some usage so far this month for each organization, attributed to its members and their teams,
+ * through the same ledger the usage API writes.
+ */
+async function recordSampleUsage(db: Database, organizationIds: Map<string, string>, now: Date) {
+  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  for (const org of ORGS) {
+    const organizationId = organizationIds.get(org.slug)!;
+    const members = await db.prisma.membership.findMany({
+      where: { organizationId, role: { in: ['manager', 'member'] } },
+      select: { userId: true, user: { select: { teamMemberships: { where: { organizationId }, select: { teamId: true } } } } },
+    });
+    const events = [];
+    for (let i = 0; i < 240; i++) {
+      const [metric, size] = org.usage[i % org.usage.length]!;
+      const member = members[i % members.length]!;
+      const occurredAt = new Date(monthStart + ((now.getTime() - monthStart) * (i + 1)) / 241);
+      events.push({
+        metric,
+        quantity: size + (i % 3),
+        idempotencyKey: `demo-${org.slug}-${i}`,
+        occurredAt: occurredAt.toISOString(),
+        user: member.userId,
+        team: member.user.teamMemberships[0]?.teamId,
+        resourceType: 'demo',
+      });
+    }
+    await recordUsageEvents(db, organizationId, events, { now: () => now });
+  }
 }

@@ -67,5 +67,9 @@ describe.each(databaseTargets)('demo data on $name', (target) => {
     const overview = await (await t.app.createCaller(carrier)).organization.overview();
     expect(overview.slug).toBe('acme');
     expect(overview.memberCount).toBeGreaterThanOrEqual(15);
+    // A month so far of sample usage, on the acme's Growth plan.
+    const summary = await (await t.app.createCaller(carrier)).usage.summary({});
+    expect(summary.plan.key).toBe('growth');
+    expect(summary.metrics.find((m) => m.metric === 'sms_sent')!.used).toBeGreaterThan(0);
   });
 });

@@ -12,5 +12,5 @@ export const setupRouter = router({
     return { ok: true as const };
   }),
 
-  loadDemoData: publicProcedure.mutation(({ ctx }) => loadDemoData(ctx.db)),
+  loadDemoData: publicProcedure.mutation(({ ctx }) => loadDemoData(ctx.db, ctx.clock)),
 });
