@@ -39,29 +39,28 @@ export function contentSecurityPolicy(source: RendererSource): string {
  * (any hash or query, since the console routes by hash), or the same origin as the dev server.
  */
 export function isAppUrl(candidate: string | undefined, source: RendererSource): boolean {
-  if (!candidate) return false;
-  let url: URL;
-  let app: URL;
-  try {
-    url = new URL(candidate);
-    app = new URL(source.url);
-  } catch {
-    return false;
-  }
+  const parsed = parseBoth(candidate, source);
+  if (!parsed) return false;
+  const { url, app } = parsed;
   if (source.kind === 'file') return url.protocol === 'file:' && url.host === app.host && url.pathname === app.pathname;
   return url.origin === app.origin;
 }
 
+/** The candidate and the app's own URL, parsed; null when either is not a valid URL. */
+function parseBoth(candidate: string | undefined, source: RendererSource): { url: URL; app: URL } | null {
+  if (!candidate) return null;
+  try {
+    return { url: new URL(candidate), app: new URL(source.url) };
+  } catch {
+    return null;
+  }
+}
+
 /** True for a response that belongs to the app (its page, scripts, styles), which gets the CSP header. */
 export function isAppResource(candidate: string, source: RendererSource): boolean {
-  let url: URL;
-  let app: URL;
-  try {
-    url = new URL(candidate);
-    app = new URL(source.url);
-  } catch {
-    return false;
-  }
+  const parsed = parseBoth(candidate, source);
+  if (!parsed) return false;
+  const { url, app } = parsed;
   if (source.kind === 'file') {
     const rendererDir = app.pathname.slice(0, app.pathname.lastIndexOf('/') + 1);
     return url.protocol === 'file:' && url.pathname.startsWith(rendererDir);
