@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { AppServices } from '../api/trpc';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import { emailSchema } from '../auth/validation';
-import { AppError } from '../errors';
 import type { Actor } from '../members/member-scope';
 import { ORG_ROLES } from '../permissions/permissions';
 import { findInvitationProblems } from './invitation-rules';
@@ -17,7 +16,7 @@ export const invitationTargetSchema = z.object({
 export async function createInvitation(services: AppServices, actor: Actor, input: z.infer<typeof invitationTargetSchema>) {
   const problems = await findInvitationProblems(services.db, actor, [input], services.clock);
   const first = problems.get(input.email)?.[0];
-  if (first) throw new AppError(/already/.test(first) ? 'CONFLICT' : /owners/.test(first) ? 'FORBIDDEN' : 'NOT_FOUND', first, { field: /team/.test(first) ? 'teamId' : 'email' });
+  if (first) throw first;
   const [issued] = await services.db.prisma.$transaction(async (tx) => {
     const invitations = await issueInvitations(tx, actor, [input], services.clock.now());
     await recordAuditEvent(tx, {

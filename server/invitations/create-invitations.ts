@@ -17,7 +17,7 @@ export async function createInvitations(services: AppServices, actor: Actor, inp
   if (duplicate) throw new AppError('BAD_REQUEST', `${duplicate} is listed twice.`);
   const problems = await findInvitationProblems(services.db, actor, input.invitations, services.clock);
   if (problems.size > 0) {
-    const list = [...problems.values()].flat();
+    const list = [...problems.values()].flat().map((e) => e.message);
     throw new AppError('BAD_REQUEST', `Nothing was sent: ${list.length} problem${list.length === 1 ? '' : 's'} — ${list.slice(0, 5).join(' ')}${list.length > 5 ? ' …' : ''}`);
   }
   const issued = await services.db.prisma.$transaction(

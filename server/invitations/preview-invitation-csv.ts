@@ -54,6 +54,6 @@ export async function previewInvitationCsv(db: Database, actor: Actor, input: z.
   });
   const checkable = rows.filter((r) => r.errors.length === 0);
   const problems = await findInvitationProblems(db, actor, checkable, clock);
-  for (const row of checkable) row.errors.push(...(problems.get(row.email) ?? []));
+  for (const row of checkable) row.errors.push(...(problems.get(row.email) ?? []).map((e) => e.message));
   return { rows, fileError: null };
 }
