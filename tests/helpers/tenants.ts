@@ -42,16 +42,27 @@ export async function seedTenant(app: MeterdeskApp, slug: string): Promise<Tenan
   ];
   const people = {} as Tenant['people'];
   for (const [key, role, teamId, teamRole] of roles) {
-    const email = `${key}@${slug}.test`.toLowerCase();
-    const user = await p.user.create({ data: { email, name: `${key} of ${slug}`, passwordHash } });
-    const membership = await p.membership.create({ data: { organizationId, userId: user.id, role } });
-    if (teamId) await p.teamMembership.create({ data: { organizationId, teamId, userId: user.id, role: teamRole } });
-    const carrier = new MemoryCarrier();
-    const session = await createSession(p, { userId: user.id, remember: true, activeOrganizationId: organizationId }, { clock: app.services.clock, policy: app.services.authPolicy });
-    carrier.token = session.token;
-    people[key] = { userId: user.id, membershipId: membership.id, email, carrier };
+    people[key] = await seedPerson(app, { organizationId, slug }, key, { role, team: teamId ? { id: teamId, role: teamRole } : undefined, passwordHash });
   }
   return { organizationId, slug, people, managedTeamId: managedTeam.id, otherTeamId: otherTeam.id };
+}
+
+/** One more person in an organization, signed in (a remembered session) with FIXTURE_PASSWORD. */
+export async function seedPerson(
+  app: MeterdeskApp,
+  tenant: { organizationId: string; slug: string },
+  name: string,
+  options: { role?: OrgRoleName; team?: { id: string; role: 'manager' | 'member' }; passwordHash?: string } = {},
+): Promise<Person> {
+  const p = app.services.db.prisma;
+  const { organizationId } = tenant;
+  const email = `${name}@${tenant.slug}.test`.toLowerCase();
+  const user = await p.user.create({ data: { email, name: `${name} of ${tenant.slug}`, passwordHash: options.passwordHash ?? (await hashPassword(FIXTURE_PASSWORD)) } });
+  const membership = await p.membership.create({ data: { organizationId, userId: user.id, role: options.role ?? 'member' } });
+  if (options.team) await p.teamMembership.create({ data: { organizationId, teamId: options.team.id, userId: user.id, role: options.team.role } });
+  const carrier = new MemoryCarrier();
+  carrier.token = (await createSession(p, { userId: user.id, remember: true, activeOrganizationId: organizationId }, { clock: app.services.clock, policy: app.services.authPolicy })).token;
+  return { userId: user.id, membershipId: membership.id, email, carrier };
 }
 
 /**

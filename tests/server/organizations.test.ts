@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../helpers/databases';
 import { MemoryCarrier, startTestApp, type TestApp } from '../helpers/test-app';
-import { databaseFingerprint, FIXTURE_PASSWORD, seedTenant, type Tenant } from '../helpers/tenants';
+import { databaseFingerprint, FIXTURE_PASSWORD, seedPerson, seedTenant, type Tenant } from '../helpers/tenants';
 
 async function refused(promise: Promise<unknown>, code: string, message?: RegExp) {
   const error = await promise.then(
@@ -154,7 +154,7 @@ describe.each(databaseTargets)('organizations, members, teams and invitations on
 
     it('deactivates (cannot sign in, sessions end, reversible) and reactivates', async () => {
       const admin = await as(a.people.admin.carrier);
-      const person = await seedPerson(t, a, 'leaver');
+      const person = await seedPerson(t.app, a, 'leaver');
       await admin.members.setStatus({ membershipId: person.membershipId, status: 'deactivated' });
       expect(await (await as(person.carrier)).auth.me()).toBeNull();
       await refused((await as(new MemoryCarrier())).auth.signIn({ email: person.email, password: FIXTURE_PASSWORD }), 'FORBIDDEN', /deactivated/);
@@ -166,7 +166,7 @@ describe.each(databaseTargets)('organizations, members, teams and invitations on
 
     it('deletes a member: hands their contacts and campaigns to another member, anonymizes them, keeps attribution', async () => {
       const admin = await as(a.people.admin.carrier);
-      const person = await seedPerson(t, a, 'departing');
+      const person = await seedPerson(t.app, a, 'departing');
       const p = t.app.services.db.prisma;
       await p.contact.createMany({ data: [1, 2, 3].map((i) => ({ organizationId: a.organizationId, ownerUserId: person.userId, name: `Contact ${i}` })) });
       await p.campaign.create({ data: { organizationId: a.organizationId, ownerUserId: person.userId, name: 'Spring sale' } });
@@ -310,15 +310,3 @@ describe.each(databaseTargets)('organizations, members, teams and invitations on
     });
   });
 });
-
-async function seedPerson(t: TestApp, tenant: Tenant, name: string) {
-  const { createSession } = await import('../../server/auth/create-session');
-  const p = t.app.services.db.prisma;
-  const email = `${name}@${tenant.slug}.test`;
-  const passwordHash = (await p.user.findUniqueOrThrow({ where: { id: tenant.people.owner.userId } })).passwordHash;
-  const user = await p.user.create({ data: { email, name, passwordHash } });
-  const membership = await p.membership.create({ data: { organizationId: tenant.organizationId, userId: user.id, role: 'member' } });
-  const carrier = new MemoryCarrier();
-  carrier.token = (await createSession(p, { userId: user.id, remember: true, activeOrganizationId: tenant.organizationId }, { clock: t.clock, policy: t.app.services.authPolicy })).token;
-  return { userId: user.id, membershipId: membership.id, email, carrier };
-}
