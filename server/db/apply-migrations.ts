@@ -1,7 +1,7 @@
 // Applies prisma/migrations at start and records them in _prisma_migrations, as `prisma migrate
 // deploy` does, so the Prisma CLI and the app agree about the database.
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { DatabaseOpenError } from './open-database';
+import { DatabaseOpenError } from './database-open-error';
 import { noSchemaFilter, openSchemaEngine, readMigrationList } from './schema-engine';
 
 export interface MigrationReport {

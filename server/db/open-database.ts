@@ -9,6 +9,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { PrismaClient } from './generated/client';
 import { applyPendingMigrations, type MigrationReport } from './apply-migrations';
+import { DatabaseOpenError } from './database-open-error';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -26,12 +27,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export class DatabaseOpenError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DatabaseOpenError';
-  }
-}
+export { DatabaseOpenError };
 
 export interface OpenDatabaseOptions {
   /** postgres:// URL of a shared database; when absent the embedded PGlite in dataDir is used. */
