@@ -4,9 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from './app';
+import { createApp, type MeterdeskApp } from './app';
 import { DatabaseOpenError, redactUrl } from './db/open-database';
 import { createHttpServer } from './http/create-http-server';
+import { listenErrorMessage } from './http/listen-error-message';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const rendererDir = join(root, 'out', 'renderer');
@@ -23,10 +24,13 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
+const host = process.env.HOST || undefined;
+let opened: MeterdeskApp | undefined; // closed again when listening fails
 try {
   const app = await createApp();
+  opened = app;
   const launchToken = process.env.MD_LAUNCH_TOKEN ?? randomBytes(24).toString('base64url');
-  const { server, url } = await createHttpServer({ app, port, launchToken, rendererDir, host: process.env.HOST || undefined });
+  const { server, url } = await createHttpServer({ app, port, launchToken, rendererDir, host });
   const stopJobs = app.startBackgroundJobs();
   const where = app.services.db.kind === 'postgres' ? redactUrl(process.env.DATABASE_URL ?? 'saved connection') : `embedded PGlite in ${app.dataDir}`;
   console.log(`Database: ${where} (${app.services.db.migrations.applied} migrations applied)`);
@@ -40,9 +44,10 @@ try {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (error) {
-  if (error instanceof DatabaseOpenError) {
-    console.error(`Meterdesk cannot start: ${error.message}`);
-    process.exit(1);
-  }
-  throw error;
+  // Problems a person can fix get a sentence and a non-zero exit, not a stack trace.
+  const message = error instanceof DatabaseOpenError ? `Meterdesk cannot start: ${error.message}` : listenErrorMessage(error, { port, host: host ?? '127.0.0.1' });
+  if (!message) throw error;
+  await opened?.close().catch(() => {});
+  console.error(message);
+  process.exit(1);
 }

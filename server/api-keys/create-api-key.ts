@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { plainText } from '../validation/text';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { recordAuditEvent } from '../audit/record-audit-event';
@@ -7,7 +8,7 @@ import { hashToken } from '../auth/session-tokens';
 import { API_KEY_SCOPES } from './api-key-scopes';
 
 export const createApiKeyInput = z.object({
-  name: z.string().trim().min(1, 'Give the key a name, e.g. the service that uses it.').max(80),
+  name: plainText().trim().min(1, 'Give the key a name, e.g. the service that uses it.').max(80),
   scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, 'Choose at least one scope.').transform((s) => [...new Set(s)]),
   /** Days until it stops working; omitted: it does not expire. */
   expiresInDays: z.number().int().min(1).max(3650).optional(),

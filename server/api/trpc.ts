@@ -10,6 +10,7 @@ import type { AuthPolicy } from '../auth/auth-policy';
 import type { SessionCarrier } from '../auth/session-carrier';
 import { resolveSession, type ResolvedSession } from '../auth/resolve-session';
 import { AppError } from '../errors';
+import { logUnexpectedError, unexpectedErrorMessage } from '../logging/log-error';
 import type { Keychain } from '../keychain/keychain';
 import type { SettingsStore } from '../config/settings-store';
 import type { Mailer } from '../mail/mailer';
@@ -58,8 +59,16 @@ const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   isDev: false, // never send stack traces to clients
   // Dates (and other non-JSON values) arrive as they left, over IPC and HTTP alike.
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, type, path }) {
     const cause = error.cause;
+    // Anything unexpected (a database failure, a bug) reaches the client as a reference only; its
+    // detail goes to the server log under the same reference. Errors inside procedures were logged
+    // by reportUnexpectedErrors; the rest (e.g. the context failing) are logged here. Over HTTP and
+    // Electron IPC alike, since both format errors through this function.
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      const correlationId = cause instanceof ReportedError ? cause.correlationId : logUnexpectedError(`trpc ${type} ${path ?? '(unknown path)'}`, error);
+      return { ...shape, message: unexpectedErrorMessage(correlationId), data: { ...shape.data, correlationId } };
+    }
     return {
       ...shape,
       data: {
@@ -77,12 +86,33 @@ function summarizeZodError(error: ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join(' ');
 }
 
-/** Domain errors become tRPC errors with the same message; anything else stays an internal error. */
-const mapDomainErrors = t.middleware(async ({ next }) => {
+/** An unexpected error already logged under `correlationId`; its detail stays here, on the server. */
+class ReportedError extends Error {
+  constructor(
+    readonly correlationId: string,
+    cause: unknown,
+  ) {
+    super(`Unexpected error, logged as ${correlationId}`, { cause });
+    this.name = 'ReportedError';
+  }
+}
+
+/**
+ * Domain errors become tRPC errors with the same message. Anything else is logged with a
+ * correlation id and replaced by a generic message carrying it: server-side callers (tests, the
+ * CLI) see the same as clients, never Prisma's text, SQL or file paths.
+ */
+const mapDomainErrors = t.middleware(async ({ next, path, type }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
+  if (result.ok) return result;
+  const { error } = result;
+  if (error.cause instanceof AppError) {
+    const cause = error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  if (error.code === 'INTERNAL_SERVER_ERROR' && !(error.cause instanceof ReportedError)) {
+    const correlationId = logUnexpectedError(`trpc ${type} ${path}`, error.cause ?? error);
+    throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: unexpectedErrorMessage(correlationId), cause: new ReportedError(correlationId, error.cause ?? error) });
   }
   return result;
 });

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { plainText } from '../validation/text';
 import type { Database } from '../db/open-database';
 
 export const listAuditEventsInput = z.object({
-  action: z.string().max(100).optional(),
+  action: plainText().max(100).optional(),
   /** The last event of the previous page: the next page starts after it (time, then id). */
   after: z.object({ createdAt: z.coerce.date(), id: z.uuid() }).optional(),
   limit: z.number().int().min(1).max(200).default(50),

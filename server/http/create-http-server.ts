@@ -9,8 +9,10 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/a
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppRouter } from '../api/root';
 import type { MeterdeskApp } from '../app';
+import { logUnexpectedError, unexpectedErrorMessage } from '../logging/log-error';
 import { registerUsageApi, usageApiErrorHandler } from '../usage-api/register-usage-api';
 import { cookieSessionCarrier } from './cookie-session-carrier';
+import { parseRequestTarget } from './request-target';
 
 export interface HttpServerOptions {
   app: MeterdeskApp;
@@ -27,16 +29,32 @@ export const LAUNCH_TOKEN_HEADER = 'x-meterdesk-token';
 
 export async function createHttpServer(options: HttpServerOptions): Promise<{ server: FastifyInstance; url: string; port: number }> {
   const { app, launchToken } = options;
-  const server = Fastify({ bodyLimit: 1024 * 1024, logger: false, trustProxy: false });
+  // Stated rather than left to defaults: parseRequestTarget only admits paths on which these
+  // settings make no difference, so the router and the access checks see the same path.
+  // (useSemicolonDelimiter is a find-my-way option its typings lack, hence the separate const.)
+  const routerOptions = { caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, useSemicolonDelimiter: false };
+  const server = Fastify({ bodyLimit: 1024 * 1024, logger: false, trustProxy: false, routerOptions });
   let port = options.port;
   const consoleCookie = () => `md_console_${port}`;
   const sessionCookie = () => `md_session_${port}`;
   await server.register(fastifyCookie);
 
+  // Anything unexpected outside tRPC and the usage API (which have their own): a reference for the
+  // client, the detail in the server log. Client errors (malformed JSON, wrong media type) keep their message.
+  server.setErrorHandler((error: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return reply.code(status).send({ error: { code: error.code ?? 'bad_request', message: error.message } });
+    const correlationId = logUnexpectedError(`http ${req.method} ${req.routeOptions.url ?? '(no route)'}`, error);
+    return reply.code(500).send({ error: { code: 'internal_error', message: unexpectedErrorMessage(correlationId), correlationId } });
+  });
+
   server.addHook('onRequest', async (req, reply) => {
+    // Every decision below is made on the parsed path; targets that could be read two ways are refused.
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) return reply.code(400).send({ error: { code: target.code, message: target.message } });
     // The usage API authenticates every request with an API key (no ambient cookies), and must be
     // reachable under whatever host name the server is published as.
-    if (req.url.startsWith('/v1/')) return;
+    if (target.family === 'v1') return;
     const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
     if (!allowedHosts.includes(req.headers.host ?? '')) {
       return reply.code(403).send({ error: { code: 'forbidden_host', message: 'Requests must address the console by 127.0.0.1 or localhost.' } });
@@ -45,7 +63,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) {
       return reply.code(403).send({ error: { code: 'forbidden_origin', message: 'Cross-origin requests to the console are refused.' } });
     }
-    if (req.url.startsWith('/trpc')) {
+    if (target.family === 'trpc') {
       const presented = req.cookies[consoleCookie()] ?? headerValue(req.headers[LAUNCH_TOKEN_HEADER]);
       if (!presented || !sameSecret(presented, launchToken)) {
         return reply.code(401).send({ error: { code: 'launch_token_required', message: 'Open the console with the link `npm run serve` printed (it carries the launch token).' } });

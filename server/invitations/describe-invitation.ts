@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { plainText } from '../validation/text';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { hashToken } from '../auth/session-tokens';
 import { AppError } from '../errors';
 
-export const invitationTokenInput = z.object({ token: z.string().min(10, 'This invitation link is incomplete.').max(200) });
+export const invitationTokenInput = z.object({ token: plainText().min(10, 'This invitation link is incomplete.').max(200) });
 
 /** The invitation behind a link, if it can still be accepted; otherwise a message saying why not. */
 export async function findUsableInvitation(db: Pick<Database['prisma'], 'invitation'>, token: string, clock: Clock) {

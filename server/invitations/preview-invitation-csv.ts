@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import { plainText } from '../validation/text';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { emailSchema } from '../auth/validation';
@@ -8,7 +9,7 @@ import { ORG_ROLES, type OrgRoleName } from '../permissions/permissions';
 import { findInvitationProblems } from './invitation-rules';
 
 export const MAX_CSV_ROWS = 1000;
-export const previewInvitationCsvInput = z.object({ csv: z.string().max(512 * 1024, 'The file is larger than 512 KB; split it.') });
+export const previewInvitationCsvInput = z.object({ csv: plainText({ multiline: true }).max(512 * 1024, 'The file is larger than 512 KB; split it.') });
 
 export interface CsvInvitationRow {
   line: number;

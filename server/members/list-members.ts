@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { plainText } from '../validation/text';
 import type { Prisma } from '../db/generated/client';
 import type { Database } from '../db/open-database';
 import { ORG_ROLES } from '../permissions/permissions';
 import { visibleUserIds, type Actor } from './member-scope';
 
 export const listMembersInput = z.object({
-  search: z.string().trim().max(200).optional(),
+  search: plainText().trim().max(200).optional(),
   role: z.enum(ORG_ROLES).optional(),
   teamId: z.uuid().optional(),
   status: z.enum(['active', 'deactivated']).optional(),

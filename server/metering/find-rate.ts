@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { plainText } from '../validation/text';
 import type { Database } from '../db/open-database';
 
 export const findRateInput = z.object({
-  channel: z.string().min(1).max(20),
+  channel: plainText().min(1).max(20),
   /** ISO 3166-1 alpha-2 of the destination. */
   country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Use a two-letter country code.'),
-  messageType: z.string().min(1).max(40),
+  messageType: plainText().min(1).max(40),
   at: z.coerce.date().optional(),
 });
 

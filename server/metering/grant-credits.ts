@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../validation/text';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { recordAuditEvent } from '../audit/record-audit-event';
@@ -12,7 +13,7 @@ export const grantCreditsInput = z.object({
   /** Lower burns first (0–100). */
   priority: z.number().int().min(0).max(100).default(50),
   expiresAt: z.coerce.date().optional(),
-  reason: z.string().trim().min(3, 'Say why the credits are granted.').max(500),
+  reason: plainText({ multiline: true }).trim().min(3, 'Say why the credits are granted.').max(500),
 });
 
 /** Prepaid units of a metric, used once the organization's quota is spent. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../validation/text';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { recordAuditEvent } from '../audit/record-audit-event';
@@ -12,7 +13,7 @@ export const setQuotaOverrideInput = z.object({
   limit: z.number().int().min(0).max(1_000_000_000_000).nullable(),
   startsAt: z.coerce.date().optional(),
   endsAt: z.coerce.date(),
-  reason: z.string().trim().min(3, 'Say why the quota is overridden.').max(500),
+  reason: plainText({ multiline: true }).trim().min(3, 'Say why the quota is overridden.').max(500),
 });
 
 /** A time-boxed, audited per-tenant quota (seed 001 §3.1): the newest active override wins. */
@@ -37,7 +38,7 @@ export async function setQuotaOverride(db: Database, actorUserId: string, input:
   });
 }
 
-export const revokeQuotaOverrideInput = z.object({ organizationId: z.uuid(), overrideId: z.uuid(), reason: z.string().trim().min(3).max(500) });
+export const revokeQuotaOverrideInput = z.object({ organizationId: z.uuid(), overrideId: z.uuid(), reason: plainText({ multiline: true }).trim().min(3, 'Say why the override is revoked.').max(500) });
 
 export async function revokeQuotaOverride(db: Database, actorUserId: string, input: z.output<typeof revokeQuotaOverrideInput>, clock: Clock) {
   const key = { organizationId_id: { organizationId: input.organizationId, id: input.overrideId } };

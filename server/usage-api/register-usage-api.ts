@@ -6,6 +6,7 @@ import type { MeterdeskApp } from '../app';
 import { createApiKeyAuthenticator, type ApiKeyIdentity } from '../api-keys/authenticate-api-key';
 import type { ApiKeyScope } from '../api-keys/api-key-scopes';
 import { AppError } from '../errors';
+import { logUnexpectedError } from '../logging/log-error';
 import { checkUsage, checkUsageInput } from '../metering/check-usage';
 import { getEntitlements } from '../metering/get-entitlements';
 import { getUsageSummary, usageSummaryInput } from '../metering/get-usage-summary';
@@ -127,7 +128,7 @@ export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp) {
 }
 
 /** Maps errors thrown below the handlers (domain errors, oversized or malformed bodies) to the API's shape. */
-export function usageApiErrorHandler(error: Error & { statusCode?: number; code?: string }, _req: FastifyRequest, reply: FastifyReply) {
+export function usageApiErrorHandler(error: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) {
     const status = { NOT_FOUND: 404, BAD_REQUEST: 400, FORBIDDEN: 403, UNAUTHORIZED: 401, CONFLICT: 409, TOO_MANY_REQUESTS: 429, PRECONDITION_FAILED: 412 }[error.code];
     return sendApiError(reply, status, error.code.toLowerCase(), error.message);
@@ -135,6 +136,7 @@ export function usageApiErrorHandler(error: Error & { statusCode?: number; code?
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendApiError(reply, 413, 'body_too_large', 'The request body is larger than 1 MB. Send at most 1,000 events per request.');
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendApiError(reply, 415, 'unsupported_media_type', 'Send JSON with Content-Type: application/json.');
   if (error.statusCode === 400) return sendApiError(reply, 400, 'invalid_json', `The body is not valid JSON: ${error.message}`);
-  reply.log.error(error);
-  return sendApiError(reply, 500, 'internal_error', 'Something went wrong on our side; nothing was recorded twice. Retry with the same idempotency keys.');
+  // Unexpected: the detail goes to the server log (never to the client) under a reference both share.
+  const correlationId = logUnexpectedError(`usage-api ${req.method} ${req.routeOptions.url ?? '(no route)'}`, error);
+  return sendApiError(reply, 500, 'internal_error', `Something went wrong on our side (reference ${correlationId}); nothing was recorded twice. Retry with the same idempotency keys, or send the reference to support.`, { correlationId });
 }
