@@ -47,7 +47,7 @@ function describe(error: unknown, depth: number): unknown {
 }
 
 const SECRET_PATTERNS: [RegExp, string][] = [
-  [/\bmdk_[A-Za-z0-9_-]+/g, 'mdk_***'], // API keys
+  [/\b(md[kis])_[A-Za-z0-9_-]+/g, '$1_***'], // API keys, invitation and session tokens
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s"]*:)[^@/?#\s"]+@/gi, '$1***@'], // passwords in URLs
   [/([?&](?:token|key|secret|password)=)[^&\s"]+/gi, '$1***'], // tokens in links
   [/(\bBearer\s+)[A-Za-z0-9._~+/-]+=*/g, '$1***'],

@@ -157,5 +157,7 @@ describe('the error log', () => {
     expect(entry).toMatchObject({ level: 'error', correlationId, where: 'test', error: { name: 'Error', cause: { message: 'inner\ndetail' } } });
     expect(written[0]).not.toMatch(/hunter2|SECRETSECRET/);
     expect(redactSecrets('https://console.example/invite?token=abc123&x=1')).toBe('https://console.example/invite?token=***&x=1');
+    // Invitation links carry their token in the fragment; session tokens have their own prefix.
+    expect(redactSecrets('http://127.0.0.1:4873/#/invite/mdi_Q1w2E3r4T5y6 and mds_Z9x8C7v6')).toBe('http://127.0.0.1:4873/#/invite/mdi_*** and mds_***');
   });
 });
