@@ -2,6 +2,7 @@
 //   apikey create --org SLUG --scopes usage:write,usage:read [--name NAME] [--expires-days N]
 //   apikey list   --org SLUG
 //   apikey revoke --org SLUG --prefix PREFIX
+//   usage verify  [--org SLUG]     counters against the ledger; exit 1 when any differ
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createApiKey, createApiKeyInput } from './api-keys/create-api-key';
@@ -9,12 +10,14 @@ import { listApiKeys } from './api-keys/list-api-keys';
 import { revokeApiKey } from './api-keys/revoke-api-key';
 import { systemClock } from './clock';
 import { resolveDataDir } from './config/data-dir';
-import { DatabaseOpenError, openDatabase } from './db/open-database';
+import { DatabaseOpenError, openDatabase, type Database } from './db/open-database';
+import { verifyUsageCounters } from './metering/verify-usage-counters';
 
 const USAGE = `Usage:
   npm run cli -- apikey create --org SLUG --scopes usage:write,usage:read [--name NAME] [--expires-days N]
   npm run cli -- apikey list --org SLUG
-  npm run cli -- apikey revoke --org SLUG --prefix PREFIX`;
+  npm run cli -- apikey revoke --org SLUG --prefix PREFIX
+  npm run cli -- usage verify [--org SLUG]`;
 
 function fail(message: string): never {
   console.error(message);
@@ -26,15 +29,39 @@ const { positionals, values } = parseArgs({
   options: { org: { type: 'string' }, scopes: { type: 'string' }, name: { type: 'string' }, 'expires-days': { type: 'string' }, prefix: { type: 'string' } },
 });
 const [group, command] = positionals;
-if (group !== 'apikey' || !['create', 'list', 'revoke'].includes(command ?? '')) fail(USAGE);
-if (!values.org) fail(`--org SLUG is required.\n${USAGE}`);
+const isApiKey = group === 'apikey' && ['create', 'list', 'revoke'].includes(command ?? '');
+const isUsage = group === 'usage' && command === 'verify';
+if (!isApiKey && !isUsage) fail(USAGE);
+if (isApiKey && !values.org) fail(`--org SLUG is required.\n${USAGE}`);
 
-let db;
+let db: Database;
 try {
   db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: resolveDataDir() });
 } catch (error) {
   fail(error instanceof DatabaseOpenError ? error.message : String(error));
 }
+if (isUsage) {
+  let mismatched = false;
+  try {
+    const organization = values.org ? await db.prisma.organization.findUnique({ where: { slug: values.org } }) : null;
+    if (values.org && !organization) fail(`No organization has the slug "${values.org}".`);
+    const { countersChecked, mismatches } = await verifyUsageCounters(db, { organizationId: organization?.id });
+    for (const m of mismatches) {
+      console.log(
+        `${m.slug}  ${m.scope} ${m.scopeId}  ${m.metric}  period ${m.periodStart.toISOString()}: ` +
+          `counter used ${m.counter.used} reserved ${m.counter.reserved}, ledger used ${m.expected.used} pending ${m.expected.reserved}`,
+      );
+    }
+    mismatched = mismatches.length > 0;
+    const where = organization ? ` of ${organization.slug}` : '';
+    if (mismatched) console.error(`${mismatches.length} counter(s)${where} differ from the ledger (${countersChecked} checked).`);
+    else console.log(`All ${countersChecked} counters${where} match the ledger.`);
+  } finally {
+    await db.close();
+  }
+  process.exit(mismatched ? 1 : 0);
+}
+
 try {
   const organization = await db.prisma.organization.findUnique({ where: { slug: values.org } });
   if (!organization) fail(`No organization has the slug "${values.org}".`);

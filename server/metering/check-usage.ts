@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { getAccountState } from './get-usage-state';
 import { METRIC_KEYS } from './metrics';
-import { blockedMessage, type BlockedScope } from './reserve-usage';
+import { blockedMessage, INVALID_TEAM, INVALID_USER, type BlockedScope } from './reserve-usage';
 
 export const checkUsageInput = z.object({
   metric: z.enum(METRIC_KEYS),
@@ -22,14 +22,17 @@ interface ScopeRemaining {
 
 /**
  * Would `quantity` fit right now? Reads the same chain a reservation locks, without holding
- * anything: the answer can change a moment later — reserve to be sure.
+ * anything: the answer can change a moment later — reserve to be sure. A user or team of another
+ * organization is refused (BAD_REQUEST naming the field).
  */
 export async function checkUsage(db: Database, organizationId: string, input: z.output<typeof checkUsageInput>, clock: Clock) {
   const now = clock.now();
   const account = await getAccountState(db, organizationId, now);
   if (!account) throw new AppError('NOT_FOUND', 'The organization does not exist.');
-  const [row] = await db.query<Record<string, string | null>>(
+  const [row] = await db.query<Record<string, string | boolean | null>>(
     `select
+       ($3::uuid is null or exists (select 1 from memberships where organization_id = $1 and user_id = $3)) as user_known,
+       ($4::uuid is null or exists (select 1 from teams where organization_id = $1 and id = $4)) as team_known,
        (select "limit" from user_limits where organization_id = $1 and user_id = $3 and metric = $2) as user_limit,
        (select used from usage_counters where organization_id = $1 and scope = 'user' and scope_id = $3 and metric = $2 and period_start = $5) as user_used,
        (select reserved from usage_counters where organization_id = $1 and scope = 'user' and scope_id = $3 and metric = $2 and period_start = $5) as user_reserved,
@@ -42,7 +45,11 @@ export async function checkUsage(db: Database, organizationId: string, input: z.
        (select coalesce(sum(remaining), 0) from credit_grants where organization_id = $1 and metric = $2 and remaining > 0 and (expires_at is null or expires_at > $7)) as credits`,
     [organizationId, input.metric, input.user ?? null, input.team ?? null, account.periodStart, account.planKey, now],
   );
-  const scope = (limit: string | null | undefined, used: string | null | undefined, reserved: string | null | undefined): ScopeRemaining => {
+  // Attribution must point inside this organization, as for reservations and events.
+  if (!row!.user_known) throw new AppError('BAD_REQUEST', INVALID_USER, { field: 'user' });
+  if (!row!.team_known) throw new AppError('BAD_REQUEST', INVALID_TEAM, { field: 'team' });
+  type Cell = string | boolean | null | undefined;
+  const scope = (limit: Cell, used: Cell, reserved: Cell): ScopeRemaining => {
     const l = limit === null || limit === undefined ? null : Number(limit);
     const u = Number(used ?? 0);
     const r = Number(reserved ?? 0);

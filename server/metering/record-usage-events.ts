@@ -1,17 +1,23 @@
 import { z } from 'zod';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
+import { textProblem } from '../validation/text';
 import { GAUGE_METRICS, METRIC_KEYS } from './metrics';
-import { usageDetailsSchema } from './usage-details';
+import { idempotencyKeySchema, usageDetailsSchema } from './usage-details';
 
 export const MAX_EVENTS_PER_BATCH = 1000;
-const MAX_FUTURE_MS = 5 * 60_000;
+/** How far from now an event may have happened: back like Stripe's meter events, ahead for clock skew. */
+export const MAX_PAST_DAYS = 35;
+export const MAX_FUTURE_MINUTES = 5;
 
 export const usageEventSchema = usageDetailsSchema.extend({
   metric: z.enum(METRIC_KEYS),
   quantity: z.number().int().positive('quantity must be a positive whole number').max(1_000_000_000),
-  idempotencyKey: z.string().min(1, 'idempotencyKey is required').max(200),
-  occurredAt: z.coerce.date().optional(),
+  idempotencyKey: idempotencyKeySchema,
+  occurredAt: z.iso
+    .datetime({ offset: true, message: 'occurredAt must be an ISO 8601 date-time such as 2026-11-20T14:03:00Z' })
+    .describe(`When it happened (ISO 8601); at most ${MAX_PAST_DAYS} days ago and ${MAX_FUTURE_MINUTES} minutes ahead. Defaults to now.`)
+    .optional(),
   user: z.uuid('user must be a user id').optional(),
   team: z.uuid('team must be a team id').optional(),
 });
@@ -21,31 +27,44 @@ export type EventResult =
   | { index: number; idempotencyKey?: string; status: 'accepted' | 'duplicate' }
   | { index: number; idempotencyKey?: string; status: 'rejected'; reason: string };
 
+/** The key to echo back with a result: only one that is itself valid, so a hostile key is not repeated. */
+function echoKey(item: unknown): string | undefined {
+  const key = item !== null && typeof item === 'object' ? (item as { idempotencyKey?: unknown }).idempotencyKey : undefined;
+  return typeof key === 'string' && key.length > 0 && key.length <= 200 && textProblem(key) === null ? key : undefined;
+}
+
 /**
- * Appends a batch of usage events for one organization. Each event is validated on its own; the
- * valid ones go in with one statement that also moves the counters once per (scope, metric,
- * period) — organization, and the team and user they are attributed to; a gauge (storage_mb) keeps
- * its highest reading instead of a sum. An idempotency key seen
- * before is a duplicate and changes nothing. Events record what already happened, so they are not
- * capped: to enforce a hard cap, reserve before acting.
+ * Appends a batch of usage events for one organization. Each event is validated on its own — shape,
+ * text, metadata bounds, occurredAt window, attribution inside the organization — and a bad one is
+ * rejected with its reason while the others go in, with one statement that also moves the counters
+ * once per (scope, metric, period) — organization, and the team and user they are attributed to; a
+ * gauge (storage_mb) keeps its highest reading instead of a sum. An idempotency key seen before is
+ * a duplicate and changes nothing. Events record what already happened, so they are not capped: to
+ * enforce a hard cap, reserve before acting.
  */
 export async function recordUsageEvents(db: Database, organizationId: string, raw: unknown[], clock: Clock): Promise<EventResult[]> {
   const now = clock.now();
+  const earliest = now.getTime() - MAX_PAST_DAYS * 86_400_000;
+  const latest = now.getTime() + MAX_FUTURE_MINUTES * 60_000;
   const results: EventResult[] = new Array(raw.length);
-  const valid: { index: number; event: UsageEventInput }[] = [];
+  const valid: { index: number; event: UsageEventInput; occurredAt: Date }[] = [];
   const seen = new Set<string>();
   raw.forEach((item, index) => {
     const parsed = usageEventSchema.safeParse(item);
-    const key = typeof (item as { idempotencyKey?: unknown })?.idempotencyKey === 'string' ? (item as { idempotencyKey: string }).idempotencyKey : undefined;
+    const key = echoKey(item);
+    const reject = (reason: string) => (results[index] = { index, idempotencyKey: key, status: 'rejected', reason });
     if (!parsed.success) {
-      results[index] = { index, idempotencyKey: key, status: 'rejected', reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ') };
-    } else if (parsed.data.occurredAt && parsed.data.occurredAt.getTime() > now.getTime() + MAX_FUTURE_MS) {
-      results[index] = { index, idempotencyKey: key, status: 'rejected', reason: 'occurredAt: is in the future' };
-    } else if (seen.has(parsed.data.idempotencyKey)) {
-      results[index] = { index, idempotencyKey: key, status: 'duplicate' };
-    } else {
+      reject(parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; '));
+      return;
+    }
+    const occurredAt = parsed.data.occurredAt ? new Date(parsed.data.occurredAt) : now;
+    if (Number.isNaN(occurredAt.getTime())) reject('occurredAt: is not a date that exists');
+    else if (occurredAt.getTime() > latest) reject(`occurredAt: is more than ${MAX_FUTURE_MINUTES} minutes in the future; send the time it happened`);
+    else if (occurredAt.getTime() < earliest) reject(`occurredAt: is more than ${MAX_PAST_DAYS} days ago; usage that old can no longer be recorded`);
+    else if (seen.has(parsed.data.idempotencyKey)) results[index] = { index, idempotencyKey: key, status: 'duplicate' };
+    else {
       seen.add(parsed.data.idempotencyKey);
-      valid.push({ index, event: parsed.data });
+      valid.push({ index, event: parsed.data, occurredAt });
     }
   });
 
@@ -65,13 +84,13 @@ export async function recordUsageEvents(db: Database, organizationId: string, ra
   });
 
   if (insertable.length > 0) {
-    const col = <T>(f: (e: UsageEventInput) => T) => insertable.map((v) => f(v.event));
+    const col = <T>(f: (e: UsageEventInput, occurredAt: Date) => T) => insertable.map((v) => f(v.event, v.occurredAt));
     const inserted = await db.query<{ idempotency_key: string }>(INSERT_EVENTS_SQL, [
       organizationId,
       col((e) => e.idempotencyKey),
       col((e) => e.metric),
       col((e) => e.quantity),
-      col((e) => (e.occurredAt ?? now).toISOString()),
+      col((_, occurredAt) => occurredAt.toISOString()),
       col((e) => e.user ?? null),
       col((e) => e.team ?? null),
       col((e) => e.resourceType ?? null),

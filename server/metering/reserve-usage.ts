@@ -19,7 +19,9 @@ export type BlockedScope = 'user' | 'team' | 'organization' | 'suspended' | 'pas
 
 export type ReserveUsageResult =
   | { status: 'reserved'; reservationId: string; expiresAt: Date; periodStart: Date; remaining: number | null; creditQuantity: number; overageQuantity: number }
-  | { status: 'blocked'; scope: BlockedScope; limit: number | null; remaining: number | null; message: string };
+  | { status: 'blocked'; scope: BlockedScope; limit: number | null; remaining: number | null; message: string }
+  /** The user or team named is not in this organization: nothing was reserved. */
+  | { status: 'invalid'; field: 'user' | 'team'; message: string };
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
@@ -101,6 +103,8 @@ class ReservationBatcher {
 }
 
 function toResult(row: BatchRow, pending: Pending): ReserveUsageResult {
+  if (row.status === 'invalid_user') return { status: 'invalid', field: 'user', message: INVALID_USER };
+  if (row.status === 'invalid_team') return { status: 'invalid', field: 'team', message: INVALID_TEAM };
   if (row.status === 'reserved') {
     return {
       status: 'reserved',
@@ -118,12 +122,15 @@ function toResult(row: BatchRow, pending: Pending): ReserveUsageResult {
   return { status: 'blocked', scope, limit, remaining, message: blockedMessage(scope, pending.input.metric, limit, remaining) };
 }
 
+export const INVALID_USER = 'This user is not a member of this organization; send the id of one of its members.';
+export const INVALID_TEAM = 'This team does not exist in this organization; send the id of one of its teams.';
+
 const batchers = new WeakMap<Database, ReservationBatcher>();
 
 /**
  * Holds quantity of a metric against the whole chain — per-user limit → team budget → organization
- * quota (or override) → prepaid credits → overage policy — in one database round trip. A refusal
- * changes nothing; nothing can overshoot a hard cap, whatever the number of processes.
+ * quota (or override) → prepaid credits → overage policy — in one database round trip. The user and
+ * team must belong to the organization. A refusal changes nothing; nothing can overshoot a hard cap, whatever the number of processes.
  */
 export function reserveUsage(db: Database, organizationId: string, input: z.output<typeof reserveUsageInput>, clock: Clock): Promise<ReserveUsageResult> {
   let batcher = batchers.get(db);

@@ -2,19 +2,31 @@ import { z } from 'zod';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import { usageDetailsSchema } from './usage-details';
+import { idempotencyKeySchema, usageDetailsSchema } from './usage-details';
 
 export const commitReservationInput = usageDetailsSchema.extend({
-  /** Actual quantity used, at most the reserved amount; defaults to all of it. */
-  quantity: z.number().int().min(0).max(1_000_000_000).optional(),
-  idempotencyKey: z.string().min(1).max(200).optional(),
+  quantity: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000_000)
+    .describe('Actual quantity used, at most the reserved amount (more is refused with 409 commit_exceeds_reservation); defaults to all of it.')
+    .optional(),
+  idempotencyKey: idempotencyKeySchema.describe("The usage event's idempotency key; defaults to reservation:<id>. A key another event already has is refused with 409 idempotency_key_in_use.").optional(),
 });
 
-export interface SettleResult {
-  status: 'committed' | 'released' | 'expired';
-  committedQuantity: number;
-  eventId: string | null;
-}
+/**
+ * What settling did. Only 'committed', 'released' and 'expired' changed anything; every other
+ * status left the reservation and the counters as they were.
+ */
+export type SettleResult =
+  | { status: 'committed' | 'released' | 'expired'; committedQuantity: number; eventId: string | null }
+  /** Settled before (committed, released or expired); committedQuantity is what was committed then. */
+  | { status: 'already_committed' | 'already_released' | 'already_expired'; committedQuantity: number }
+  /** The commit asked for more than was reserved; the reservation is still pending. */
+  | { status: 'commit_exceeds_reservation'; reserved: number; requested: number }
+  /** Another usage event already has this idempotency key; the reservation is still pending. */
+  | { status: 'idempotency_key_in_use'; idempotencyKey: string };
 
 type SettleInput = z.output<typeof commitReservationInput>;
 
@@ -37,11 +49,32 @@ async function settle(db: Database, organizationId: string, reservationId: strin
       input.currency ?? null,
     ],
   );
-  if (row!.status === 'not_found') throw new AppError('NOT_FOUND', 'That reservation does not exist in this organization.');
-  return { status: row!.status as SettleResult['status'], committedQuantity: Number(row!.committed_quantity ?? 0), eventId: row!.event_id };
+  const status = row!.status;
+  const quantity = Number(row!.committed_quantity ?? 0);
+  switch (status) {
+    case 'not_found':
+      throw new AppError('NOT_FOUND', 'That reservation does not exist in this organization.');
+    case 'commit_exceeds_reservation':
+      return { status, reserved: quantity, requested: input.quantity ?? quantity };
+    case 'idempotency_key_in_use':
+      return { status, idempotencyKey: input.idempotencyKey ?? `reservation:${reservationId}` };
+    case 'already_committed':
+    case 'already_released':
+    case 'already_expired':
+      return { status, committedQuantity: quantity };
+    case 'committed':
+    case 'released':
+    case 'expired':
+      return { status, committedQuantity: quantity, eventId: row!.event_id };
+    default:
+      throw new Error(`meterdesk_settle answered an unknown status: ${status}`);
+  }
 }
 
-/** Turns a reservation into usage (one ledger event). Committing twice changes nothing. */
+/**
+ * Turns a reservation into usage: writes its ledger event and moves the counters together, or
+ * changes nothing and says why (settled before, more than reserved, idempotency key in use).
+ */
 export function commitReservation(db: Database, organizationId: string, reservationId: string, input: SettleInput, clock: Clock) {
   return settle(db, organizationId, reservationId, true, input, clock);
 }

@@ -12,12 +12,20 @@ import { getEntitlements } from '../metering/get-entitlements';
 import { getUsageSummary, usageSummaryInput } from '../metering/get-usage-summary';
 import { MAX_EVENTS_PER_BATCH, recordUsageEvents } from '../metering/record-usage-events';
 import { reserveUsage, reserveUsageInput } from '../metering/reserve-usage';
-import { commitReservation, commitReservationInput, releaseReservation } from '../metering/settle-reservation';
+import { commitReservation, commitReservationInput, releaseReservation, type SettleResult } from '../metering/settle-reservation';
 import { usageApiOpenApi } from './usage-api-openapi';
 import { createRequestTokenTaker } from './take-request-token';
-import { sendApiError, sendValidationError } from './usage-api-errors';
+import { sendApiError, sendFieldError, sendValidationError } from './usage-api-errors';
 
 const reservationParams = z.object({ id: z.uuid('The reservation id in the path is not valid.') });
+
+/** 409 for a reservation that is no longer pending: settled before, or expired before this commit. */
+function sendSettled(reply: FastifyReply, result: SettleResult) {
+  const state = result.status.replace(/^already_/, '');
+  const committedQuantity = 'committedQuantity' in result ? result.committedQuantity : 0;
+  const message = result.status === 'expired' ? 'This reservation expired before it was committed; nothing was recorded. Reserve again.' : `This reservation was already ${state}; nothing changed.`;
+  return sendApiError(reply, 409, `reservation_${state}`, message, { status: state, committedQuantity });
+}
 
 export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp) {
   const { db, clock } = app.services;
@@ -74,7 +82,13 @@ export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp) {
     if (!identity) return reply;
     const input = parse(checkUsageInput, req.body, reply);
     if (!input) return reply;
-    return checkUsage(db, identity.organizationId, input, clock);
+    try {
+      return await checkUsage(db, identity.organizationId, input, clock);
+    } catch (error) {
+      // A user or team of another organization: a 400 on that field, like any invalid input.
+      if (error instanceof AppError && error.code === 'BAD_REQUEST' && error.details.field) return sendFieldError(reply, error.details.field, error.message);
+      throw error;
+    }
   });
 
   server.post('/v1/usage/reservations', async (req, reply) => {
@@ -83,6 +97,7 @@ export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp) {
     const input = parse(reserveUsageInput, req.body, reply);
     if (!input) return reply;
     const result = await reserveUsage(db, identity.organizationId, input, clock);
+    if (result.status === 'invalid') return sendFieldError(reply, result.field, result.message);
     if (result.status === 'blocked') {
       const status = result.scope === 'user' || result.scope === 'team' || result.scope === 'organization' ? 402 : 403;
       return sendApiError(reply, status, status === 402 ? 'quota_exceeded' : 'sending_blocked', result.message, { scope: result.scope, limit: result.limit, remaining: result.remaining });
@@ -98,8 +113,21 @@ export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp) {
     const input = params && parse(commitReservationInput, req.body, reply);
     if (!params || !input) return reply;
     const result = await commitReservation(db, identity.organizationId, params.id, input, clock);
-    if (result.status === 'committed') return result;
-    return sendApiError(reply, 409, `reservation_${result.status}`, `This reservation was already ${result.status}; nothing changed.`, result as unknown as Record<string, unknown>);
+    switch (result.status) {
+      case 'committed':
+        return result;
+      case 'commit_exceeds_reservation':
+        return sendApiError(reply, 409, result.status, `Only ${result.reserved} was reserved, so ${result.requested} cannot be committed. The reservation is still pending: commit at most ${result.reserved}, or reserve more first.`, {
+          reserved: result.reserved,
+          requested: result.requested,
+        });
+      case 'idempotency_key_in_use':
+        return sendApiError(reply, 409, result.status, `Another usage event already has the idempotency key ${JSON.stringify(result.idempotencyKey)}; nothing was committed. The reservation is still pending: commit it with a different key, or release it.`, {
+          idempotencyKey: result.idempotencyKey,
+        });
+      default:
+        return sendSettled(reply, result);
+    }
   });
 
   server.post('/v1/usage/reservations/:id/release', async (req, reply) => {
@@ -109,7 +137,7 @@ export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp) {
     if (!params) return reply;
     const result = await releaseReservation(db, identity.organizationId, params.id, clock);
     if (result.status === 'released') return result;
-    return sendApiError(reply, 409, `reservation_${result.status}`, `This reservation was already ${result.status}; nothing changed.`, result as unknown as Record<string, unknown>);
+    return sendSettled(reply, result);
   });
 
   server.get('/v1/usage/summary', async (req, reply) => {

@@ -14,3 +14,8 @@ export function sendValidationError(reply: FastifyReply, error: ZodError) {
     .join('; ');
   return sendApiError(reply, 400, 'invalid_request', `The request is not valid — ${summary}`, { fields });
 }
+
+/** A 400 about one field, in the same shape as a validation error (details.fields). */
+export function sendFieldError(reply: FastifyReply, field: string, message: string) {
+  return sendApiError(reply, 400, 'invalid_request', `The request is not valid — ${field}: ${message}`, { fields: { [field]: [message] } });
+}

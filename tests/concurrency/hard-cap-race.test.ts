@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/open-database';
 import { createPostgresDatabase, postgresAvailable } from '../helpers/databases';
+import { expectCountersMatchLedger } from '../helpers/usage-invariants';
 
 // Several processes, each with its own connection pool, race one organization's hard cap on a
 // shared PostgreSQL: exactly the quota is handed out, never a unit more.
@@ -35,6 +36,7 @@ describe.runIf(postgresAvailable)('hard cap under concurrency (PostgreSQL)', () 
     await db.prisma.subscription.create({ data: { organizationId, planKey: 'starter' } }); // 1,000 SMS, hard cap
   });
   afterAll(async () => {
+    if (db) await expectCountersMatchLedger(db);
     await db?.close();
     await database?.drop();
   });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKeyAuthenticator } from '../../server/api-keys/authenticate-api-key';
 import { systemClock } from '../../server/clock';
 import { openDatabase } from '../../server/db/open-database';
+import { recordUsageEvents } from '../../server/metering/record-usage-events';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
@@ -59,5 +60,21 @@ describe('apikey CLI', () => {
     } finally {
       await db.close();
     }
+  });
+  it('usage verify: reports counters that differ from the ledger, and exits 1', async () => {
+    let db = await openDatabase({ dataDir });
+    const acme = await db.prisma.organization.findUniqueOrThrow({ where: { slug: 'acme' } });
+    await recordUsageEvents(db, acme.id, [{ metric: 'emails_sent', quantity: 824, idempotencyKey: 'cli-verify-1' }], systemClock);
+    await db.close();
+    expect((await cli('usage', 'verify')).stdout).toMatch(/All 1 counters match the ledger/);
+
+    db = await openDatabase({ dataDir });
+    await db.query(`update usage_counters set used = 830 where organization_id = $1 and metric = 'emails_sent'`, [acme.id]);
+    await db.close();
+    const drifted = (await cli('usage', 'verify', '--org', 'acme').catch((e: unknown) => e)) as { code: number; stdout: string; stderr: string };
+    expect(drifted.code).toBe(1);
+    expect(drifted.stdout).toMatch(/^acme {2}organization \S+ {2}emails_sent {2}period \S+: counter used 830 reserved 0, ledger used 824 pending 0$/m);
+    expect(drifted.stderr).toMatch(/1 counter\(s\) of acme differ from the ledger/);
+    await expect(cli('usage', 'verify', '--org', 'nope')).rejects.toMatchObject({ stderr: expect.stringMatching(/No organization has the slug "nope"/) });
   });
 });

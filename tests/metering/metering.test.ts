@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkUsage } from '../../server/metering/check-usage';
 import { grantCredits } from '../../server/metering/grant-credits';
 import { getUsageSummary } from '../../server/metering/get-usage-summary';
@@ -6,9 +6,12 @@ import { recordUsageEvents } from '../../server/metering/record-usage-events';
 import { reserveUsage, type ReserveUsageResult } from '../../server/metering/reserve-usage';
 import { setQuotaOverride } from '../../server/metering/set-quota-override';
 import { commitReservation, expireReservations, releaseReservation } from '../../server/metering/settle-reservation';
+import { verifyUsageCounters } from '../../server/metering/verify-usage-counters';
 import { databaseTargets } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { seedTenant, type Tenant } from '../helpers/tenants';
+import { AppError } from '../../server/errors';
+import { databaseFingerprint, seedTenant, type Tenant } from '../helpers/tenants';
+import { expectCountersMatchLedger } from '../helpers/usage-invariants';
 
 describe.each(databaseTargets)('metering engine on $name', (target) => {
   let t: TestApp;
@@ -37,6 +40,7 @@ describe.each(databaseTargets)('metering engine on $name', (target) => {
     t = await startTestApp(target);
   });
   afterAll(() => t?.close());
+  afterEach(() => expectCountersMatchLedger(db()));
 
   it('holds a hard cap exactly: reservations fit until the quota is spent, then say which scope refused', async () => {
     const { organizationId: org } = await organization('starter'); // 1,000 SMS included, hard cap
@@ -54,9 +58,9 @@ describe.each(databaseTargets)('metering engine on $name', (target) => {
     expect(await commitReservation(db(), org, last.reservationId, { quantity: 150 }, t.clock)).toMatchObject({ status: 'committed', committedQuantity: 150 });
     expect(await counter(org, 'organization', org, 'sms_sent')).toEqual([{ used: 150, reserved: 600, periodStart: '2026-11-01T00:00:00.000Z' }]);
     expect(await db().prisma.usageEvent.count({ where: { organizationId: org, metric: 'sms_sent' } })).toBe(1);
-    // Settling twice changes nothing.
-    expect(await commitReservation(db(), org, last.reservationId, {}, t.clock)).toMatchObject({ status: 'committed', committedQuantity: 150, eventId: null });
-    expect(await releaseReservation(db(), org, last.reservationId, t.clock)).toMatchObject({ status: 'committed' });
+    // Settling twice changes nothing, and says it was settled before.
+    expect(await commitReservation(db(), org, last.reservationId, {}, t.clock)).toEqual({ status: 'already_committed', committedQuantity: 150 });
+    expect(await releaseReservation(db(), org, last.reservationId, t.clock)).toEqual({ status: 'already_committed', committedQuantity: 150 });
     expect(await db().prisma.usageEvent.count({ where: { organizationId: org, metric: 'sms_sent' } })).toBe(1);
   });
 
@@ -153,7 +157,7 @@ describe.each(databaseTargets)('metering engine on $name', (target) => {
     expect(await reserve(org, 'sms_sent', 1)).toMatchObject({ status: 'blocked' });
     t.clock.advance(61_000);
     expect(await expireReservations(db(), t.clock)).toBeGreaterThanOrEqual(1);
-    expect(await commitReservation(db(), org, a.reservationId, {}, t.clock)).toMatchObject({ status: 'expired', committedQuantity: 0 });
+    expect(await commitReservation(db(), org, a.reservationId, {}, t.clock)).toEqual({ status: 'already_expired', committedQuantity: 0 });
     reserved(await reserve(org, 'sms_sent', 60));
     t.clock.advance(600_000);
     expect(await commitReservation(db(), org, b.reservationId, {}, t.clock)).toMatchObject({ status: 'expired' });
@@ -213,5 +217,84 @@ describe.each(databaseTargets)('metering engine on $name', (target) => {
     const november = await getUsageSummary(db(), calendar, { period: '2026-11' }, t.clock);
     expect(november.metrics.find((m) => m.metric === 'sms_sent')).toMatchObject({ used: 100, limit: 100 });
     t.clock.set(new Date('2026-11-02T09:00:00Z'));
+  });
+  // Issue 7 item 4: ids are resolved inside the acting organization, in the reservation's own round trip.
+  it('refuses a user or team of another organization in a reservation, alone or among a batch, and in a check', async () => {
+    const tenant = await organization('starter');
+    const org = tenant.organizationId;
+    const stranger = await seedTenant(t.app, `stranger${slugCounter}`);
+    const before = await databaseFingerprint(t.app);
+    expect(await reserve(org, 'sms_sent', 5, { user: stranger.people.member.userId })).toEqual({ status: 'invalid', field: 'user', message: expect.stringMatching(/not a member of this organization/) });
+    expect(await reserve(org, 'sms_sent', 5, { team: stranger.managedTeamId })).toEqual({ status: 'invalid', field: 'team', message: expect.stringMatching(/does not exist in this organization/) });
+    expect(await databaseFingerprint(t.app)).toEqual(before);
+
+    // Concurrent requests share one call to meterdesk_reserve_batch: the foreign items are refused, the others reserved.
+    const results = await Promise.all([
+      reserve(org, 'sms_sent', 5, { user: tenant.people.member.userId }),
+      reserve(org, 'sms_sent', 5, { user: stranger.people.member.userId, team: tenant.managedTeamId }),
+      reserve(org, 'sms_sent', 5, { user: tenant.people.member.userId, team: stranger.otherTeamId }),
+      reserve(org, 'sms_sent', 5, { user: tenant.people.teammate.userId, team: tenant.managedTeamId }),
+    ]);
+    expect(results.map((r) => (r.status === 'invalid' ? `invalid ${r.field}` : r.status))).toEqual(['reserved', 'invalid user', 'invalid team', 'reserved']);
+    expect(await counter(org, 'organization', org, 'sms_sent')).toEqual([{ used: 0, reserved: 10, periodStart: '2026-11-01T00:00:00.000Z' }]);
+    expect(await counter(org, 'user', stranger.people.member.userId, 'sms_sent')).toEqual([]);
+    expect(await counter(org, 'team', stranger.otherTeamId, 'sms_sent')).toEqual([]);
+    expect(await db().prisma.usageReservation.count({ where: { organizationId: org } })).toBe(2);
+
+    const refused = await checkUsage(db(), org, { metric: 'sms_sent', quantity: 1, user: stranger.people.owner.userId }, t.clock).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ code: 'BAD_REQUEST', details: { field: 'user' } });
+    await expect(checkUsage(db(), org, { metric: 'sms_sent', quantity: 1, team: stranger.managedTeamId }, t.clock)).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'team' } });
+  });
+
+  // Issue 7 items 7 and 9: the counters never move without their event.
+  it('commits a reservation only with its event: a key in use or more than reserved changes nothing and keeps it pending', async () => {
+    const tenant = await organization('starter');
+    const org = tenant.organizationId;
+    await recordUsageEvents(db(), org, [{ metric: 'emails_sent', quantity: 3, idempotencyKey: 'newsletter-1', user: tenant.people.member.userId }], t.clock);
+    const r = reserved(await reserve(org, 'emails_sent', 6, { user: tenant.people.member.userId, team: tenant.managedTeamId }));
+    const before = await databaseFingerprint(t.app);
+    expect(await commitReservation(db(), org, r.reservationId, { idempotencyKey: 'newsletter-1' }, t.clock)).toEqual({ status: 'idempotency_key_in_use', idempotencyKey: 'newsletter-1' });
+    expect(await commitReservation(db(), org, r.reservationId, { quantity: 7 }, t.clock)).toEqual({ status: 'commit_exceeds_reservation', reserved: 6, requested: 7 });
+    expect(await databaseFingerprint(t.app)).toEqual(before);
+    await expectCountersMatchLedger(db());
+
+    // The default key (reservation:<id>) can be taken too.
+    await recordUsageEvents(db(), org, [{ metric: 'emails_sent', quantity: 1, idempotencyKey: `reservation:${r.reservationId}` }], t.clock);
+    expect(await commitReservation(db(), org, r.reservationId, {}, t.clock)).toEqual({ status: 'idempotency_key_in_use', idempotencyKey: `reservation:${r.reservationId}` });
+
+    const done = await commitReservation(db(), org, r.reservationId, { quantity: 6, idempotencyKey: 'newsletter-2' }, t.clock);
+    expect(done).toEqual({ status: 'committed', committedQuantity: 6, eventId: expect.any(String) });
+    expect(await counter(org, 'organization', org, 'emails_sent')).toEqual([{ used: 10, reserved: 0, periodStart: '2026-11-01T00:00:00.000Z' }]);
+    expect(await counter(org, 'user', tenant.people.member.userId, 'emails_sent')).toEqual([{ used: 9, reserved: 0, periodStart: '2026-11-01T00:00:00.000Z' }]);
+    expect(await commitReservation(db(), org, r.reservationId, { quantity: 6, idempotencyKey: 'newsletter-3' }, t.clock)).toEqual({ status: 'already_committed', committedQuantity: 6 });
+  });
+
+  // Issue 7 item 10: lone surrogates would both be stored as U+FFFD and collide.
+  it('rejects idempotency keys that are not well-formed Unicode instead of reporting them duplicates', async () => {
+    const { organizationId: org } = await organization('starter');
+    const results = await recordUsageEvents(db(), org, [{ metric: 'documents', quantity: 1, idempotencyKey: '\ud800' }, { metric: 'documents', quantity: 1, idempotencyKey: 'x\udc00' }, { metric: 'documents', quantity: 1, idempotencyKey: 'fine-\ud83d\ude00' }], t.clock);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'accepted']);
+    expect(results[0]).toMatchObject({ reason: expect.stringMatching(/^idempotencyKey: .*lone surrogate/) });
+    expect(await db().prisma.usageEvent.findMany({ where: { organizationId: org }, select: { idempotencyKey: true } })).toEqual([{ idempotencyKey: 'fine-\ud83d\ude00' }]);
+  });
+
+  it('finds a counter that drifted from the ledger', async () => {
+    const tenant = await organization('starter');
+    const org = tenant.organizationId;
+    await recordUsageEvents(db(), org, [{ metric: 'emails_sent', quantity: 4, idempotencyKey: 'd-1', user: tenant.people.member.userId }], t.clock);
+    reserved(await reserve(org, 'emails_sent', 2));
+    expect((await verifyUsageCounters(db(), { organizationId: org })).mismatches).toEqual([]);
+    await db().query(`update usage_counters set used = used + 6 where organization_id = $1 and scope = 'user'`, [org]);
+    await db().query(`update usage_counters set reserved = reserved + 1 where organization_id = $1 and scope = 'organization'`, [org]);
+    const { countersChecked, mismatches } = await verifyUsageCounters(db(), { organizationId: org });
+    expect(countersChecked).toBe(2);
+    expect(mismatches).toEqual([
+      expect.objectContaining({ scope: 'organization', metric: 'emails_sent', counter: { used: 4, reserved: 3 }, expected: { used: 4, reserved: 2 } }),
+      expect.objectContaining({ scope: 'user', scopeId: tenant.people.member.userId, counter: { used: 10, reserved: 0 }, expected: { used: 4, reserved: 0 } }),
+    ]);
+    // Put it back, so the check after this test passes.
+    await db().query(`update usage_counters set used = used - 6 where organization_id = $1 and scope = 'user'`, [org]);
+    await db().query(`update usage_counters set reserved = reserved - 1 where organization_id = $1 and scope = 'organization'`, [org]);
   });
 });

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findRate } from '../../server/metering/find-rate';
 import { databaseTargets } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { expectCountersMatchLedger } from '../helpers/usage-invariants';
 
 describe.each(databaseTargets)('rate cards on $name', (target) => {
   let t: TestApp;
@@ -9,6 +10,7 @@ describe.each(databaseTargets)('rate cards on $name', (target) => {
     t = await startTestApp(target);
   });
   afterAll(() => t?.close());
+  afterEach(() => expectCountersMatchLedger(t.app.services.db));
 
   it('prices a US SMS at $0.0075 with the provider cost beside it, and falls back to the catch-all line', async () => {
     const now = t.clock.now();

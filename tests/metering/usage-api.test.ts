@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../server/api-keys/create-api-key';
 import { revokeApiKey } from '../../server/api-keys/revoke-api-key';
 import { createHttpServer } from '../../server/http/create-http-server';
 import { databaseTargets } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { databaseFingerprint, seedTenant, type Tenant } from '../helpers/tenants';
+import { expectCountersMatchLedger } from '../helpers/usage-invariants';
 
 describe.each(databaseTargets)('usage API over HTTP on $name', (target) => {
   let t: TestApp;
@@ -15,6 +16,7 @@ describe.each(databaseTargets)('usage API over HTTP on $name', (target) => {
   let writeKey: string;
   let readKey: string;
   let otherOrgKey: string;
+  let other: Tenant;
 
   const api = (path: string, key: string | null, body?: unknown, init: RequestInit = {}) =>
     fetch(`${base}${path}`, {
@@ -41,7 +43,7 @@ describe.each(databaseTargets)('usage API over HTTP on $name', (target) => {
     ({ server } = await createHttpServer({ app: t.app, port: 0, launchToken: 'unused-launch-token-0123456789abc' }).then((s) => ({ server: s.server, port: s.port })));
     base = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
     tenant = await seedTenant(t.app, 'apico');
-    const other = await seedTenant(t.app, 'otherco');
+    other = await seedTenant(t.app, 'otherco');
     const p = t.app.services.db.prisma;
     await p.subscription.create({ data: { organizationId: tenant.organizationId, planKey: 'starter' } });
     await p.subscription.create({ data: { organizationId: other.organizationId, planKey: 'starter' } });
@@ -54,6 +56,7 @@ describe.each(databaseTargets)('usage API over HTTP on $name', (target) => {
     await server?.close();
     await t?.close();
   });
+  afterEach(() => expectCountersMatchLedger(t.app.services.db));
 
   it('records one event or a batch, answering a result per event', async () => {
     const one = await api('/v1/usage/events', writeKey, { metric: 'sms_sent', quantity: 2, idempotencyKey: 'single-1', user: tenant.people.member.userId });
@@ -155,5 +158,153 @@ describe.each(databaseTargets)('usage API over HTTP on $name', (target) => {
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths).sort()).toEqual(['/v1/entitlements', '/v1/usage/check', '/v1/usage/events', '/v1/usage/reservations', '/v1/usage/reservations/{id}/commit', '/v1/usage/reservations/{id}/release', '/v1/usage/summary']);
     expect(spec.paths['/v1/usage/reservations'].post.responses['402']).toBeDefined();
+  });
+  // Issue 7 item 4: ids are resolved inside the key's organization; a foreign one is refused, never recorded.
+  it('refuses a reservation or a check naming another organization’s user or team, writing nothing', async () => {
+    const before = await ledger();
+    const user = await expectError(await api('/v1/usage/reservations', writeKey, { metric: 'sms_sent', quantity: 1, user: other.people.member.userId }), 400, 'invalid_request');
+    expect(user.details.fields).toEqual({ user: [expect.stringMatching(/not a member of this organization/)] });
+    const team = await expectError(await api('/v1/usage/reservations', writeKey, { metric: 'sms_sent', quantity: 1, user: tenant.people.member.userId, team: other.managedTeamId }), 400, 'invalid_request');
+    expect(team.details.fields).toEqual({ team: [expect.stringMatching(/does not exist in this organization/)] });
+    const checkUser = await expectError(await api('/v1/usage/check', readKey, { metric: 'sms_sent', quantity: 1, user: other.people.owner.userId }), 400, 'invalid_request');
+    expect(checkUser.details.fields).toEqual({ user: [expect.stringMatching(/not a member/)] });
+    const checkTeam = await expectError(await api('/v1/usage/check', readKey, { metric: 'sms_sent', quantity: 1, team: other.otherTeamId }), 400, 'invalid_request');
+    expect(checkTeam.details.fields).toEqual({ team: [expect.stringMatching(/does not exist/)] });
+    expect(await ledger()).toEqual(before);
+
+    // The organization's own people and teams still go through.
+    const own = await api('/v1/usage/reservations', writeKey, { metric: 'sms_sent', quantity: 1, user: tenant.people.member.userId, team: tenant.managedTeamId });
+    expect(own.status).toBe(201);
+    const { reservation } = await own.json();
+    expect((await api(`/v1/usage/reservations/${reservation.id}/release`, writeKey, {})).status).toBe(200);
+  });
+
+  // Issue 7 items 7 and 9: a commit writes its event and moves the counters together, or does neither and says why.
+  it('refuses a commit whose idempotency key another event has, or that exceeds the reservation, and keeps it pending', async () => {
+    await api('/v1/usage/events', writeKey, { metric: 'emails_sent', quantity: 3, idempotencyKey: 'mail-batch-7' });
+    const { reservation } = await (await api('/v1/usage/reservations', writeKey, { metric: 'emails_sent', quantity: 6, user: tenant.people.member.userId })).json();
+    const before = await ledger();
+
+    const inUse = await expectError(await api(`/v1/usage/reservations/${reservation.id}/commit`, writeKey, { idempotencyKey: 'mail-batch-7' }), 409, 'idempotency_key_in_use');
+    expect(inUse.details).toEqual({ idempotencyKey: 'mail-batch-7' });
+    expect(inUse.message).toMatch(/still pending/);
+    const over = await expectError(await api(`/v1/usage/reservations/${reservation.id}/commit`, writeKey, { quantity: 7, idempotencyKey: 'mail-batch-8' }), 409, 'commit_exceeds_reservation');
+    expect(over.details).toEqual({ reserved: 6, requested: 7 });
+    expect(await ledger()).toEqual(before);
+
+    // Still pending: it commits with another key, once; a second commit is a 409, not a 200.
+    const committed = await api(`/v1/usage/reservations/${reservation.id}/commit`, writeKey, { quantity: 6, idempotencyKey: 'mail-batch-8' });
+    expect(committed.status).toBe(200);
+    expect(await committed.json()).toMatchObject({ status: 'committed', committedQuantity: 6, eventId: expect.any(String) });
+    const afterCommit = await ledger();
+    const twice = await expectError(await api(`/v1/usage/reservations/${reservation.id}/commit`, writeKey, { quantity: 6, idempotencyKey: 'mail-batch-9' }), 409, 'reservation_committed');
+    expect(twice.details).toEqual({ status: 'committed', committedQuantity: 6 });
+    await expectError(await api(`/v1/usage/reservations/${reservation.id}/commit`, writeKey, {}), 409, 'reservation_committed');
+    expect(await ledger()).toEqual(afterCommit);
+  });
+
+  // Issue 7 items 8 and 10: one bad event is rejected on its own; the rest of its batch is recorded.
+  it('rejects hostile events one by one and records the valid ones of the same batch', async () => {
+    const now = t.clock.now().getTime();
+    const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    const valid = (key: string) => `{"metric":"ai_queries","quantity":2,"idempotencyKey":${JSON.stringify(key)},"occurredAt":${JSON.stringify(new Date(now - 34 * 86_400_000).toISOString())}}`;
+    const items = [
+      valid('hostile-ok-1'),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'nul-\u0000-key' }),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'nul-meta', metadata: { note: 'a\u0000b' } }),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'nul-resource', resourceId: 'r\u0000' }),
+      `{"metric":"ai_queries","quantity":1,"idempotencyKey":"deep-meta","metadata":${deep}}`,
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'big-meta', metadata: { pad: 'x'.repeat(5000) } }),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'ancient', occurredAt: '-271821-04-20T00:00:00.000Z' }),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'too-old', occurredAt: new Date(now - 36 * 86_400_000).toISOString() }),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'too-new', occurredAt: new Date(now + 6 * 60_000).toISOString() }),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'not-a-date', occurredAt: 'Invalid Date' }),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'feb-31', occurredAt: '2026-02-31T00:00:00Z' }),
+      '5',
+      'null',
+      '"an event"',
+      '[]',
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'k'.repeat(100_000) }),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1e300, idempotencyKey: 'huge-quantity' }),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, costMicros: 1e300, idempotencyKey: 'huge-cost' }),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'lone-\ud800' }),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'lone-\udc00' }),
+      JSON.stringify({ metric: 'ai_queries', quantity: 1, idempotencyKey: 'currency', currency: 'u\u0000d' }),
+      valid('hostile-ok-2'),
+    ];
+    const res = await api('/v1/usage/events', writeKey, `{"events":[${items.join(',')}]}`);
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { accepted: number; rejected: number; results: { status: string; reason?: string; idempotencyKey?: string }[] };
+    expect(body.results.map((r) => r.status)).toEqual(['accepted', ...Array(items.length - 2).fill('rejected'), 'accepted']);
+    const reasons = body.results.map((r) => r.reason ?? '');
+    expect(reasons[1]).toMatch(/^idempotencyKey: .*control characters/);
+    expect(reasons[2]).toMatch(/^metadata: .*control characters/);
+    expect(reasons[3]).toMatch(/^resourceId: .*control characters/);
+    expect(reasons[4]).toMatch(/^metadata: Nested more than 5 levels/);
+    expect(reasons[5]).toMatch(/^metadata: Larger than 4,096 bytes/);
+    expect(reasons[6]).toMatch(/^occurredAt: .*ISO 8601/);
+    expect(reasons[7]).toMatch(/^occurredAt: is more than 35 days ago/);
+    expect(reasons[8]).toMatch(/^occurredAt: is more than 5 minutes in the future/);
+    expect(reasons[9]).toMatch(/^occurredAt: /);
+    expect(reasons[10]).toMatch(/^occurredAt: /);
+    for (const i of [11, 12, 13, 14]) expect(reasons[i]).toMatch(/^event: /);
+    expect(reasons[15]).toMatch(/^idempotencyKey: .*at most 200/);
+    expect(body.results[15]!.idempotencyKey).toBeUndefined(); // a hostile key is not echoed back
+    expect(reasons[16]).toMatch(/^quantity: /);
+    expect(reasons[17]).toMatch(/^costMicros: /);
+    expect(reasons[18]).toMatch(/^idempotencyKey: .*lone surrogate/);
+    expect(reasons[19]).toMatch(/^idempotencyKey: .*lone surrogate/);
+    expect(reasons[20]).toMatch(/^currency: /);
+    const stored = await t.app.services.db.prisma.usageEvent.findMany({ where: { organizationId: tenant.organizationId, metric: 'ai_queries' }, select: { idempotencyKey: true } });
+    expect(stored.map((e) => e.idempotencyKey).sort()).toEqual(['hostile-ok-1', 'hostile-ok-2']);
+  });
+
+  // Issue 7 item 10: two different keys can never collide.
+  it('refuses idempotency keys that are not well-formed Unicode, so \\ud800 and \\udc00 cannot be stored as the same key', async () => {
+    const before = await ledger();
+    const res = await api('/v1/usage/events', writeKey, { events: [{ metric: 'documents', quantity: 1, idempotencyKey: '\ud800' }, { metric: 'documents', quantity: 1, idempotencyKey: '\udc00' }] });
+    const body = await res.json();
+    expect(body).toMatchObject({ accepted: 0, duplicates: 0, rejected: 2 });
+    expect(await ledger()).toEqual(before);
+    const { reservation } = await (await api('/v1/usage/reservations', writeKey, { metric: 'documents', quantity: 1 })).json();
+    const reserved = await ledger();
+    const bad = await expectError(await api(`/v1/usage/reservations/${reservation.id}/commit`, writeKey, { idempotencyKey: 'doc-\udc00' }), 400, 'invalid_request');
+    expect(bad.details.fields).toEqual({ idempotencyKey: [expect.stringMatching(/lone surrogate/)] });
+    expect(await ledger()).toEqual(reserved);
+    expect((await api(`/v1/usage/reservations/${reservation.id}/release`, writeKey, {})).status).toBe(200);
+  });
+
+  // Issue 7 item 8: reservations, checks and commits refuse the same hostile input with a 400 and write nothing.
+  it('refuses hostile reservations, checks and commits with a 400, writing nothing', async () => {
+    const { reservation } = await (await api('/v1/usage/reservations', writeKey, { metric: 'sms_sent', quantity: 2 })).json();
+    const before = await ledger();
+    const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    for (const body of ['5', '"x"', '[]', 'null', JSON.stringify({ metric: 'sms_sent', quantity: 1e300 }), JSON.stringify({ metric: 'sms_sent', quantity: 1, user: 'u\u0000' })]) {
+      await expectError(await api('/v1/usage/reservations', writeKey, body), 400, 'invalid_request');
+      await expectError(await api('/v1/usage/check', readKey, body), 400, 'invalid_request');
+    }
+    const commit = (body: string) => api(`/v1/usage/reservations/${reservation.id}/commit`, writeKey, body);
+    const fields = async (body: string) => Object.keys((await expectError(await commit(body), 400, 'invalid_request')).details.fields as object);
+    expect(await fields(JSON.stringify({ idempotencyKey: 'a\u0000b' }))).toEqual(['idempotencyKey']);
+    expect(await fields(JSON.stringify({ metadata: { x: '\u0000' } }))).toEqual(['metadata']);
+    expect(await fields(`{"metadata":${deep}}`)).toEqual(['metadata']);
+    expect(await fields(JSON.stringify({ resourceId: 'r\u0000' }))).toEqual(['resourceId']);
+    expect(await fields(JSON.stringify({ quantity: 1e300 }))).toEqual(['quantity']);
+    expect(await fields(JSON.stringify({ idempotencyKey: 'k'.repeat(100_000) }))).toEqual(['idempotencyKey']);
+    expect(await fields('[]')).toEqual(['(body)']);
+    expect(await ledger()).toEqual(before);
+    expect((await api(`/v1/usage/reservations/${reservation.id}/release`, writeKey, {})).status).toBe(200);
+  });
+
+  it('documents the commit conflicts and the event limits in its OpenAPI description', async () => {
+    const spec = await (await fetch(`${base}/v1/openapi.json`)).json();
+    const commit = spec.paths['/v1/usage/reservations/{id}/commit'].post;
+    expect(commit.responses['409'].description).toMatch(/commit_exceeds_reservation/);
+    expect(commit.responses['409'].description).toMatch(/idempotency_key_in_use/);
+    expect(commit.description).toMatch(/more than was reserved/);
+    const event = spec.paths['/v1/usage/events'].post.requestBody.content['application/json'].schema.oneOf[0];
+    expect(event.properties.occurredAt.description).toMatch(/35 days ago and 5 minutes ahead/);
+    expect(event.properties.metadata.description).toMatch(/5 levels deep and 4096 bytes/);
+    expect(spec.paths['/v1/usage/reservations'].post.responses['400'].description).toMatch(/another organization/);
   });
 });
