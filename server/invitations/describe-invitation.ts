@@ -17,12 +17,17 @@ export async function findUsableInvitation(db: Pick<Database['prisma'], 'invitat
   return invitation;
 }
 
-export async function describeInvitation(db: Database, input: z.infer<typeof invitationTokenInput>, clock: Clock) {
-  const invitation = await findUsableInvitation(db.prisma, input.token, clock);
-  const [inviter, team, account] = await Promise.all([
+/**
+ * What a link holder may see: the invitation itself, and whether *they* are signed in as the
+ * invitee. Nothing about other accounts — not even whether the invited email has one: whoever can
+ * invite an email to their own organization holds its link, so answering would tell any stranger
+ * which emails have accounts. The screen offers "sign in" and "create an account" either way.
+ */
+export async function describeInvitation(db: Database, input: z.infer<typeof invitationTokenInput>, deps: { clock: Clock; callerEmail: string | null }) {
+  const invitation = await findUsableInvitation(db.prisma, input.token, deps.clock);
+  const [inviter, team] = await Promise.all([
     invitation.invitedById ? db.prisma.user.findUnique({ where: { id: invitation.invitedById }, select: { name: true } }) : null,
     invitation.teamId ? db.prisma.team.findUnique({ where: { organizationId_id: { organizationId: invitation.organizationId, id: invitation.teamId } }, select: { name: true } }) : null,
-    db.prisma.user.findUnique({ where: { email: invitation.email }, select: { id: true } }),
   ]);
   return {
     organizationName: invitation.organization.name,
@@ -30,7 +35,7 @@ export async function describeInvitation(db: Database, input: z.infer<typeof inv
     role: invitation.role,
     teamName: team?.name ?? null,
     inviterName: inviter?.name ?? null,
-    accountExists: !!account,
+    signedInAsInvitee: deps.callerEmail === invitation.email,
     expiresAt: invitation.expiresAt,
   };
 }

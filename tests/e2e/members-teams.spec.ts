@@ -30,7 +30,7 @@ test('invite a manager, accept, create a team, add a member', async ({ page }) =
   await page.getByRole('button', { name: 'Sign out and continue' }).click();
   await page.getByLabel('Your name').fill('Nora Manager');
   await page.getByLabel('Password', { exact: true }).fill('nora-secret-42');
-  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  await page.getByRole('button', { name: 'Create account and join' }).click();
   await expect(page.getByTestId('current-role')).toHaveText('Manager');
 
   await page.goto('/#/teams');
@@ -63,4 +63,36 @@ test('CSV import preview shows the erroneous row and invites only the valid ones
   await expect(page.getByText('“not-an-email” is not a valid email address.')).toBeVisible();
   await page.getByRole('button', { name: 'Invite 2 people' }).click();
   await expect(page.getByText('Invitations sent')).toBeVisible();
+});
+
+// Someone who already has an account (Gloria, owner at Globex) signs in on the invitation screen
+// first, comes back to it, and accepts with one click: no password goes to the invitation itself.
+test('an existing account signs in from the invitation, then accepts it', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByLabel('Work email').fill('olivia.owens@acme.test');
+  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.goto('/#/members');
+  await page.getByRole('button', { name: 'Invite member' }).click();
+  await page.getByLabel('Email').fill('gloria.hart@globex.test');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+
+  await page.getByRole('tab', { name: 'Outbox' }).click();
+  const link = await page.getByLabel('Link sent to gloria.hart@globex.test').inputValue();
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Sign out and continue' }).click();
+  // Signed out, the screen offers both ways and says nothing about whether the email has an account.
+  await expect(page.getByText('I’m new to Meterdesk')).toBeVisible();
+  await expect(page.getByText(/already has a Meterdesk account/)).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screenshots/invite-signed-out.png', fullPage: true });
+  await page.getByText('I have an account').click();
+  await expect(page.getByLabel('Work email')).toHaveValue('gloria.hart@globex.test');
+  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
+  await page.getByRole('button', { name: 'Sign in to continue' }).click();
+
+  await expect(page.getByText(/You are signed in as/)).toContainText('gloria.hart@globex.test');
+  await page.screenshot({ path: 'test-results/screenshots/invite-signed-in.png', fullPage: true });
+  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Acme Messaging' })).toBeVisible();
+  await expect(page.getByTestId('current-role')).toHaveText('Member');
 });

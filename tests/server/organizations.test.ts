@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../helpers/databases';
+import { observePasswordVerifications } from '../../server/auth/passwords';
 import { MemoryCarrier, startTestApp, type TestApp } from '../helpers/test-app';
 import { databaseFingerprint, FIXTURE_PASSWORD, seedPerson, seedTenant, type Tenant } from '../helpers/tenants';
 
@@ -45,7 +46,7 @@ describe.each(databaseTargets)('organizations, members, teams and invitations on
       expect(JSON.stringify(await t.app.services.db.prisma.invitation.findMany())).not.toContain(token);
 
       const anonymous = await as(new MemoryCarrier());
-      expect(await anonymous.invitations.describe({ token })).toMatchObject({ organizationName: 'acme Inc', role: 'manager', teamName: 'Support', accountExists: false });
+      expect(await anonymous.invitations.describe({ token })).toMatchObject({ organizationName: 'acme Inc', role: 'manager', teamName: 'Support', signedInAsInvitee: false });
       await refused(anonymous.invitations.accept({ token, name: 'Nia', password: 'weak' }), 'BAD_REQUEST', /at least 10 characters/);
 
       const invitee = new MemoryCarrier();
@@ -94,19 +95,100 @@ describe.each(databaseTargets)('organizations, members, teams and invitations on
       await refused(anonymous.invitations.accept({ token: third, name: 'Late', password: 'late-but-strong-1' }), 'PRECONDITION_FAILED', /withdrawn/);
     });
 
-    it('attaches an existing account only with its password', async () => {
+    it('attaches an existing account only when signed in as it, switching the session to the organization', async () => {
       const owner = await as(a.people.owner.carrier);
       await owner.invitations.create({ email: b.people.guest.email, role: 'member' });
       const token = tokenOf(await latestLink(a.people.owner.carrier, b.people.guest.email));
+      const guest = b.people.guest.carrier;
+      const tokenBefore = guest.token;
+      expect(await (await as(guest)).invitations.describe({ token })).toMatchObject({ email: b.people.guest.email, signedInAsInvitee: true });
+      expect((await (await as(guest)).auth.me())!.activeOrganization!.slug).toBe('globex');
+
+      // No password: the session proves who they are.
+      await (await as(guest)).invitations.accept({ token });
+      expect(guest.token).toBe(tokenBefore);
+      const me = (await (await as(guest)).auth.me())!;
+      expect(me.activeOrganization).toMatchObject({ id: a.organizationId, role: 'member' });
+      expect(me.organizations.map((o) => o.slug).sort()).toEqual(['acme', 'globex']);
+      expect(await t.app.services.db.prisma.auditEvent.count({ where: { organizationId: a.organizationId, action: 'invitation.accept', actorUserId: b.people.guest.userId } })).toBe(1);
+    });
+
+    it('refuses someone signed in with another email, without a word about the invited email’s account', async () => {
+      const owner = await as(a.people.owner.carrier);
+      const messages: string[] = [];
+      for (const email of [b.people.admin.email, 'nobody-yet@elsewhere.test']) {
+        await owner.invitations.create({ email, role: 'member' });
+        const token = tokenOf(await latestLink(a.people.owner.carrier, email));
+        const other = await as(b.people.member.carrier);
+        expect(await other.invitations.describe({ token })).toMatchObject({ signedInAsInvitee: false });
+        const before = await databaseFingerprint(t.app);
+        const error = await other.invitations.accept({ token, name: 'Someone', password: FIXTURE_PASSWORD }).catch((e: unknown) => e as TRPCError);
+        expect(error).toBeInstanceOf(TRPCError);
+        expect((error as TRPCError).code).toBe('FORBIDDEN');
+        expect((error as TRPCError).message).toMatch(/^This invitation is for another email address; sign out/);
+        messages.push((error as TRPCError).message.replace(email, '<email>'));
+        expect(await databaseFingerprint(t.app)).toEqual(before);
+      }
+      expect(messages[0]).toBe(messages[1]);
+    });
+
+    it('tells a link holder nothing about whether the invited email has an account, and never creates a second one', async () => {
+      // A stranger signs up, invites someone else's email to their own organization and reads the link.
+      const stranger = new MemoryCarrier();
+      await (await as(stranger)).auth.signUp({ name: 'Mallory', email: 'mallory@evil.test', password: 'mallory-pass-123', organizationName: 'Evil Corp' });
+      const links: Record<string, string> = {};
+      for (const email of [a.people.admin.email, 'newcomer@acme.test']) {
+        await (await as(stranger)).invitations.create({ email, role: 'member' });
+        links[email] = tokenOf(await latestLink(stranger, email));
+      }
       const anonymous = await as(new MemoryCarrier());
-      expect(await anonymous.invitations.describe({ token })).toMatchObject({ accountExists: true });
-      await refused(anonymous.invitations.accept({ token, password: 'not-their-password-1' }), 'UNAUTHORIZED', /enter its password/);
-      const users = await t.app.services.db.prisma.user.count();
-      const carrier = new MemoryCarrier();
-      await (await as(carrier)).invitations.accept({ token, password: FIXTURE_PASSWORD });
-      expect(await t.app.services.db.prisma.user.count()).toBe(users);
-      const orgs = (await (await as(carrier)).auth.me())!.organizations.map((o) => o.slug).sort();
-      expect(orgs).toEqual(['acme', 'globex']);
+      const described = await Promise.all(Object.values(links).map((token) => anonymous.invitations.describe({ token })));
+      const withoutEmail = ({ email: _email, expiresAt: _expires, ...rest }: (typeof described)[number]) => rest;
+      expect(withoutEmail(described[0]!)).toEqual(withoutEmail(described[1]!));
+      expect(JSON.stringify(described)).not.toMatch(/account/i);
+
+      // "Create account" for the email that has one: refused, generically, and nothing written.
+      const before = await databaseFingerprint(t.app);
+      const token = links[a.people.admin.email]!;
+      const error = await anonymous.invitations.accept({ token, name: 'Mallory', password: 'mallory-pass-123' }).catch((e: unknown) => e as TRPCError);
+      expect(error).toBeInstanceOf(TRPCError);
+      expect((error as TRPCError).code).toBe('CONFLICT');
+      expect((error as TRPCError).message).toMatch(/If you already have a Meterdesk account with this email, sign in with it first/);
+      expect((error as TRPCError).message).not.toContain(a.people.admin.email);
+      expect((error as TRPCError).message).not.toMatch(/already (has|exists)/);
+      expect(await databaseFingerprint(t.app)).toEqual(before);
+      // Input problems answer the same for both emails: they are checked before any account is looked up.
+      for (const link of Object.values(links)) await refused(anonymous.invitations.accept({ token: link, name: 'M', password: 'weak' }), 'BAD_REQUEST', /at least 10 characters/);
+    });
+
+    it('takes no password for an existing account, so a locked account cannot be guessed or entered through a link', async () => {
+      const victim = b.people.owner.email;
+      const signIn = (password: string) => as(new MemoryCarrier()).then((api) => api.auth.signIn({ email: victim, password }));
+      for (let i = 0; i < t.app.services.authPolicy.lockAfterFailures; i++) {
+        t.clock.advance(10 * 60_000); // past every slow-down, inside the failure window
+        await signIn(`wrong-guess-${i}`).catch(() => {});
+      }
+      await refused(signIn(FIXTURE_PASSWORD), 'TOO_MANY_REQUESTS', /locked/);
+
+      const stranger = new MemoryCarrier();
+      await (await as(stranger)).auth.signUp({ name: 'Trudy', email: 'trudy@evil.test', password: 'trudy-pass-123', organizationName: 'Trudy Co' });
+      await (await as(stranger)).invitations.create({ email: victim, role: 'member' });
+      const token = tokenOf(await latestLink(stranger, victim));
+      let verifications = 0;
+      const stop = observePasswordVerifications(() => verifications++);
+      try {
+        for (const password of ['guess-number-one', FIXTURE_PASSWORD]) {
+          const carrier = new MemoryCarrier();
+          const api = await as(carrier);
+          await refused(api.invitations.accept({ token, password }), 'BAD_REQUEST', /Enter your name/);
+          await refused(api.invitations.accept({ token, name: 'Anyone', password }), 'CONFLICT', /sign in with it first/);
+          expect(carrier.token).toBeUndefined();
+        }
+      } finally {
+        stop();
+      }
+      expect(verifications).toBe(0);
+      await refused(signIn(FIXTURE_PASSWORD), 'TOO_MANY_REQUESTS', /locked/);
     });
 
     it('previews a CSV with per-row errors and invites the valid rows all at once', async () => {

@@ -17,10 +17,12 @@ export const invitationsRouter = router({
   revoke: orgProcedure('invitations:manage').input(invitationIdInput).mutation(({ ctx, input }) => revokeInvitation(ctx, ctx.actor, input)),
 
   /** Public: the link itself is the credential. */
-  describe: publicProcedure.input(invitationTokenInput).query(({ ctx, input }) => describeInvitation(ctx.db, input, ctx.clock)),
+  describe: publicProcedure.input(invitationTokenInput).query(({ ctx, input }) => describeInvitation(ctx.db, input, { clock: ctx.clock, callerEmail: ctx.session?.user.email ?? null })),
   accept: publicProcedure.input(acceptInvitationInput).mutation(async ({ ctx, input }) => {
-    const session = await acceptInvitation(ctx.db, input, { clock: ctx.clock, policy: ctx.authPolicy, userAgent: ctx.request.userAgent });
-    await ctx.carrier.store(session.token, { remember: input.remember, expiresAt: session.expiresAt });
+    const caller = ctx.session ? { sessionId: ctx.session.id, userId: ctx.session.user.id, email: ctx.session.user.email } : null;
+    const { session } = await acceptInvitation(ctx.db, input, { clock: ctx.clock, policy: ctx.authPolicy, userAgent: ctx.request.userAgent, caller });
+    // Signed out: the new account's session. Signed in: the same session, now acting in the organization.
+    if (session) await ctx.carrier.store(session.token, { remember: input.remember, expiresAt: session.expiresAt });
     return { ok: true as const };
   }),
 });

@@ -1,9 +1,14 @@
-// #/invite/<token>: what the invitation is (organization, role, team, who sent it) and the form to
-// accept it. Reachable signed out and signed in; someone signed in as another person signs out first.
-import { Alert, Button, Paper, Skeleton, Stack, Table, Text } from '@mantine/core';
+// #/invite/<token>: what the invitation is (organization, role, team, who sent it) and how to
+// accept it. Signed out, the screen does not know (and the server does not say) whether the invited
+// email has an account: it offers both "create an account" and "sign in", and signing in happens
+// here, on the same address, so the person lands back on this invitation to accept it. Someone
+// signed in as another person signs out first.
+import { Alert, Button, Paper, SegmentedControl, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { IconAlertCircle, IconLogout, IconUserCircle } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { AuthLayout } from '../../components/AuthLayout';
+import { SignInForm } from '../../components/SignInForm';
 import { RoleBadge } from '../../components/RoleBadge';
 import { errorMessage } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
@@ -11,7 +16,7 @@ import { orgRoleLabel, type Me } from '../../lib/me';
 import { sessionReset } from '../../lib/session';
 import { navigate } from '../../lib/useHashRoute';
 import { useTRPC } from '../../trpc';
-import { AcceptInvitationForm } from './AcceptInvitationForm';
+import { AcceptAsSignedInForm, CreateAccountAndAcceptForm } from './AcceptInvitationForm';
 
 export function inviteTokenOf(route: string): string | null {
   const match = /^invite\/([^/]+)$/.exec(route);
@@ -99,13 +104,47 @@ export function AcceptInvitationScreen({ token, me }: { token: string; me: Me | 
             </Table.Tbody>
           </Table>
         </Paper>
-        {otherPerson ? (
+        {!me ? (
+          <SignedOut token={token} email={inv.email} organizationName={inv.organizationName} />
+        ) : otherPerson ? (
           <SignedInAsSomeoneElse me={me} invitedEmail={inv.email} />
         ) : (
-          <AcceptInvitationForm token={token} email={inv.email} organizationName={inv.organizationName} accountExists={inv.accountExists} />
+          <AcceptAsSignedInForm token={token} me={me} organizationName={inv.organizationName} />
         )}
       </Stack>
     </AuthLayout>
+  );
+}
+
+function SignedOut({ token, email, organizationName }: { token: string; email: string; organizationName: string }) {
+  const [mode, setMode] = useState<'create' | 'sign-in'>('create');
+  return (
+    <Stack gap="md">
+      <SegmentedControl
+        fullWidth
+        value={mode}
+        onChange={(value) => setMode(value as typeof mode)}
+        data={[
+          { value: 'create', label: 'I’m new to Meterdesk' },
+          { value: 'sign-in', label: 'I have an account' },
+        ]}
+        aria-label="New or existing account"
+      />
+      {mode === 'create' ? (
+        <CreateAccountAndAcceptForm token={token} email={email} organizationName={organizationName} onSignInInstead={() => setMode('sign-in')} />
+      ) : (
+        // After signing in the app shows this address again, now with the button that accepts.
+        <SignInForm
+          defaultEmail={email}
+          submitLabel="Sign in to continue"
+          notice={
+            <Text size="sm">
+              Sign in with your Meterdesk account, then accept the invitation to {organizationName}.
+            </Text>
+          }
+        />
+      )}
+    </Stack>
   );
 }
 
@@ -125,7 +164,7 @@ function SignedInAsSomeoneElse({ me, invitedEmail }: { me: Me; invitedEmail: str
     <Stack gap="md">
       <Alert color="yellow" variant="light" icon={<IconUserCircle size={18} />} title="You are signed in as someone else">
         <Text size="sm">
-          This console is signed in as <b>{me.user.name}</b> ({me.user.email}). The invitation is for <b>{invitedEmail}</b>: sign out first to accept it.
+          This console is signed in as <b>{me.user.name}</b> ({me.user.email}). This invitation is for another email address, <b>{invitedEmail}</b>: sign out, then sign in or create an account with that address to accept it.
         </Text>
       </Alert>
       <Stack gap="xs">
