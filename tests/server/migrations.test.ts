@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseOpenError, openDatabase } from '../../server/db/open-database';
@@ -19,6 +21,36 @@ async function tempDir() {
 }
 
 const migrationCount = (await readMigrationList()).migrationDirectories.length;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Starts a separate Node process that opens the database; resolves with its report (or error) once it exits. */
+function openInAnotherProcess(url: string): Promise<{ code: number | null; report: { ok: boolean; applied?: number; appliedNow?: string[]; error?: string }; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'tests/server/open-database-worker.ts'), url], {
+      cwd: root,
+      env: { ...process.env, DATABASE_POOL_SIZE: '2' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      resolve({ code, report: last.startsWith('{') ? JSON.parse(last) : { ok: false, error: out }, stderr: err });
+    });
+  });
+}
+
+async function migrationRows(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }>('select migration_name, finished_at, rolled_back_at from _prisma_migrations')).rows;
+  } finally {
+    await client.end();
+  }
+}
 
 describe('migrations on the embedded PGlite', () => {
   it('creates the schema on first start, records it in _prisma_migrations, and applies nothing on the next', async () => {
@@ -67,6 +99,8 @@ describe.runIf(postgresAvailable)('migrations on PostgreSQL', () => {
     const db = await openDatabase({ databaseUrl: database.url });
     expect(db.kind).toBe('postgres');
     expect(db.migrations.appliedNow).toHaveLength(migrationCount);
+    // No advisory lock outlives the start (Prisma's own would make the next start wait 10 s).
+    expect(await db.query(`select objid from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`)).toEqual([]);
     await db.close();
 
     const client = new pg.Client({ connectionString: database.url });
@@ -81,6 +115,30 @@ describe.runIf(postgresAvailable)('migrations on PostgreSQL', () => {
     expect(again.migrations.appliedNow).toEqual([]);
     await again.close();
   });
+
+  it('ten processes starting at once on an empty database all come up, and each migration is applied exactly once', async () => {
+    const database = await createPostgresDatabase();
+    cleanups.push(database.drop);
+    const results = await Promise.all(Array.from({ length: 10 }, () => openInAnotherProcess(database.url)));
+    for (const r of results) expect(r.report, r.stderr).toMatchObject({ ok: true, applied: migrationCount });
+    expect(results.every((r) => r.code === 0)).toBe(true);
+    // Exactly one process applied the migrations; the others waited and found nothing left to do.
+    expect(results.flatMap((r) => r.report.appliedNow!).sort()).toEqual((await readMigrationList()).migrationDirectories.map((d) => d.path));
+    const rows = await migrationRows(database.url);
+    expect(rows.map((r) => r.migration_name).sort()).toEqual((await readMigrationList()).migrationDirectories.map((d) => d.path));
+    expect(rows.every((r) => r.finished_at && !r.rolled_back_at)).toBe(true);
+  }, 90_000);
+
+  it('ten openDatabase calls at once in one process all succeed too', async () => {
+    const database = await createPostgresDatabase();
+    cleanups.push(database.drop);
+    const opened = await Promise.allSettled(Array.from({ length: 10 }, () => openDatabase({ databaseUrl: database.url })));
+    for (const o of opened) if (o.status === 'fulfilled') await o.value.close();
+    expect(opened.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : 'ok'))).toEqual(Array(10).fill('ok'));
+    const reports = opened.map((o) => (o as PromiseFulfilledResult<Awaited<ReturnType<typeof openDatabase>>>).value.migrations);
+    expect(reports.flatMap((r) => r.appliedNow)).toHaveLength(migrationCount);
+    expect(await migrationRows(database.url)).toHaveLength(migrationCount);
+  }, 60_000);
 
   it('explains an unreachable server', async () => {
     await expect(openDatabase({ databaseUrl: 'postgresql://postgres:secret@127.0.0.1:1/none' })).rejects.toThrow(
