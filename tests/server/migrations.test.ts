@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseOpenError, openDatabase } from '../../server/db/open-database';
-import { readMigrationList } from '../../server/db/schema-engine';
+import { migrationsDir, readMigrationList } from '../../server/db/schema-engine';
 import { createPostgresDatabase, postgresAvailable } from '../helpers/databases';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -79,6 +80,44 @@ describe('migrations on the embedded PGlite', () => {
     );
     await db.close();
     await expect(openDatabase({ dataDir })).rejects.toThrow(/newer version of Meterdesk.*29990101000000_from_the_future/);
+  });
+
+  it('scrubs invitation tokens that older versions left in the outbox, keeping which invitation to resend', async () => {
+    // A database as the version before outbox_link_encryption left it.
+    const older = await tempDir();
+    for (const d of (await readMigrationList()).migrationDirectories.filter((m) => m.path < '20261202171337')) {
+      await cp(join(migrationsDir(), d.path), join(older, d.path), { recursive: true });
+    }
+    await cp(join(migrationsDir(), 'migration_lock.toml'), join(older, 'migration_lock.toml'));
+    const dataDir = await tempDir();
+    process.env.MIGRATIONS_DIR = older;
+    const token = 'mdi_old-plain-token-0123456789abcdefghijklmnopq';
+    let invitationId = '';
+    try {
+      const db = await openDatabase({ dataDir });
+      const organizationId = (await db.query<{ id: string }>(`insert into organizations (id, slug, name, updated_at) values (gen_random_uuid(), 'old', 'Old', now()) returning id`))[0]!.id;
+      invitationId = (await db.query<{ id: string }>(
+        `insert into invitations (organization_id, id, email, role, token_hash, expires_at) values ($1, gen_random_uuid(), 'old@old.test', 'member', $2, now() + interval '1 day') returning id`,
+        [organizationId, createHash('sha256').update(token).digest('hex')],
+      ))[0]!.id;
+      await db.query(`insert into outbox_emails (id, organization_id, "to", subject, text, link, transport, status) values (gen_random_uuid(), $1, 'old@old.test', 'Join', $2, $3, 'outbox', 'sent')`, [
+        organizationId,
+        `Accept the invitation: meterdesk://invite/${token}\n\nThanks`,
+        `meterdesk://invite/${token}`,
+      ]);
+      await db.close();
+    } finally {
+      delete process.env.MIGRATIONS_DIR;
+    }
+
+    const upgraded = await openDatabase({ dataDir });
+    expect(upgraded.migrations.appliedNow).toContain('20261202171337_outbox_link_encryption');
+    const rows = await upgraded.query<{ row: string; text: string; invitation_id: string }>(`select row_to_json(o)::text as row, text, invitation_id from outbox_emails o`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.row).not.toContain('old-plain-token');
+    expect(rows[0]!.text).toBe('Accept the invitation: [invitation link — not stored: resend the invitation to get a new link]\n\nThanks');
+    expect(rows[0]!.invitation_id).toBe(invitationId);
+    await upgraded.close();
   });
 
   it('says so when the data folder is damaged', async () => {
