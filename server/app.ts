@@ -63,7 +63,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     authPolicy: { ...defaultAuthPolicy, ...options.authPolicy },
     keychain,
     settings,
-    mailer: createMailer(db, { smtpUrl: options.smtpUrl ?? (process.env.SMTP_URL || undefined), from: process.env.SMTP_FROM || undefined }),
+    mailer: createMailer(db, { smtpUrl: options.smtpUrl ?? (process.env.SMTP_URL || undefined), from: process.env.SMTP_FROM || undefined, keychain }),
     consoleUrl: null,
     version: APP_VERSION,
   };

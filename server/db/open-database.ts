@@ -10,6 +10,7 @@ import pg from 'pg';
 import { PrismaClient } from './generated/client';
 import { applyPendingMigrations, type MigrationReport } from './apply-migrations';
 import { DatabaseOpenError } from './database-open-error';
+import { withMigrationLock } from './migration-lock';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -49,7 +50,16 @@ async function openPostgres(url: string): Promise<Database> {
     throw new DatabaseOpenError(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`, { cause: error });
   }
   const factory = new PrismaPg(pool);
-  const migrations = await applyPendingMigrations(wholeScripts(factory, pool));
+  let migrations: MigrationReport;
+  try {
+    // Other processes may be starting on the same database right now: one upgrades, the rest wait
+    // and then find (diagnosing after the lock is theirs) that nothing is left to do.
+    migrations = await withMigrationLock(url, () => migrateOverOwnPool(url));
+  } catch (error) {
+    await pool.end().catch(() => {});
+    if (error instanceof DatabaseOpenError) throw error;
+    throw new DatabaseOpenError(`Could not prepare PostgreSQL at ${redactUrl(url)} for use: ${(error as Error).message}`, { cause: error });
+  }
   const prisma = new PrismaClient({ adapter: factory });
   const volatilePool = new pg.Pool({ connectionString: url, max: 4, options: '-c synchronous_commit=off' });
   return {
@@ -64,6 +74,20 @@ async function openPostgres(url: string): Promise<Database> {
       await volatilePool.end().catch(() => {});
     },
   };
+}
+
+/**
+ * The schema engine takes Prisma's session-level advisory lock and never releases it: on a pooled
+ * connection that lives on, it would make every later start wait out Prisma's 10 s timeout. Its
+ * own pool, ended once done, takes the lock away with its connections.
+ */
+async function migrateOverOwnPool(url: string): Promise<MigrationReport> {
+  const migrationPool = new pg.Pool({ connectionString: url, max: 4 });
+  try {
+    return await applyPendingMigrations(wholeScripts(new PrismaPg(migrationPool), migrationPool));
+  } finally {
+    await migrationPool.end().catch(() => {});
+  }
 }
 
 /**

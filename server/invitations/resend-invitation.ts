@@ -5,7 +5,7 @@ import { newToken } from '../auth/session-tokens';
 import { AppError } from '../errors';
 import type { Actor } from '../members/member-scope';
 import { INVITATION_TTL_MS } from './invitation-rules';
-import { mailInvitations } from './send-invitations';
+import { invitationLink, mailInvitations } from './send-invitations';
 
 export const invitationIdInput = z.object({ invitationId: z.uuid() });
 
@@ -17,7 +17,10 @@ export async function findPendingInvitation(services: Pick<AppServices, 'db'>, a
   return invitation;
 }
 
-/** Sends a fresh link (the old one stops working) and restarts the expiry clock. */
+/**
+ * Sends a fresh link (the old one stops working) and restarts the expiry clock. When neither SMTP
+ * nor the outbox can carry it (no OS keychain to seal it), the link is returned to this admin, once.
+ */
 export async function resendInvitation(services: AppServices, actor: Actor, input: z.infer<typeof invitationIdInput>) {
   const invitation = await findPendingInvitation(services, actor, input.invitationId);
   if (invitation.role === 'owner' && actor.role !== 'owner') throw new AppError('FORBIDDEN', 'Only owners can invite owners.');
@@ -31,6 +34,7 @@ export async function resendInvitation(services: AppServices, actor: Actor, inpu
     });
     await recordAuditEvent(tx, { organizationId: actor.organizationId, actorUserId: actor.userId, action: 'invitation.resend', targetType: 'invitation', targetId: invitation.id, after: { email: invitation.email } });
   });
-  await mailInvitations(services, actor, [{ id: invitation.id, email: invitation.email, role: invitation.role, expiresAt, token }]);
-  return { expiresAt };
+  const linkKept = await mailInvitations(services, actor, [{ id: invitation.id, email: invitation.email, role: invitation.role, expiresAt, token }]);
+  const undelivered = services.mailer.transport === 'outbox' && !linkKept.get(invitation.id);
+  return { expiresAt, link: undelivered ? invitationLink(services, token) : null };
 }

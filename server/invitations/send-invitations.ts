@@ -31,8 +31,12 @@ export async function issueInvitations(tx: Prisma.TransactionClient, actor: Acto
   return issued;
 }
 
-/** Mails each invitation; the outbox keeps a copy whether or not SMTP is configured. */
+/**
+ * Mails each invitation; the outbox records it whether or not SMTP is configured (the link only
+ * sealed, or not at all). Returns, per invitation, whether the outbox kept its link.
+ */
 export async function mailInvitations(services: Pick<AppServices, 'db' | 'mailer' | 'consoleUrl'>, actor: Actor, issued: IssuedInvitation[]) {
+  const linkKept = new Map<string, boolean>();
   const [organization, inviter] = await Promise.all([
     services.db.prisma.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { name: true } }),
     services.db.prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { name: true } }),
@@ -40,6 +44,8 @@ export async function mailInvitations(services: Pick<AppServices, 'db' | 'mailer
   for (const invitation of issued) {
     const link = invitationLink(services, invitation.token);
     const email = invitationEmail({ organizationName: organization.name, inviterName: inviter.name, role: invitation.role, link, expiresAt: invitation.expiresAt });
-    await services.mailer.send({ organizationId: actor.organizationId, to: invitation.email, ...email, link });
+    const sent = await services.mailer.send({ organizationId: actor.organizationId, to: invitation.email, ...email, link, invitationId: invitation.id });
+    linkKept.set(invitation.id, sent.linkKept);
   }
+  return linkKept;
 }

@@ -1,41 +1,69 @@
 // Every email goes through the Mailer: it is always recorded in outbox_emails, and sent over SMTP
 // (nodemailer) when SMTP_URL is configured. With nothing configured the outbox, readable in the
 // console, is where invitations are picked up, so they work on a fresh install.
+// A link carrying a secret (an invitation's token) is never stored in clear: with SMTP the email is
+// its only copy; without, it is sealed with a key from the OS keychain, or not kept at all.
 import nodemailer from 'nodemailer';
 import type { Database } from '../db/open-database';
+import type { Keychain } from '../keychain/keychain';
+import { outboxKey, sealLink } from './outbox-link-cipher';
 
 export interface OutgoingEmail {
   organizationId: string | null;
   to: string;
   subject: string;
+  /** The full text, secret link included, as the recipient reads it. */
   text: string;
+  /** A link in `text` that carries a secret: mailed, but stored only sealed (or not at all). */
   link?: string;
+  /** The invitation the link opens, so the outbox can offer to resend it. */
+  invitationId?: string;
+}
+
+/** Where the secret link was in the stored text, by what became of it. */
+export const LINK_PLACEHOLDERS = {
+  emailed: '[invitation link — sent by email, not stored]',
+  sealed: '[invitation link — kept encrypted; admins see it in the outbox]',
+  dropped: '[invitation link — not stored (no OS keychain to encrypt it): resend the invitation to get a new link]',
+} as const;
+
+export interface SentEmail {
+  id: string;
+  /** Whether the link can be picked up from the outbox later (sealed there). */
+  linkKept: boolean;
 }
 
 export interface Mailer {
   readonly transport: 'outbox' | 'smtp';
-  send(email: OutgoingEmail): Promise<{ id: string }>;
+  send(email: OutgoingEmail): Promise<SentEmail>;
 }
 
-export function createMailer(db: Database, options: { smtpUrl?: string; from?: string } = {}): Mailer {
+export function createMailer(db: Database, options: { smtpUrl?: string; from?: string; keychain?: Keychain } = {}): Mailer {
   const smtp = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
   const from = options.from ?? 'Meterdesk <no-reply@meterdesk.local>';
   return {
     transport: smtp ? 'smtp' : 'outbox',
     async send(email) {
+      const { link, invitationId, ...rest } = email;
+      let stored = { text: email.text, linkCiphertext: null as string | null };
+      if (link) {
+        const key = smtp || !options.keychain ? null : await outboxKey(options.keychain, { create: true });
+        const placeholder = smtp ? LINK_PLACEHOLDERS.emailed : key ? LINK_PLACEHOLDERS.sealed : LINK_PLACEHOLDERS.dropped;
+        stored = { text: email.text.split(link).join(placeholder), linkCiphertext: key ? sealLink(key, link, email) : null };
+      }
       const row = await db.prisma.outboxEmail.create({
-        data: { ...email, link: email.link ?? null, transport: smtp ? 'smtp' : 'outbox', status: smtp ? 'queued' : 'sent', sentAt: smtp ? null : new Date() },
+        data: { ...rest, ...stored, invitationId: invitationId ?? null, transport: smtp ? 'smtp' : 'outbox', status: smtp ? 'queued' : 'sent', sentAt: smtp ? null : new Date() },
       });
       if (smtp) {
         try {
           await smtp.sendMail({ from, to: email.to, subject: email.subject, text: email.text });
           await db.prisma.outboxEmail.update({ where: { id: row.id }, data: { status: 'sent', sentAt: new Date() } });
         } catch (error) {
-          // The row stays readable in the outbox, so the link can still be shared by hand.
+          // Recorded as failed; the link itself was not kept, so the outbox offers to resend.
           await db.prisma.outboxEmail.update({ where: { id: row.id }, data: { status: 'failed', error: (error as Error).message.slice(0, 500) } });
         }
       }
-      return { id: row.id };
+      return { id: row.id, linkKept: stored.linkCiphertext !== null };
     },
   };
 }

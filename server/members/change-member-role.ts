@@ -3,16 +3,15 @@ import type { Database } from '../db/open-database';
 import { AppError } from '../errors';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import { ORG_ROLES } from '../permissions/permissions';
-import { findMembership, LAST_OWNER, otherActiveOwners, type Actor } from './member-scope';
+import { assertMayActOnMember, findMembership, LAST_OWNER, otherActiveOwners, type Actor } from './member-scope';
 
 export const changeMemberRoleInput = z.object({ membershipId: z.uuid(), role: z.enum(ORG_ROLES) });
 
 export async function changeMemberRole(db: Database, actor: Actor, input: z.infer<typeof changeMemberRoleInput>) {
   const target = await findMembership(db, actor.organizationId, input.membershipId);
   if (target.role === input.role) return { role: target.role };
-  if ((input.role === 'owner' || target.role === 'owner') && actor.role !== 'owner') {
-    throw new AppError('FORBIDDEN', 'Only owners can make someone an owner or change an owner’s role.');
-  }
+  assertMayActOnMember(actor, target, 'change an owner’s role');
+  assertMayActOnMember(actor, input, 'make someone an owner');
   return db.prisma.$transaction(async (tx) => {
     if (target.role === 'owner' && (await otherActiveOwners(tx, actor.organizationId, target.userId)) === 0) {
       throw new AppError('PRECONDITION_FAILED', LAST_OWNER);

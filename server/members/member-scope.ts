@@ -18,16 +18,47 @@ export async function managedTeamIds(db: Database, actor: Actor): Promise<string
   return rows.map((r) => r.teamId);
 }
 
-/** Null when the actor sees every member; otherwise the user ids in the teams they manage. */
+/** The organization roles a manager may see and act on in the teams they manage. */
+export const TEAM_SCOPED_ROLES: readonly OrgRoleName[] = ['member', 'guest'];
+
+/**
+ * Null when the actor sees every member; otherwise themselves and the members and guests of the
+ * teams they manage (an owner or admin in such a team stays out of a manager's reach).
+ */
 export async function visibleUserIds(db: Database, actor: Actor): Promise<string[] | null> {
   if (orgRoleCan(actor.role, 'members:read')) return null;
   const teams = await managedTeamIds(db, actor);
   const rows = await db.prisma.teamMembership.findMany({
-    where: { organizationId: actor.organizationId, teamId: { in: teams } },
+    where: {
+      organizationId: actor.organizationId,
+      teamId: { in: teams },
+      user: { memberships: { some: { organizationId: actor.organizationId, role: { in: [...TEAM_SCOPED_ROLES] } } } },
+    },
     select: { userId: true },
     distinct: ['userId'],
   });
-  return rows.map((r) => r.userId);
+  return [...new Set([actor.userId, ...rows.map((r) => r.userId)])];
+}
+
+/**
+ * Admins do not act on owners: changing an owner's role, status, limits, teams or belongings is an
+ * owner's call. `action` completes "Only owners can …", e.g. "change an owner’s limits".
+ */
+export function assertMayActOnMember(actor: Actor, target: { role: string }, action: string) {
+  if (target.role === 'owner' && actor.role !== 'owner') {
+    throw new AppError('FORBIDDEN', `Only owners can ${action}. Ask an owner of this organization to do it.`);
+  }
+}
+
+/** A manager (no org-wide teams:manage) puts in or takes out of their teams only members and guests. */
+export function assertMayChangeTeamsOf(actor: Actor, target: { role: string; name: string }, field?: string) {
+  if (!orgRoleCan(actor.role, 'teams:manage') && !TEAM_SCOPED_ROLES.includes(target.role as OrgRoleName)) {
+    const article = target.role === 'admin' || target.role === 'owner' ? 'an' : 'a';
+    throw new AppError('FORBIDDEN', `Managers can add to or remove from their teams only members and guests; ${target.name} is ${article} ${target.role}. Ask an admin.`, {
+      field,
+    });
+  }
+  assertMayActOnMember(actor, target, 'change an owner’s teams');
 }
 
 /** Throws FORBIDDEN unless the actor may manage the team: org-wide permission, or they manage it. */

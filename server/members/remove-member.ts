@@ -3,7 +3,7 @@ import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { recordAuditEvent } from '../audit/record-audit-event';
-import { findMembership, LAST_OWNER, otherActiveOwners, type Actor } from './member-scope';
+import { assertMayActOnMember, findMembership, LAST_OWNER, otherActiveOwners, type Actor } from './member-scope';
 import { moveOwnedResources } from './transfer-member-resources';
 
 export const removeMemberInput = z.object({
@@ -19,7 +19,7 @@ export const removeMemberInput = z.object({
  */
 export async function removeMember(db: Database, actor: Actor, input: z.infer<typeof removeMemberInput>, clock: Clock) {
   const target = await findMembership(db, actor.organizationId, input.membershipId);
-  if (target.role === 'owner' && actor.role !== 'owner') throw new AppError('FORBIDDEN', 'Only owners can remove an owner.');
+  assertMayActOnMember(actor, target, 'remove an owner');
   if (target.userId === actor.userId) throw new AppError('BAD_REQUEST', 'You cannot remove yourself; ask another admin.');
   const owned = { organizationId: actor.organizationId, ownerUserId: target.userId };
   const [contacts, campaigns] = await Promise.all([db.prisma.contact.count({ where: owned }), db.prisma.campaign.count({ where: owned })]);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../db/open-database';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import { METRIC_KEYS } from '../metering/metrics';
-import { findMembership, type Actor } from './member-scope';
+import { assertMayActOnMember, findMembership, type Actor } from './member-scope';
 
 export const setMemberLimitsInput = z.object({
   membershipId: z.uuid(),
@@ -15,6 +15,7 @@ export const setMemberLimitsInput = z.object({
 /** Per-user monthly limits inside the organization's quota (the metering engine enforces them). */
 export async function setMemberLimits(db: Database, actor: Actor, input: z.infer<typeof setMemberLimitsInput>) {
   const target = await findMembership(db, actor.organizationId, input.membershipId);
+  assertMayActOnMember(actor, target, 'change an owner’s limits');
   const key = (metric: string) => ({ organizationId_userId_metric: { organizationId: actor.organizationId, userId: target.userId, metric } });
   return db.prisma.$transaction(async (tx) => {
     const before = await tx.userLimit.findMany({ where: { organizationId: actor.organizationId, userId: target.userId }, select: { metric: true, limit: true } });

@@ -3,7 +3,7 @@ import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { recordAuditEvent } from '../audit/record-audit-event';
-import { findMembership, LAST_OWNER, otherActiveOwners, type Actor } from './member-scope';
+import { assertMayActOnMember, findMembership, LAST_OWNER, otherActiveOwners, type Actor } from './member-scope';
 
 export const setMemberStatusInput = z.object({ membershipId: z.uuid(), status: z.enum(['active', 'deactivated']) });
 
@@ -14,7 +14,7 @@ export const setMemberStatusInput = z.object({ membershipId: z.uuid(), status: z
 export async function setMemberStatus(db: Database, actor: Actor, input: z.infer<typeof setMemberStatusInput>, clock: Clock) {
   const target = await findMembership(db, actor.organizationId, input.membershipId);
   if (target.status === input.status) return { status: target.status };
-  if (target.role === 'owner' && actor.role !== 'owner') throw new AppError('FORBIDDEN', 'Only owners can deactivate or reactivate an owner.');
+  assertMayActOnMember(actor, target, 'deactivate or reactivate an owner');
   if (target.user.status === 'deleted') throw new AppError('PRECONDITION_FAILED', 'This person’s account was deleted; invite them again instead.');
   return db.prisma.$transaction(async (tx) => {
     const now = clock.now();

@@ -3,7 +3,7 @@ import type { Prisma } from '../db/generated/client';
 import type { Database } from '../db/open-database';
 import { AppError } from '../errors';
 import { recordAuditEvent } from '../audit/record-audit-event';
-import { findMembership, type Actor } from './member-scope';
+import { assertMayActOnMember, findMembership, type Actor } from './member-scope';
 
 export const transferMemberResourcesInput = z.object({ fromMembershipId: z.uuid(), toMembershipId: z.uuid() });
 
@@ -20,6 +20,8 @@ export async function moveOwnedResources(tx: Tx, actor: Actor, fromUserId: strin
 export async function transferMemberResources(db: Database, actor: Actor, input: z.infer<typeof transferMemberResourcesInput>) {
   if (input.fromMembershipId === input.toMembershipId) throw new AppError('BAD_REQUEST', 'Choose a different member to receive them.', { field: 'toMembershipId' });
   const from = await findMembership(db, actor.organizationId, input.fromMembershipId);
+  // Handing things to an owner takes nothing from them; taking an owner's away is theirs to decide.
+  assertMayActOnMember(actor, from, 'hand an owner’s contacts and campaigns to someone else');
   const to = await findMembership(db, actor.organizationId, input.toMembershipId);
   if (to.status !== 'active') throw new AppError('BAD_REQUEST', `${to.user.name} is deactivated; choose an active member.`, { field: 'toMembershipId' });
   return db.prisma.$transaction(async (tx) => {

@@ -3,7 +3,7 @@ import type { Database } from '../db/open-database';
 import { AppError } from '../errors';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import { emailSchema } from '../auth/validation';
-import { assertCanManageTeam, findTeam, type Actor } from '../members/member-scope';
+import { assertCanManageTeam, assertMayChangeTeamsOf, findTeam, type Actor } from '../members/member-scope';
 import { orgRoleCan } from '../permissions/permissions';
 
 export const addTeamMemberInput = z.object({
@@ -27,6 +27,7 @@ export async function addTeamMember(db: Database, actor: Actor, input: z.infer<t
   });
   if (!membership) throw new AppError('NOT_FOUND', `${input.email} is not a member of this organization. Invite them first.`, { field: 'email' });
   if (membership.status !== 'active') throw new AppError('BAD_REQUEST', `${membership.user.name} is deactivated.`, { field: 'email' });
+  assertMayChangeTeamsOf(actor, { role: membership.role, name: membership.user.name }, 'email');
   const key = { organizationId_teamId_userId: { organizationId: actor.organizationId, teamId: team.id, userId: membership.userId } };
   return db.prisma.$transaction(async (tx) => {
     const before = await tx.teamMembership.findUnique({ where: key });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/open-database';
-import { createMailer } from '../../server/mail/mailer';
+import { unavailableKeychain } from '../../server/keychain/keychain';
+import { createMailer, LINK_PLACEHOLDERS } from '../../server/mail/mailer';
+import { memoryKeychain } from '../helpers/test-app';
 
 // A real SMTP server on loopback: nodemailer's delivery is exercised end to end.
 describe('mailer', () => {
@@ -43,19 +45,34 @@ describe('mailer', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('keeps emails in the outbox when no SMTP server is configured', async () => {
-    const mailer = createMailer(db);
+  it('keeps emails in the outbox when no SMTP server is configured, the link only encrypted', async () => {
+    const mailer = createMailer(db, { keychain: memoryKeychain() });
     expect(mailer.transport).toBe('outbox');
-    const { id } = await mailer.send({ organizationId: null, to: 'a@example.test', subject: 'Hi', text: 'Body', link: 'meterdesk://invite/x' });
-    expect(await db.prisma.outboxEmail.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'sent', transport: 'outbox', link: 'meterdesk://invite/x' });
+    const link = 'meterdesk://invite/mdi_secret-token-value';
+    const { id, linkKept } = await mailer.send({ organizationId: null, to: 'a@example.test', subject: 'Hi', text: `Open ${link} to join`, link });
+    expect(linkKept).toBe(true);
+    const row = await db.prisma.outboxEmail.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ status: 'sent', transport: 'outbox', text: `Open ${LINK_PLACEHOLDERS.sealed} to join` });
+    expect(JSON.stringify(row)).not.toContain('secret-token-value');
+    expect(row.linkCiphertext).toMatch(/^v1\./);
+  });
+
+  it('keeps no link at all when there is no keychain to encrypt it with', async () => {
+    const mailer = createMailer(db, { keychain: unavailableKeychain('no Secret Service') });
+    const link = 'meterdesk://invite/mdi_another-secret';
+    const { id, linkKept } = await mailer.send({ organizationId: null, to: 'a@example.test', subject: 'Hi', text: `Open ${link}`, link });
+    expect(linkKept).toBe(false);
+    expect(await db.prisma.outboxEmail.findUniqueOrThrow({ where: { id } })).toMatchObject({ text: `Open ${LINK_PLACEHOLDERS.dropped}`, linkCiphertext: null });
   });
 
   it('delivers over SMTP and records it; a refused delivery stays in the outbox as failed', async () => {
     const mailer = createMailer(db, { smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Meterdesk <noreply@meterdesk.test>' });
-    const sent = await mailer.send({ organizationId: null, to: 'b@example.test', subject: 'Invitation', text: 'Join us: https://x/#/invite/abc' });
+    const sent = await mailer.send({ organizationId: null, to: 'b@example.test', subject: 'Invitation', text: 'Join us: https://x/#/invite/abc', link: 'https://x/#/invite/abc' });
     expect(received.at(-1)).toMatchObject({ from: 'noreply@meterdesk.test', to: ['b@example.test'] });
     expect(received.at(-1)!.data).toContain('Subject: Invitation');
-    expect(await db.prisma.outboxEmail.findUniqueOrThrow({ where: { id: sent.id } })).toMatchObject({ status: 'sent', transport: 'smtp' });
+    expect(received.at(-1)!.data).toContain('https://x/#/invite/abc');
+    // The email is the link's only copy.
+    expect(await db.prisma.outboxEmail.findUniqueOrThrow({ where: { id: sent.id } })).toMatchObject({ status: 'sent', transport: 'smtp', text: `Join us: ${LINK_PLACEHOLDERS.emailed}`, linkCiphertext: null });
 
     failNext = true;
     const failed = await mailer.send({ organizationId: null, to: 'c@example.test', subject: 'Invitation', text: 'x' });

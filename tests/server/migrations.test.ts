@@ -1,10 +1,13 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseOpenError, openDatabase } from '../../server/db/open-database';
-import { readMigrationList } from '../../server/db/schema-engine';
+import { migrationsDir, readMigrationList } from '../../server/db/schema-engine';
 import { createPostgresDatabase, postgresAvailable } from '../helpers/databases';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -19,6 +22,36 @@ async function tempDir() {
 }
 
 const migrationCount = (await readMigrationList()).migrationDirectories.length;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Starts a separate Node process that opens the database; resolves with its report (or error) once it exits. */
+function openInAnotherProcess(url: string): Promise<{ code: number | null; report: { ok: boolean; applied?: number; appliedNow?: string[]; error?: string }; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'tests/server/open-database-worker.ts'), url], {
+      cwd: root,
+      env: { ...process.env, DATABASE_POOL_SIZE: '2' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      resolve({ code, report: last.startsWith('{') ? JSON.parse(last) : { ok: false, error: out }, stderr: err });
+    });
+  });
+}
+
+async function migrationRows(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }>('select migration_name, finished_at, rolled_back_at from _prisma_migrations')).rows;
+  } finally {
+    await client.end();
+  }
+}
 
 describe('migrations on the embedded PGlite', () => {
   it('creates the schema on first start, records it in _prisma_migrations, and applies nothing on the next', async () => {
@@ -49,6 +82,44 @@ describe('migrations on the embedded PGlite', () => {
     await expect(openDatabase({ dataDir })).rejects.toThrow(/newer version of Meterdesk.*29990101000000_from_the_future/);
   });
 
+  it('scrubs invitation tokens that older versions left in the outbox, keeping which invitation to resend', async () => {
+    // A database as the version before outbox_link_encryption left it.
+    const older = await tempDir();
+    for (const d of (await readMigrationList()).migrationDirectories.filter((m) => m.path < '20261202171337')) {
+      await cp(join(migrationsDir(), d.path), join(older, d.path), { recursive: true });
+    }
+    await cp(join(migrationsDir(), 'migration_lock.toml'), join(older, 'migration_lock.toml'));
+    const dataDir = await tempDir();
+    process.env.MIGRATIONS_DIR = older;
+    const token = 'mdi_old-plain-token-0123456789abcdefghijklmnopq';
+    let invitationId = '';
+    try {
+      const db = await openDatabase({ dataDir });
+      const organizationId = (await db.query<{ id: string }>(`insert into organizations (id, slug, name, updated_at) values (gen_random_uuid(), 'old', 'Old', now()) returning id`))[0]!.id;
+      invitationId = (await db.query<{ id: string }>(
+        `insert into invitations (organization_id, id, email, role, token_hash, expires_at) values ($1, gen_random_uuid(), 'old@old.test', 'member', $2, now() + interval '1 day') returning id`,
+        [organizationId, createHash('sha256').update(token).digest('hex')],
+      ))[0]!.id;
+      await db.query(`insert into outbox_emails (id, organization_id, "to", subject, text, link, transport, status) values (gen_random_uuid(), $1, 'old@old.test', 'Join', $2, $3, 'outbox', 'sent')`, [
+        organizationId,
+        `Accept the invitation: meterdesk://invite/${token}\n\nThanks`,
+        `meterdesk://invite/${token}`,
+      ]);
+      await db.close();
+    } finally {
+      delete process.env.MIGRATIONS_DIR;
+    }
+
+    const upgraded = await openDatabase({ dataDir });
+    expect(upgraded.migrations.appliedNow).toContain('20261202171337_outbox_link_encryption');
+    const rows = await upgraded.query<{ row: string; text: string; invitation_id: string }>(`select row_to_json(o)::text as row, text, invitation_id from outbox_emails o`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.row).not.toContain('old-plain-token');
+    expect(rows[0]!.text).toBe('Accept the invitation: [invitation link — not stored: resend the invitation to get a new link]\n\nThanks');
+    expect(rows[0]!.invitation_id).toBe(invitationId);
+    await upgraded.close();
+  });
+
   it('says so when the data folder is damaged', async () => {
     const dataDir = await tempDir();
     await mkdir(join(dataDir, 'pglite'), { recursive: true });
@@ -67,6 +138,8 @@ describe.runIf(postgresAvailable)('migrations on PostgreSQL', () => {
     const db = await openDatabase({ databaseUrl: database.url });
     expect(db.kind).toBe('postgres');
     expect(db.migrations.appliedNow).toHaveLength(migrationCount);
+    // No advisory lock outlives the start (Prisma's own would make the next start wait 10 s).
+    expect(await db.query(`select objid from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`)).toEqual([]);
     await db.close();
 
     const client = new pg.Client({ connectionString: database.url });
@@ -81,6 +154,30 @@ describe.runIf(postgresAvailable)('migrations on PostgreSQL', () => {
     expect(again.migrations.appliedNow).toEqual([]);
     await again.close();
   });
+
+  it('ten processes starting at once on an empty database all come up, and each migration is applied exactly once', async () => {
+    const database = await createPostgresDatabase();
+    cleanups.push(database.drop);
+    const results = await Promise.all(Array.from({ length: 10 }, () => openInAnotherProcess(database.url)));
+    for (const r of results) expect(r.report, r.stderr).toMatchObject({ ok: true, applied: migrationCount });
+    expect(results.every((r) => r.code === 0)).toBe(true);
+    // Exactly one process applied the migrations; the others waited and found nothing left to do.
+    expect(results.flatMap((r) => r.report.appliedNow!).sort()).toEqual((await readMigrationList()).migrationDirectories.map((d) => d.path));
+    const rows = await migrationRows(database.url);
+    expect(rows.map((r) => r.migration_name).sort()).toEqual((await readMigrationList()).migrationDirectories.map((d) => d.path));
+    expect(rows.every((r) => r.finished_at && !r.rolled_back_at)).toBe(true);
+  }, 90_000);
+
+  it('ten openDatabase calls at once in one process all succeed too', async () => {
+    const database = await createPostgresDatabase();
+    cleanups.push(database.drop);
+    const opened = await Promise.allSettled(Array.from({ length: 10 }, () => openDatabase({ databaseUrl: database.url })));
+    for (const o of opened) if (o.status === 'fulfilled') await o.value.close();
+    expect(opened.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : 'ok'))).toEqual(Array(10).fill('ok'));
+    const reports = opened.map((o) => (o as PromiseFulfilledResult<Awaited<ReturnType<typeof openDatabase>>>).value.migrations);
+    expect(reports.flatMap((r) => r.appliedNow)).toHaveLength(migrationCount);
+    expect(await migrationRows(database.url)).toHaveLength(migrationCount);
+  }, 60_000);
 
   it('explains an unreachable server', async () => {
     await expect(openDatabase({ databaseUrl: 'postgresql://postgres:secret@127.0.0.1:1/none' })).rejects.toThrow(

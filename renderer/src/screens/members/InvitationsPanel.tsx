@@ -80,8 +80,16 @@ function InvitationRow({ invitation: inv, onRevoke }: { invitation: Invitation; 
   const refresh = useRefresh();
   const resend = useMutation(
     trpc.invitations.resend.mutationOptions({
-      onSuccess: async ({ expiresAt }) => {
-        notifications.show({ color: 'teal', title: 'Invitation sent again', message: `${inv.email} has a new link, valid until ${formatDate(expiresAt)}. The previous link no longer works.` });
+      onSuccess: async ({ expiresAt, link }) => {
+        notifications.show({
+          color: 'teal',
+          title: 'Invitation sent again',
+          // No SMTP and no keychain to keep it encrypted: this is the only time the link is shown.
+          message: link
+            ? `Copy this link now and pass it to ${inv.email}; it is not stored: ${link}`
+            : `${inv.email} has a new link, valid until ${formatDate(expiresAt)}. The previous link no longer works.`,
+          autoClose: link ? false : undefined,
+        });
         await refresh.invitations();
       },
       onError: (error) => notifications.show({ color: 'red', title: 'The invitation was not resent', message: errorMessage(error) }),

@@ -37,7 +37,8 @@ function MemberDetails({ membershipId, onRemoved }: { membershipId: string; onRe
   if (member.isError) return <ErrorState error={member.error} onRetry={() => member.refetch()} title="This member could not be loaded" />;
   if (!member.data) return <DrawerSkeleton />;
   const m = member.data;
-  const manage = can('members:manage');
+  // Admins do not act on owners (the server refuses it too): an owner's details are read-only to them.
+  const manage = can('members:manage') && (m.role !== 'owner' || me.activeOrganization?.role === 'owner');
   const self = m.userId === me.user.id;
 
   return (

@@ -1,12 +1,17 @@
 // Every email the organization sent (invitations so far), newest first. Without SMTP this is where
 // an admin picks up an invitation link to pass on; with SMTP it shows what went out, or failed.
+// Links are stored only encrypted (or not at all): one that is not here can be resent.
 import { ActionIcon, Anchor, Badge, Button, Card, Collapse, Code, CopyButton, EmptyState, Group, Skeleton, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconCheck, IconChevronDown, IconCopy, IconExternalLink, IconInbox, IconRefresh } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
+import { IconCheck, IconChevronDown, IconCopy, IconExternalLink, IconInbox, IconMailForward, IconRefresh } from '@tabler/icons-react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { ErrorState } from '../../components/ErrorState';
-import { formatDateTime, formatRelative } from '../../lib/format';
+import { errorMessage } from '../../lib/errors';
+import { formatDate, formatDateTime, formatRelative } from '../../lib/format';
 import type { RouterOutputs } from '../../lib/me';
+import { useRefresh } from '../../lib/useRefresh';
 import { useTRPC } from '../../trpc';
 
 type Email = RouterOutputs['outbox']['list'][number];
@@ -104,31 +109,8 @@ function OutboxEmail({ email }: { email: Email }) {
           {email.error}
         </Text>
       )}
-      {email.link && (
-        <Group gap="xs" mt="sm" wrap="nowrap">
-          <TextInput
-            size="xs"
-            readOnly
-            value={email.link}
-            aria-label={`Link sent to ${email.to}`}
-            onFocus={(e) => e.currentTarget.select()}
-            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-            style={{ flex: 1, minWidth: 0 }}
-          />
-          <CopyButton value={email.link} timeout={1500}>
-            {({ copied, copy }) => (
-              <Tooltip label={copied ? 'Copied' : 'Copy link'}>
-                <ActionIcon variant="default" size={30} onClick={copy} aria-label={copied ? 'Link copied' : 'Copy link'}>
-                  {copied ? <IconCheck size={14} /> : <IconCopy size={14} />}
-                </ActionIcon>
-              </Tooltip>
-            )}
-          </CopyButton>
-          <Button component="a" href={openHref(email.link)} size="xs" variant="light" leftSection={<IconExternalLink size={14} />} style={{ flexShrink: 0 }}>
-            Open link
-          </Button>
-        </Group>
-      )}
+      {email.link && <LinkField link={email.link} to={email.to} />}
+      {!email.link && email.linkState && <LinkNotKept email={email} />}
       <Anchor component="button" type="button" size="xs" mt="xs" c="dimmed" onClick={toggle} aria-expanded={opened}>
         <Group gap={4} component="span">
           {opened ? 'Hide email' : 'Show email'}
@@ -141,5 +123,76 @@ function OutboxEmail({ email }: { email: Email }) {
         </Code>
       </Collapse>
     </Card>
+  );
+}
+
+function LinkField({ link, to }: { link: string; to: string }) {
+  return (
+    <Group gap="xs" mt="sm" wrap="nowrap">
+      <TextInput
+        size="xs"
+        readOnly
+        value={link}
+        aria-label={`Link sent to ${to}`}
+        onFocus={(e) => e.currentTarget.select()}
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+        style={{ flex: 1, minWidth: 0 }}
+      />
+      <CopyButton value={link} timeout={1500}>
+        {({ copied, copy }) => (
+          <Tooltip label={copied ? 'Copied' : 'Copy link'}>
+            <ActionIcon variant="default" size={30} onClick={copy} aria-label={copied ? 'Link copied' : 'Copy link'}>
+              {copied ? <IconCheck size={14} /> : <IconCopy size={14} />}
+            </ActionIcon>
+          </Tooltip>
+        )}
+      </CopyButton>
+      <Button component="a" href={openHref(link)} size="xs" variant="light" leftSection={<IconExternalLink size={14} />} style={{ flexShrink: 0 }}>
+        Open link
+      </Button>
+    </Group>
+  );
+}
+
+/** The link is not stored here: it went by email, or there was no keychain to encrypt it with. */
+function LinkNotKept({ email }: { email: Email }) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  // A link that neither SMTP nor the outbox could carry is shown once, here, and never stored.
+  const [freshLink, setFreshLink] = useState<string | null>(null);
+  const resend = useMutation(
+    trpc.invitations.resend.mutationOptions({
+      onSuccess: async ({ expiresAt, link }) => {
+        if (link) setFreshLink(link);
+        else notifications.show({ color: 'teal', title: 'Invitation sent again', message: `${email.to} has a new link, valid until ${formatDate(expiresAt)}.` });
+        await refresh.invitations();
+      },
+      onError: (error) => notifications.show({ color: 'red', title: 'The invitation was not resent', message: errorMessage(error) }),
+    }),
+  );
+  if (freshLink) {
+    return (
+      <>
+        <Text size="xs" c="dimmed" mt="sm">
+          A new link, shown only now (it is not stored): copy it and pass it on.
+        </Text>
+        <LinkField link={freshLink} to={email.to} />
+      </>
+    );
+  }
+  const delivered = email.linkState === 'emailed' && email.status !== 'failed';
+  return (
+    <Group gap="xs" mt="sm" justify="space-between" wrap="nowrap">
+      <Text size="xs" c="dimmed">
+        {delivered
+          ? 'The invitation link went by email; it is not kept here.'
+          : 'The invitation link is not kept here (links are stored only encrypted, with a key from this computer’s keychain).'}
+      </Text>
+      {!delivered && email.invitationId && (
+        <Button size="xs" variant="light" leftSection={<IconMailForward size={14} />} loading={resend.isPending} onClick={() => resend.mutate({ invitationId: email.invitationId! })} style={{ flexShrink: 0 }}>
+          Resend to get a new link
+        </Button>
+      )}
+    </Group>
   );
 }
