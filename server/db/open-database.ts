@@ -11,6 +11,7 @@ import { PrismaClient } from './generated/client';
 import { applyPendingMigrations, type MigrationReport } from './apply-migrations';
 import { DatabaseOpenError } from './database-open-error';
 import { withMigrationLock } from './migration-lock';
+import { logUnexpectedError } from '../logging/log-error';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -42,7 +43,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const pool = keepAlive(new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }));
   try {
     await pool.query('select 1');
   } catch (error) {
@@ -61,7 +62,7 @@ async function openPostgres(url: string): Promise<Database> {
     throw new DatabaseOpenError(`Could not prepare PostgreSQL at ${redactUrl(url)} for use: ${(error as Error).message}`, { cause: error });
   }
   const prisma = new PrismaClient({ adapter: factory });
-  const volatilePool = new pg.Pool({ connectionString: url, max: 4, options: '-c synchronous_commit=off' });
+  const volatilePool = keepAlive(new pg.Pool({ connectionString: url, max: 4, options: '-c synchronous_commit=off' }));
   return {
     kind: 'postgres',
     prisma,
@@ -77,12 +78,25 @@ async function openPostgres(url: string): Promise<Database> {
 }
 
 /**
+ * An idle pooled connection that the server drops (a restart, a failover, an administrator ending
+ * sessions) emits an error on its pool; unheard, that error would end the whole process. The pool
+ * discards the connection and opens a new one on the next query, so it is only worth a log line.
+ */
+function keepAlive(pool: pg.Pool): pg.Pool {
+  pool.on('error', (error: Error & { code?: string }) => {
+    // 57P01 (admin_shutdown) is also how a dropped or restarted database says goodbye: expected.
+    if (error.code !== '57P01') logUnexpectedError('idle database connection', error);
+  });
+  return pool;
+}
+
+/**
  * The schema engine takes Prisma's session-level advisory lock and never releases it: on a pooled
  * connection that lives on, it would make every later start wait out Prisma's 10 s timeout. Its
  * own pool, ended once done, takes the lock away with its connections.
  */
 async function migrateOverOwnPool(url: string): Promise<MigrationReport> {
-  const migrationPool = new pg.Pool({ connectionString: url, max: 4 });
+  const migrationPool = keepAlive(new pg.Pool({ connectionString: url, max: 4 }));
   try {
     return await applyPendingMigrations(wholeScripts(new PrismaPg(migrationPool), migrationPool));
   } finally {

@@ -155,6 +155,24 @@ describe.runIf(postgresAvailable)('migrations on PostgreSQL', () => {
     await again.close();
   });
 
+  it('keeps running when the server ends its idle connections (restart, failover), and reconnects', async () => {
+    const database = await createPostgresDatabase();
+    cleanups.push(database.drop);
+    const db = await openDatabase({ databaseUrl: database.url });
+    cleanups.push(() => db.close());
+    // Fill the pools with idle connections, then have the server end every one of them.
+    await Promise.all([...Array.from({ length: 5 }, () => db.query('select pg_sleep(0.05)')), db.queryVolatile('select 1'), db.prisma.user.count()]);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    const { rows } = await admin.query<{ ended: boolean }>('select pg_terminate_backend(pid) as ended from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    await admin.end();
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    // Unheard, the pools' error events would have ended this process; the next queries reconnect.
+    await expect.poll(async () => (await db.query<{ n: number }>('select 1 as n').catch(() => []))[0]?.n).toBe(1);
+    expect(await db.prisma.user.count()).toBe(0);
+    expect((await db.queryVolatile<{ n: number }>('select 2 as n'))[0]!.n).toBe(2);
+  });
+
   it('ten processes starting at once on an empty database all come up, and each migration is applied exactly once', async () => {
     const database = await createPostgresDatabase();
     cleanups.push(database.drop);
