@@ -28,6 +28,13 @@ export interface LoggedRequest {
   injected: boolean;
 }
 
+export interface FailureOptions {
+  shouldRetry?: boolean;
+  afterExecution?: boolean;
+  /** Only requests with this method (and path, when given) are failed; others pass. */
+  match?: { method?: string; path?: string };
+}
+
 export interface StripeStandInOptions {
   secretKey?: string;
   /** The account's default API version (events carry it); defaults to the SDK's pinned one. */
@@ -43,10 +50,14 @@ export interface StripeStandIn {
   secretKey: string;
   store: StripeStore;
   requests: LoggedRequest[];
-  /** Requests that change state (POST, DELETE) and reached a handler. */
+  /** Requests that change state (POST, DELETE) and reached a handler (replays included). */
   writes(): LoggedRequest[];
-  /** Answer the next `count` requests with this status before doing anything (no state change). */
-  failNext(count: number, status?: 500 | 503 | 429 | 409, options?: { shouldRetry?: boolean }): void;
+  /**
+   * Answer the next `count` requests with this status. By default before doing anything (no state
+   * change); with `afterExecution` the request is carried out (and its idempotent result kept)
+   * but the answer is lost, as when a connection drops after Stripe did the work.
+   */
+  failNext(count: number, status?: 500 | 503 | 429 | 409, options?: FailureOptions): void;
   webhooks: WebhookDelivery;
   /** Completes an open Checkout Session as a paying customer would (test card 4242). */
   completeCheckoutSession(id: string): void;
@@ -60,7 +71,11 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
   const store = new StripeStore(options.apiVersion ?? Stripe.API_VERSION);
   const webhooks = new WebhookDelivery(store, options.webhook);
   const requests: LoggedRequest[] = [];
-  const failures: Array<{ status: number; shouldRetry?: boolean }> = [];
+  const failures: Array<FailureOptions & { status: number }> = [];
+  const takeFailure = (method: string, path: string) => {
+    const at = failures.findIndex((f) => (!f.match?.method || f.match.method === method) && (!f.match?.path || f.match.path === path));
+    return at < 0 ? undefined : failures.splice(at, 1)[0];
+  };
 
   const server: Server = createServer((req, res) => {
     readBody(req)
@@ -91,8 +106,9 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
         throw invalid(`Invalid Stripe API version: ${stripeVersion}`, undefined, 'invalid_api_version');
       }
 
-      const failure = failures.shift();
-      if (failure) {
+      const failure = takeFailure(method, url.pathname);
+      const failAfter = failure?.afterExecution ? failure : undefined;
+      if (failure && !failure.afterExecution) {
         log.injected = true;
         const err = failure.status === 429
           ? new StripeApiError(429, 'invalid_request_error', 'This object cannot be accessed right now because another API request or Stripe process is currently accessing it.', 'lock_timeout')
@@ -141,6 +157,9 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
       const expanded = expand(store, result, params.expand as string[] | undefined);
       const json = JSON.stringify(expanded);
       if (cacheKey) store.idempotency.set(cacheKey, { fingerprint, status: 200, body: json });
+      if (failAfter) {
+        return reply(failAfter.status, new StripeApiError(failAfter.status, 'api_error', 'An unknown error occurred (injected by the stand-in after the request was carried out).'));
+      }
       log.status = 200;
       res.writeHead(200, { 'content-type': 'application/json', ...baseHeaders, ...(cacheKey ? { 'idempotency-key': idempotencyKey! } : {}) });
       res.end(json);
@@ -162,7 +181,7 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
     requests,
     writes: () => requests.filter((r) => (r.method === 'POST' || r.method === 'DELETE') && !r.injected && r.status !== 0),
     failNext(count, status = 500, opts = {}) {
-      for (let i = 0; i < count; i++) failures.push({ status, shouldRetry: opts.shouldRetry });
+      for (let i = 0; i < count; i++) failures.push({ ...opts, status });
     },
     webhooks,
     completeCheckoutSession: (id) => void completeCheckoutSession(store, id),
