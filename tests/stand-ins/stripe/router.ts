@@ -27,7 +27,7 @@ export interface HandlerContext {
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
   pattern: string;
-  /** Name of the SDK params interface (spec/params.json) the request must satisfy. */
+  /** Qualified name of the SDK params interface (spec/params.json), e.g. 'Checkout.SessionCreateParams'. */
   params: string;
   handler(ctx: HandlerContext): unknown;
 }

@@ -42,7 +42,7 @@ export const portalRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/billing_portal/configurations',
-    params: 'ConfigurationCreateParams',
+    params: 'BillingPortal.ConfigurationCreateParams',
     handler: ({ store, params, emit }) => {
       const now = store.now();
       const isFirst = store.all('billing_portal.configuration').length === 0;
@@ -69,13 +69,13 @@ export const portalRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/v1/billing_portal/configurations/:id',
-    params: 'ConfigurationRetrieveParams',
+    params: 'BillingPortal.ConfigurationRetrieveParams',
     handler: ({ store, path }) => store.get('billing_portal.configuration', path.id!, 'configuration'),
   },
   {
     method: 'POST',
     pattern: '/v1/billing_portal/configurations/:id',
-    params: 'ConfigurationUpdateParams',
+    params: 'BillingPortal.ConfigurationUpdateParams',
     handler: ({ store, path, params, emit }) => {
       const config = store.get('billing_portal.configuration', path.id!, 'configuration');
       const before = JSON.stringify(config);
@@ -106,7 +106,7 @@ export const portalRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/v1/billing_portal/configurations',
-    params: 'ConfigurationListParams',
+    params: 'BillingPortal.ConfigurationListParams',
     handler: ({ store, params, url }) =>
       paginate(
         store
@@ -120,7 +120,7 @@ export const portalRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/billing_portal/sessions',
-    params: 'SessionCreateParams',
+    params: 'BillingPortal.SessionCreateParams',
     handler: ({ store, params }) => {
       const customer = store.get('customer', params.customer as string, 'customer', 'customer');
       const configs = store.all('billing_portal.configuration');

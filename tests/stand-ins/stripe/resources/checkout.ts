@@ -28,7 +28,7 @@ export const checkoutRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/checkout/sessions',
-    params: 'SessionCreateParams',
+    params: 'Checkout.SessionCreateParams',
     handler: ({ store, params }) => {
       const mode = (params.mode as string | undefined) ?? 'payment';
       if (mode !== 'subscription') throw invalid(`The stand-in supports mode=subscription only (got ${mode}).`, 'mode');
@@ -120,13 +120,13 @@ export const checkoutRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/v1/checkout/sessions/:id',
-    params: 'SessionRetrieveParams',
+    params: 'Checkout.SessionRetrieveParams',
     handler: ({ store, path }) => store.get('checkout.session', path.id!, 'checkout.session'),
   },
   {
     method: 'GET',
     pattern: '/v1/checkout/sessions',
-    params: 'SessionListParams',
+    params: 'Checkout.SessionListParams',
     handler: ({ store, params, url }) =>
       paginate(
         store
@@ -141,7 +141,7 @@ export const checkoutRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/checkout/sessions/:id/expire',
-    params: 'SessionExpireParams',
+    params: 'Checkout.SessionExpireParams',
     handler: ({ store, path, emit }) => {
       const session = store.get('checkout.session', path.id!, 'checkout.session');
       if (session.status !== 'open') throw invalid(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`);

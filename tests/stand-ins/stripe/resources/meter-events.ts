@@ -10,7 +10,7 @@ export const meterEventRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/billing/meter_events',
-    params: 'MeterEventCreateParams',
+    params: 'Billing.MeterEventCreateParams',
     handler: ({ store, params }) => {
       const eventName = params.event_name as string;
       const payload = params.payload as Record<string, string>;

@@ -8,7 +8,7 @@ export const meterRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/billing/meters',
-    params: 'MeterCreateParams',
+    params: 'Billing.MeterCreateParams',
     handler: ({ store, params, emit }) => {
       const eventName = params.event_name as string;
       if (store.all('billing.meter').some((m) => m.event_name === eventName)) {
@@ -37,13 +37,13 @@ export const meterRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/v1/billing/meters/:id',
-    params: 'MeterRetrieveParams',
+    params: 'Billing.MeterRetrieveParams',
     handler: ({ store, path }) => store.get('billing.meter', path.id!, 'billing meter'),
   },
   {
     method: 'POST',
     pattern: '/v1/billing/meters/:id',
-    params: 'MeterUpdateParams',
+    params: 'Billing.MeterUpdateParams',
     handler: ({ store, path, params, emit }) => {
       const meter = store.get('billing.meter', path.id!, 'billing meter');
       if (params.display_name === undefined || params.display_name === meter.display_name) return meter;
@@ -58,19 +58,19 @@ export const meterRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/billing/meters/:id/deactivate',
-    params: 'MeterDeactivateParams',
+    params: 'Billing.MeterDeactivateParams',
     handler: (ctx) => setStatus(ctx, 'inactive'),
   },
   {
     method: 'POST',
     pattern: '/v1/billing/meters/:id/reactivate',
-    params: 'MeterReactivateParams',
+    params: 'Billing.MeterReactivateParams',
     handler: (ctx) => setStatus(ctx, 'active'),
   },
   {
     method: 'GET',
     pattern: '/v1/billing/meters',
-    params: 'MeterListParams',
+    params: 'Billing.MeterListParams',
     handler: ({ store, params, url }) =>
       paginate(store.all('billing.meter').filter((m) => params.status === undefined || m.status === params.status), params as ListParams, url),
   },

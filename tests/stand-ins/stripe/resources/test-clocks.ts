@@ -10,7 +10,7 @@ export const testClockRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/test_helpers/test_clocks',
-    params: 'TestClockCreateParams',
+    params: 'TestHelpers.TestClockCreateParams',
     handler: ({ store, params, emit }) => {
       const now = store.now();
       const clock = store.insert({
@@ -31,19 +31,19 @@ export const testClockRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/v1/test_helpers/test_clocks/:id',
-    params: 'TestClockRetrieveParams',
+    params: 'TestHelpers.TestClockRetrieveParams',
     handler: ({ store, path }) => store.get('test_helpers.test_clock', path.id!, 'test clock'),
   },
   {
     method: 'GET',
     pattern: '/v1/test_helpers/test_clocks',
-    params: 'TestClockListParams',
+    params: 'TestHelpers.TestClockListParams',
     handler: ({ store, params, url }) => paginate(store.all('test_helpers.test_clock'), params as ListParams, url),
   },
   {
     method: 'POST',
     pattern: '/v1/test_helpers/test_clocks/:id/advance',
-    params: 'TestClockAdvanceParams',
+    params: 'TestHelpers.TestClockAdvanceParams',
     handler: ({ store, path, params, emit }) => {
       const clock = store.get('test_helpers.test_clock', path.id!, 'test clock');
       const target = params.frozen_time as number;
@@ -60,7 +60,7 @@ export const testClockRoutes: Route[] = [
   {
     method: 'DELETE',
     pattern: '/v1/test_helpers/test_clocks/:id',
-    params: 'TestClockDeleteParams',
+    params: 'TestHelpers.TestClockDeleteParams',
     handler: ({ store, path, emit }) => {
       const clock = store.get('test_helpers.test_clock', path.id!, 'test clock');
       store.remove(clock.id);

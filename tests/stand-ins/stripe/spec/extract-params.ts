@@ -94,7 +94,7 @@ export function extractParams(): Record<string, ParamShape> {
     for (const qualified of names) {
       const decl = findInterface(source, qualified.split('.'));
       if (!decl) throw new Error(`${qualified} not declared in ${file}`);
-      out[qualified.split('.').pop()!] = shapeOf(checker, checker.getTypeAtLocation(decl), 0);
+      out[qualified] = shapeOf(checker, checker.getTypeAtLocation(decl), 0);
     }
   }
   return out;
