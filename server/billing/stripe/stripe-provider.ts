@@ -52,7 +52,7 @@ export class StripeProvider implements BillingProvider {
     });
   }
 
-  createCheckoutSession(input: CheckoutSessionInput): Promise<CheckoutSession> {
+  async createCheckoutSession(input: CheckoutSessionInput): Promise<CheckoutSession> {
     const plan = findPlan(input.planKey);
     const price = plan?.prices[input.interval];
     if (!plan || !plan.selfServe || !price) {
@@ -89,7 +89,7 @@ export class StripeProvider implements BillingProvider {
     });
   }
 
-  createBillingPortalSession(input: PortalSessionInput): Promise<{ url: string }> {
+  async createBillingPortalSession(input: PortalSessionInput): Promise<{ url: string }> {
     if (input.flow && input.flow !== 'payment_method_update' && !input.subscriptionId) {
       throw new AppError('BAD_REQUEST', 'This portal flow needs the subscription it acts on.', { field: 'subscriptionId' });
     }
