@@ -3,6 +3,7 @@
 //   apikey list   --org SLUG
 //   apikey revoke --org SLUG --prefix PREFIX
 //   usage verify  [--org SLUG]     counters against the ledger; exit 1 when any differ
+//   stripe sync-catalog [--dry-run] [--api-base URL]   (STRIPE_SECRET_KEY; STRIPE_API_BASE)
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createApiKey, createApiKeyInput } from './api-keys/create-api-key';
@@ -11,13 +12,18 @@ import { revokeApiKey } from './api-keys/revoke-api-key';
 import { systemClock } from './clock';
 import { resolveDataDir } from './config/data-dir';
 import { DatabaseOpenError, openDatabase, type Database } from './db/open-database';
+import { AppError } from './errors';
 import { verifyUsageCounters } from './metering/verify-usage-counters';
+import { stripeOptionsFromEnvironment } from './billing/stripe/stripe-config';
+import { StripeProvider } from './billing/stripe/stripe-provider';
+import { syncCatalog } from './billing/sync-catalog';
 
 const USAGE = `Usage:
   npm run cli -- apikey create --org SLUG --scopes usage:write,usage:read [--name NAME] [--expires-days N]
   npm run cli -- apikey list --org SLUG
   npm run cli -- apikey revoke --org SLUG --prefix PREFIX
-  npm run cli -- usage verify [--org SLUG]`;
+  npm run cli -- usage verify [--org SLUG]
+  npm run cli -- stripe sync-catalog [--dry-run] [--api-base URL]`;
 
 function fail(message: string): never {
   console.error(message);
@@ -26,9 +32,26 @@ function fail(message: string): never {
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { org: { type: 'string' }, scopes: { type: 'string' }, name: { type: 'string' }, 'expires-days': { type: 'string' }, prefix: { type: 'string' } },
+  options: {
+    org: { type: 'string' }, scopes: { type: 'string' }, name: { type: 'string' }, 'expires-days': { type: 'string' }, prefix: { type: 'string' },
+    'dry-run': { type: 'boolean' }, 'api-base': { type: 'string' },
+  },
 });
 const [group, command] = positionals;
+
+// Stripe needs no database: the catalog lives in the repository (server/billing/plan-catalog.ts).
+if (group === 'stripe') {
+  if (command !== 'sync-catalog') fail(USAGE);
+  try {
+    const provider = new StripeProvider(stripeOptionsFromEnvironment(process.env, { apiBase: values['api-base'] }));
+    const outcome = await syncCatalog(provider, { dryRun: values['dry-run'] });
+    for (const line of outcome.lines) console.log(line);
+    process.exit(outcome.conflicts.length > 0 ? 1 : 0);
+  } catch (error) {
+    if (error instanceof AppError) fail(error.message);
+    throw error;
+  }
+}
 const isApiKey = group === 'apikey' && ['create', 'list', 'revoke'].includes(command ?? '');
 const isUsage = group === 'usage' && command === 'verify';
 if (!isApiKey && !isUsage) fail(USAGE);

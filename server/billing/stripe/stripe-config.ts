@@ -1,0 +1,31 @@
+// Where the Stripe secret key comes from. For now: STRIPE_SECRET_KEY (server mode and the CLI)
+// and an API base override (STRIPE_API_BASE or --api-base) that points at the stand-in in tests.
+// The keychain-backed credential store (issue 13) will replace the environment on the desktop.
+// Only the last four characters of a key are ever shown.
+import { AppError } from '../../errors';
+import type { StripeClientOptions } from './stripe-client';
+
+export function stripeOptionsFromEnvironment(env: NodeJS.ProcessEnv, overrides: { apiBase?: string } = {}): StripeClientOptions {
+  const secretKey = env.STRIPE_SECRET_KEY?.trim();
+  if (!secretKey) {
+    throw new AppError('PRECONDITION_FAILED', 'No Stripe secret key: set STRIPE_SECRET_KEY to a secret (sk_…) or restricted (rk_…) key.');
+  }
+  if (!/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.test(secretKey)) {
+    throw new AppError('BAD_REQUEST', `STRIPE_SECRET_KEY (ending ${lastFour(secretKey)}) is not a Stripe secret or restricted key (sk_test_…, sk_live_…, rk_…).`);
+  }
+  const apiBase = overrides.apiBase ?? (env.STRIPE_API_BASE?.trim() || undefined);
+  if (apiBase) {
+    let url: URL;
+    try {
+      url = new URL(apiBase);
+    } catch {
+      throw new AppError('BAD_REQUEST', `The Stripe API base "${apiBase}" is not a URL.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AppError('BAD_REQUEST', `The Stripe API base must be http or https, not ${url.protocol}`);
+  }
+  return { secretKey, ...(apiBase ? { apiBase } : {}) };
+}
+
+export function lastFour(secret: string) {
+  return `…${secret.slice(-4)}`;
+}
