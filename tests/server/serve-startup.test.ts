@@ -58,19 +58,12 @@ describe('npm run serve when it cannot listen', () => {
     expect(stderr).toContain('HOST=192.0.2.1 is not an address of this machine');
     expect(stderr).not.toMatch(NO_STACK);
   });
-
-  // Root may listen anywhere; elsewhere ports below 1024 are privileged.
-  it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')('a privileged port (EACCES): says so, exits 1 without a stack trace', async () => {
-    const { code, stderr } = await runServe({ PORT: '80' }, dataDir);
-    expect(code).toBe(1);
-    expect(stderr).toContain('may not listen on port 80');
-    expect(stderr).toContain('PORT=0 for any free port');
-    expect(stderr).not.toMatch(NO_STACK);
-  });
 });
 
 describe('listenErrorMessage', () => {
-  it('explains EACCES (testable above only when not root) and leaves unknown errors to crash loudly', async () => {
+  // A privileged port cannot be provoked here (tests run as root, who may listen anywhere), so the
+  // EACCES sentence is checked on the error itself.
+  it('explains EACCES and leaves unknown errors to crash loudly', async () => {
     const { listenErrorMessage } = await import('../../server/http/listen-error-message');
     const eacces = Object.assign(new Error('listen EACCES: permission denied 127.0.0.1:80'), { code: 'EACCES' });
     expect(listenErrorMessage(eacces, { port: 80, host: '127.0.0.1' })).toMatch(/may not listen on port 80 .*\n.*PORT=81 npm run serve .* PORT=0 for any free port/);
