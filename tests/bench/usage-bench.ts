@@ -70,6 +70,8 @@ let serverProcess: ReturnType<typeof spawn> | undefined;
 try {
   const db = await openDatabase({ databaseUrl: url });
   const pool = new pg.Pool({ connectionString: url, max: 32 });
+  // The database is dropped WITH (FORCE) at the end; a connection it ends must not crash the run.
+  pool.on('error', () => {});
 
   // ── 1. Ingestion ────────────────────────────────────────────────────────────────────────────
   const orgIds: string[] = [];
