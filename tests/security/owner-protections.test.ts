@@ -1,20 +1,10 @@
 // Admins do not act on owners, and managers reach only the members and guests of their teams: every
 // member- or team-changing action is tried against the protected roles, and a refusal writes nothing.
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../helpers/databases';
+import { refused } from '../helpers/refusals';
 import { startTestApp, type MemoryCarrier, type TestApp } from '../helpers/test-app';
 import { databaseFingerprint, seedTenant, type Tenant } from '../helpers/tenants';
-
-async function refused(promise: Promise<unknown>, code: string, message?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a refusal').toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code, (error as Error).message).toBe(code);
-  if (message) expect((error as Error).message).toMatch(message);
-}
 
 describe.each(databaseTargets)('owner protections on $name', (target) => {
   let t: TestApp;

@@ -1,19 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../helpers/databases';
+import { refused } from '../helpers/refusals';
 import { observePasswordVerifications } from '../../server/auth/passwords';
 import { MemoryCarrier, startTestApp, type TestApp } from '../helpers/test-app';
 import { databaseFingerprint, FIXTURE_PASSWORD, seedPerson, seedTenant, type Tenant } from '../helpers/tenants';
-
-async function refused(promise: Promise<unknown>, code: string, message?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a refusal').toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code, (error as Error).message).toBe(code);
-  if (message) expect((error as Error).message).toMatch(message);
-}
 
 describe.each(databaseTargets)('organizations, members, teams and invitations on $name', (target) => {
   let t: TestApp;
