@@ -80,8 +80,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     createContext: (carrier, request) => createContext(services, carrier, request),
     createCaller: async (carrier, request = { transport: 'browser' }) => callerFactory(await createContext(services, carrier, request)),
     startBackgroundJobs(intervalMs = 30_000) {
-      const billingProvider =
-        options.billingProvider !== undefined ? options.billingProvider : process.env.STRIPE_SECRET_KEY ? new StripeProvider(stripeOptionsFromEnvironment(process.env)) : null;
+      let billingProvider = options.billingProvider ?? null;
+      if (options.billingProvider === undefined && process.env.STRIPE_SECRET_KEY) {
+        try {
+          billingProvider = new StripeProvider(stripeOptionsFromEnvironment(process.env));
+        } catch (error) {
+          // The console keeps running; overage is still batched and waits for a usable key.
+          console.error(`Overage is not reported to Stripe: ${(error as Error).message}`);
+        }
+      }
       return startJobs(backgroundJobs({ db, clock: services.clock, billingProvider }, { intervalMs }));
     },
     close: () => db.close(),

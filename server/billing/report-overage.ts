@@ -4,7 +4,8 @@
 // FOR UPDATE SKIP LOCKED, so concurrent reporters on PostgreSQL take disjoint rows; the provider is
 // called outside any transaction. A reporter that dies after the provider accepted a batch but
 // before marking it sent leaves the row pending: once the lease runs out it is sent again with the
-// same identifier, which the provider deduplicates ('duplicate' counts as sent). Stripe keeps
+// same identifier, which the provider deduplicates ('duplicate' counts as sent). A lease that runs
+// out while a slow reporter is still working through its rows risks only such a resend. Stripe keeps
 // identifiers for at least 24 h, so every retry must come well inside that: the lease and the
 // longest backoff are minutes to an hour.
 import type { Clock } from '../clock';
@@ -67,7 +68,7 @@ export async function reportOverage(
 ): Promise<ReportOutcome> {
   const outcome: ReportOutcome = { sent: 0, duplicates: 0, retrying: 0, waiting: 0, failed: 0 };
   const now = clock.now();
-  const claimed = await db.query<ClaimedRow>(CLAIM_SQL, [now, options.limit ?? 100, new Date(now.getTime() + (options.leaseMs ?? REPORT_LEASE_MS))]);
+  const claimed = await db.query<ClaimedRow>(CLAIM_SQL, [now, options.limit ?? 25, new Date(now.getTime() + (options.leaseMs ?? REPORT_LEASE_MS))]);
   for (const row of claimed) {
     const key = [row.organization_id, row.metric, row.period_start, row.batch];
     const at = clock.now();

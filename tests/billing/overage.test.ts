@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BillingProvider } from '../../server/billing/billing-provider';
 import { enqueueOverage } from '../../server/billing/enqueue-overage';
 import { getOverageStatus } from '../../server/billing/get-overage-status';
-import { NO_CUSTOMER_REASON, REPORT_LEASE_MS, reportOverage, retryDelayMs } from '../../server/billing/report-overage';
+import { describeReportError, NO_CUSTOMER_REASON, REPORT_LEASE_MS, reportOverage, retryDelayMs } from '../../server/billing/report-overage';
 import { backgroundJobs } from '../../server/jobs/registry';
 import { grantCredits, grantCreditsInput } from '../../server/metering/grant-credits';
 import type { MetricKey } from '../../server/metering/metrics';
@@ -289,6 +289,17 @@ describe.each(databaseTargets)('overage to meters on $name', (target) => {
     const services = { db: t.app.services.db, clock: t.clock };
     expect(backgroundJobs({ ...services, billingProvider: null }).map((j) => j.name)).toEqual(['release-expired-reservations', 'batch-overage-for-billing']);
     expect(backgroundJobs({ ...services, billingProvider: s.provider }).map((j) => j.name)).toContain('report-overage-to-meters');
+  });
+});
+
+describe('overage reporter details', () => {
+  it('backs off exponentially up to an hour, well inside Stripe’s 24 h identifier window', () => {
+    expect([1, 2, 3, 4, 8, 50].map(retryDelayMs)).toEqual([30_000, 60_000, 120_000, 240_000, 3_600_000, 3_600_000]);
+  });
+  it('stores errors without keys or control characters, bounded', () => {
+    const text = describeReportError(new Error(`Invalid API Key provided: sk_live_${'a'.repeat(30)}\nwhsec_abc rk_test_x`));
+    expect(text).toBe('Invalid API Key provided: [redacted] [redacted] [redacted]');
+    expect(describeReportError(new Error('x'.repeat(2000)))).toHaveLength(500);
   });
 });
 
