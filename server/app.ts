@@ -9,7 +9,10 @@ import { createSettingsStore } from './config/settings-store';
 import { openDatabase, type Database } from './db/open-database';
 import { openKeychain, type Keychain } from './keychain/keychain';
 import { createMailer } from './mail/mailer';
-import { expireReservations } from './metering/settle-reservation';
+import type { BillingProvider } from './billing/billing-provider';
+import { stripeOptionsFromEnvironment } from './billing/stripe/stripe-config';
+import { StripeProvider } from './billing/stripe/stripe-provider';
+import { backgroundJobs, startJobs } from './jobs/registry';
 import { appRouter } from './api/root';
 import { createCallerFactory, createContext, type AppServices, type RequestInfo } from './api/trpc';
 
@@ -22,6 +25,8 @@ export interface CreateAppOptions {
   keychain?: Keychain;
   /** smtp(s)://user:pass@host:port — defaults to SMTP_URL; without one, emails stay in the outbox. */
   smtpUrl?: string;
+  /** Where overage is reported; defaults to Stripe when STRIPE_SECRET_KEY is set, else none (batches wait). */
+  billingProvider?: BillingProvider | null;
 }
 
 export interface MeterdeskApp {
@@ -31,7 +36,7 @@ export interface MeterdeskApp {
   createContext(carrier: SessionCarrier, request: RequestInfo): ReturnType<typeof createContext>;
   /** A server-side caller, for tests and the CLI. */
   createCaller(carrier: SessionCarrier, request?: RequestInfo): Promise<ReturnType<typeof appRouter.createCaller>>;
-  /** Periodic upkeep while serving: releases expired reservations. Returns a stop function. */
+  /** Periodic upkeep while serving (server/jobs/registry.ts): expired reservations, overage to meters. Returns a stop function. */
   startBackgroundJobs(intervalMs?: number): () => void;
   close(): Promise<void>;
 }
@@ -75,11 +80,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     createContext: (carrier, request) => createContext(services, carrier, request),
     createCaller: async (carrier, request = { transport: 'browser' }) => callerFactory(await createContext(services, carrier, request)),
     startBackgroundJobs(intervalMs = 30_000) {
-      const timer = setInterval(() => {
-        expireReservations(db, services.clock).catch((error: Error) => console.error(`Releasing expired reservations failed: ${error.message}`));
-      }, intervalMs);
-      timer.unref();
-      return () => clearInterval(timer);
+      let billingProvider = options.billingProvider ?? null;
+      if (options.billingProvider === undefined && process.env.STRIPE_SECRET_KEY) {
+        try {
+          billingProvider = new StripeProvider(stripeOptionsFromEnvironment(process.env));
+        } catch (error) {
+          // The console keeps running; overage is still batched and waits for a usable key.
+          console.error(`Overage is not reported to Stripe: ${(error as Error).message}`);
+        }
+      }
+      return startJobs(backgroundJobs({ db, clock: services.clock, billingProvider }, { intervalMs }));
     },
     close: () => db.close(),
   };

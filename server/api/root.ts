@@ -1,5 +1,6 @@
 import { apiKeysRouter } from './routers/api-keys';
 import { auditRouter } from './routers/audit';
+import { billingOverageRouter } from './routers/billing-overage';
 import { authRouter } from './routers/auth';
 import { invitationsRouter } from './routers/invitations';
 import { membersRouter } from './routers/members';
@@ -25,6 +26,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   usage: usageRouter,
   platform: platformRouter,
+  billingOverage: billingOverageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -53,6 +53,7 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'apiKeys.revoke': (f) => ({ apiKeyId: f.apiKeyId }),
   'usage.summary': () => ({}),
   'usage.entitlements': () => undefined,
+  'billingOverage.overview': () => undefined,
 
 };
 

@@ -158,7 +158,11 @@ export async function startStripeStandIn(options: StripeStandInOptions = {}): Pr
       const json = JSON.stringify(expanded);
       if (cacheKey) store.idempotency.set(cacheKey, { fingerprint, status: 200, body: json });
       if (failAfter) {
-        return reply(failAfter.status, new StripeApiError(failAfter.status, 'api_error', 'An unknown error occurred (injected by the stand-in after the request was carried out).'));
+        return reply(
+          failAfter.status,
+          new StripeApiError(failAfter.status, 'api_error', 'An unknown error occurred (injected by the stand-in after the request was carried out).'),
+          failAfter.shouldRetry === undefined ? {} : { 'stripe-should-retry': String(failAfter.shouldRetry) },
+        );
       }
       log.status = 200;
       res.writeHead(200, { 'content-type': 'application/json', ...baseHeaders, ...(cacheKey ? { 'idempotency-key': idempotencyKey! } : {}) });
