@@ -20,7 +20,21 @@ export interface EventRequest {
   idempotency_key: string | null;
 }
 
+/**
+ * Stand-in settings for what Stripe's Dashboard configures (Billing → Revenue recovery): the
+ * retry schedule after a failed renewal (days after the previous attempt) and what happens to the
+ * subscription and the invoice once every retry failed.
+ */
+export interface DunningSettings {
+  retryDays: number[];
+  subscriptionStatusAfterRetries: 'unpaid' | 'canceled' | 'past_due';
+  invoiceStatusAfterRetries: 'open' | 'uncollectible';
+}
+
 export class StripeStore {
+  dunning: DunningSettings = { retryDays: [3, 5, 7], subscriptionStatusAfterRetries: 'unpaid', invoiceStatusAfterRetries: 'open' };
+  /** Subscriptions whose trial_will_end event was sent (once per trial end). */
+  readonly trialWillEndSent = new Set<string>();
   private seq = 0;
   private readonly objects = new Map<string, { value: StripeObject; seq: number }>();
   private readonly eventListeners: Array<(event: StripeObject) => void> = [];
