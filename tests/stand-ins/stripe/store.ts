@@ -15,6 +15,8 @@ export function randomId(prefix: string, length = 24) {
   return `${prefix}_${out}`;
 }
 
+const createdOf = (o: StripeObject) => (o.created ?? (o as { date?: number }).date ?? 0) as number;
+
 export interface EventRequest {
   id: string | null;
   idempotency_key: string | null;
@@ -83,7 +85,8 @@ export class StripeStore {
   all<T extends StripeObject = StripeObject>(object: string): T[] {
     return [...this.objects.values()]
       .filter((e) => e.value.object === object)
-      .sort((a, b) => b.value.created - a.value.created || b.seq - a.seq)
+      // Invoice items carry `date` instead of `created`.
+      .sort((a, b) => createdOf(b.value) - createdOf(a.value) || b.seq - a.seq)
       .map((e) => structuredClone(e.value) as T);
   }
 

@@ -64,8 +64,8 @@ export function createInvoiceItem(store: StripeStore, request: EventRequest, sub
     period: { start: l.periodStart, end: l.periodEnd },
     pricing: { type: 'price_details', price_details: { price: l.price.id, product: l.price.product }, unit_amount_decimal: l.price.unit_amount_decimal },
     proration: l.proration, proration_details: { credited_items: null, discount_amounts: [] }, quantity: l.quantity, quantity_decimal: String(l.quantity), tax_rates: [],
-    test_clock: subscription.test_clock ?? null, created: now,
-  });
+    test_clock: subscription.test_clock ?? null,
+  } as unknown as StripeObject);
   store.emit('invoiceitem.created', item, request);
   return item;
 }

@@ -250,4 +250,18 @@ export const paymentRoutes: Route[] = [
     params: 'RefundRetrieveParams',
     handler: ({ store, path }) => store.get('refund', path.id!),
   },
+  {
+    method: 'GET',
+    pattern: '/v1/refunds',
+    params: 'RefundListParams',
+    handler: ({ store, params, url }) =>
+      paginate(
+        store
+          .all('refund')
+          .filter((r) => params.charge === undefined || r.charge === params.charge)
+          .filter((r) => params.payment_intent === undefined || r.payment_intent === params.payment_intent),
+        params as ListParams,
+        url,
+      ),
+  },
 ];

@@ -42,7 +42,7 @@ export const PARAM_TYPES: Record<string, string[]> = {
   'PaymentMethods.d.ts': ['PaymentMethodAttachParams', 'PaymentMethodRetrieveParams', 'PaymentMethodDetachParams'],
   'PaymentIntents.d.ts': ['PaymentIntentRetrieveParams'],
   'Charges.d.ts': ['ChargeRetrieveParams'],
-  'Refunds.d.ts': ['RefundCreateParams', 'RefundRetrieveParams'],
+  'Refunds.d.ts': ['RefundCreateParams', 'RefundRetrieveParams', 'RefundListParams'],
   'Events.d.ts': ['EventRetrieveParams', 'EventListParams'],
   'TestHelpers/TestClocks.d.ts': [
     'TestHelpers.TestClockCreateParams', 'TestHelpers.TestClockRetrieveParams', 'TestHelpers.TestClockListParams',
