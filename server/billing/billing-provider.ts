@@ -166,7 +166,7 @@ export interface BillingProvider {
   /** The default payment method for invoices, masked; null when none is set. */
   getDefaultPaymentMethod(input: { customerId: string }): Promise<PaymentMethodSummary | null>;
   /** Refunds part or all of a paid invoice's payment; `reason` is kept with the refund for audit. */
-  refund(input: { invoiceId: string; amountMinor: number; reason: string; operationId: OperationId }): Promise<{ refundId: string; amountMinor: number; currency: string }>;
+  refund(input: { customerId: string; invoiceId: string; amountMinor: number; reason: string; operationId: OperationId }): Promise<{ refundId: string; amountMinor: number; currency: string }>;
   /** A monetary credit the customer's next invoices use before charging the card. */
   applyCredit(input: { customerId: string; amountMinor: number; currency: string; reason: string; operationId: OperationId }): Promise<{ transactionId: string; balanceMinor: number }>;
 }

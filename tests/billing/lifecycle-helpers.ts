@@ -41,8 +41,7 @@ export interface LifecycleEnv {
 
 export async function openLifecycleEnv(target: LifecycleTarget['name'], options: { dunning?: Partial<DunningSettings> } = {}): Promise<LifecycleEnv> {
   if (target === 'stand-in') {
-    const standIn = await startStripeStandIn();
-    Object.assign(standIn.store.dunning, options.dunning ?? {});
+    const standIn = await startStripeStandIn({ dunning: options.dunning });
     const clientOptions = { secretKey: standIn.secretKey, apiBase: standIn.url, maxNetworkRetries: 3, timeoutMs: 5_000 };
     const provider = new StripeProvider({ ...clientOptions, retryBaseMs: 5 });
     await provider.syncCatalog();
@@ -126,7 +125,8 @@ export async function invoicesOf(env: LifecycleEnv, subscriptionId: string) {
 /** Event types recorded for an object, oldest first. */
 export async function eventTypesFor(env: LifecycleEnv, objectId: string, types: string[]) {
   const out: string[] = [];
-  for await (const e of env.stripe.events.list({ types, limit: 100 })) {
+  // Events carry wall-clock times, not the test clock's: the last hour covers a test run.
+  for await (const e of env.stripe.events.list({ types, limit: 100, created: { gte: Math.floor(Date.now() / 1000) - 3600 } })) {
     if ((e.data.object as { id?: string }).id === objectId) out.push(e.type);
   }
   return out.reverse();

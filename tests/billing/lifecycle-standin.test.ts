@@ -121,7 +121,7 @@ describe('subscription lifecycle on the stand-in: dunning, faults, events', () =
       'subscription_schedule.created', 'subscription_schedule.updated', 'subscription_schedule.updated', 'subscription_schedule.released',
     ]);
     const [invoice] = (await invoicesOf(env, s.subscriptionId)).filter((i) => i.status === 'paid');
-    await env.provider.refund({ invoiceId: invoice!.id, amountMinor: 100, reason: 'test', operationId: 'refund-ev' });
+    await env.provider.refund({ customerId: s.customerId, invoiceId: invoice!.id, amountMinor: 100, reason: 'test', operationId: 'refund-ev' });
     const events = await env.stripe.events.list({ types: ['charge.refunded'] });
     expect(events.data[0]!.data.object).toMatchObject({ object: 'charge', amount_refunded: 100, refunded: false });
     expect(events.data[0]!.data.previous_attributes).toEqual({ amount_refunded: 0, refunded: false });

@@ -87,6 +87,9 @@ export class StripeLifecycle {
     const op = checkOperation(input.operationId);
     return this.call('change the plan', async () => {
       let sub = await this.subscription(input.subscriptionId);
+      // This very operation already went through (its answer was lost): answer what it did.
+      const done = await this.previousChange(sub, op);
+      if (done) return done;
       this.refuseSamePlan(sub, target.plan, input.interval);
       if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
         throw new AppError('PRECONDITION_FAILED', 'This subscription has ended: start a new one from the billing page.');
@@ -101,21 +104,34 @@ export class StripeLifecycle {
           items,
           proration_behavior: 'always_invoice',
           ...(input.prorationDate !== undefined ? { proration_date: input.prorationDate } : {}),
-          metadata: { meterdesk_plan: target.plan.key },
+          metadata: { meterdesk_plan: target.plan.key, meterdesk_change_operation: op, meterdesk_change_after_invoice: idOf(sub.latest_invoice) ?? '' },
         },
         { idempotencyKey: `meterdesk-change-${op}` },
       ));
-      const invoiceId = typeof updated.latest_invoice === 'string' ? updated.latest_invoice : (updated.latest_invoice?.id ?? null);
-      const invoice = invoiceId && invoiceId !== idOf(sub.latest_invoice) ? await this.send(() => this.stripe.invoices.retrieve(invoiceId)) : null;
-      return {
-        effective: 'now',
-        invoiceId: invoice?.id ?? null,
-        amountDueMinor: invoice?.amount_due ?? 0,
-        currency: invoice?.currency ?? updated.currency,
-        invoiceStatus: invoice?.status ?? null,
-        subscriptionStatus: updated.status as ProviderSubscriptionStatus,
-      };
+      return this.changeResult(updated, idOf(sub.latest_invoice));
     });
+  }
+
+  private async changeResult(sub: Sub, invoiceBefore: string | null): Promise<PlanChangeResult> {
+    const invoiceId = idOf(sub.latest_invoice);
+    const invoice = invoiceId && invoiceId !== invoiceBefore ? await this.send(() => this.stripe.invoices.retrieve(invoiceId)) : null;
+    return {
+      effective: 'now',
+      invoiceId: invoice?.id ?? null,
+      amountDueMinor: invoice?.amount_due ?? 0,
+      currency: invoice?.currency ?? sub.currency,
+      invoiceStatus: invoice?.status ?? null,
+      subscriptionStatus: sub.status as ProviderSubscriptionStatus,
+    };
+  }
+
+  /** The result of this operation if Stripe already carried it out (we mark our changes with the operation id). */
+  private async previousChange(sub: Sub, op: string): Promise<PlanChangeResult | null> {
+    if (sub.metadata.meterdesk_change_operation === op) return this.changeResult(sub, sub.metadata.meterdesk_change_after_invoice || null);
+    const schedule = sub.schedule && typeof sub.schedule === 'object' ? sub.schedule : null;
+    const phase = schedule?.phases.find((p) => p.metadata?.meterdesk_change_operation === op);
+    if (schedule && phase) return { effective: 'period_end', scheduleId: schedule.id, effectiveAt: new Date(phase.start_date * 1000) };
+    return null;
   }
 
   async updateSeats(input: { subscriptionId: string; activeMembers: number; operationId: OperationId }): Promise<{ extraSeats: number; changed: boolean }> {
@@ -211,11 +227,13 @@ export class StripeLifecycle {
     });
   }
 
-  async refund(input: { invoiceId: string; amountMinor: number; reason: string; operationId: OperationId }): Promise<{ refundId: string; amountMinor: number; currency: string }> {
+  async refund(input: { customerId: string; invoiceId: string; amountMinor: number; reason: string; operationId: OperationId }): Promise<{ refundId: string; amountMinor: number; currency: string }> {
     if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new AppError('BAD_REQUEST', 'A refund is a whole amount in cents, above zero.', { field: 'amountMinor' });
     const op = checkOperation(input.operationId);
     return this.call('refund the payment', async () => {
       const invoice = await this.send(() => this.stripe.invoices.retrieve(input.invoiceId));
+      // An invoice id can come from a person: it must be this organization's customer's.
+      if (idOf(invoice.customer as string | { id: string } | null) !== input.customerId) throw new AppError('NOT_FOUND', 'There is no such invoice for this organization.', { field: 'invoiceId' });
       const label = invoice.number ?? invoice.id;
       if (invoice.status !== 'paid' || invoice.amount_paid === 0) {
         throw new AppError('PRECONDITION_FAILED', `Invoice ${label} has no payment to refund (it is ${invoice.status}).`);
@@ -330,7 +348,7 @@ export class StripeLifecycle {
               ...wanted.overage.map((price) => ({ price })),
             ],
             duration: { interval, interval_count: 1 },
-            metadata: { meterdesk_plan: plan.key, meterdesk_interval: interval },
+            metadata: { meterdesk_plan: plan.key, meterdesk_interval: interval, meterdesk_change_operation: op },
           },
         ],
       },

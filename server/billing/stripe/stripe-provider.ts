@@ -175,7 +175,7 @@ export class StripeProvider implements BillingProvider {
   getDefaultPaymentMethod(input: { customerId: string }): Promise<PaymentMethodSummary | null> {
     return this.lifecycle.getDefaultPaymentMethod(input);
   }
-  refund(input: { invoiceId: string; amountMinor: number; reason: string; operationId: OperationId }): Promise<{ refundId: string; amountMinor: number; currency: string }> {
+  refund(input: { customerId: string; invoiceId: string; amountMinor: number; reason: string; operationId: OperationId }): Promise<{ refundId: string; amountMinor: number; currency: string }> {
     return this.lifecycle.refund(input);
   }
   applyCredit(input: { customerId: string; amountMinor: number; currency: string; reason: string; operationId: OperationId }): Promise<{ transactionId: string; balanceMinor: number }> {

@@ -550,6 +550,7 @@ export const subscriptionRoutes: Route[] = [
         }
       }
       if (params.cancel_at !== undefined) {
+        if (typeof params.cancel_at === 'string') throw invalid('The stand-in takes `cancel_at` as a timestamp or an empty string only.', 'cancel_at');
         const at = params.cancel_at === UNSET ? null : (params.cancel_at as number);
         Object.assign(previous, { cancel_at: sub.cancel_at, cancel_at_period_end: sub.cancel_at_period_end });
         Object.assign(sub, { cancel_at: at, cancel_at_period_end: false, canceled_at: at ? now : null });
