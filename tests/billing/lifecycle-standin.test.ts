@@ -158,4 +158,45 @@ describe('subscription lifecycle on the stand-in: dunning, faults, events', () =
       expect({ type, unknown: fields.filter((f) => !spec.required.includes(f) && !spec.optional.includes(f)) }).toEqual({ type, unknown: [] });
     }
   });
+
+  it('proration_behavior none, create_prorations and always_invoice, and the next invoice previewed with pending prorations', async () => {
+    env = await openLifecycleEnv('stand-in');
+    const s = await startScenario(env, { plan: 'starter', extraSeats: 1 });
+    await advanceClock(env, s.clockId, s.start + 10 * DAY);
+    const sub = await env.stripe.subscriptions.retrieve(s.subscriptionId);
+    const seatItem = sub.items.data.find((i) => i.quantity === 1 && i.price.unit_amount === 900)!;
+    const { current_period_start: start, current_period_end: end } = seatItem;
+    const at = s.start + 10 * DAY;
+    const part = (amount: number) => Math.round((amount * (end - at)) / (end - start));
+
+    await env.stripe.subscriptions.update(s.subscriptionId, { items: [{ id: seatItem.id, quantity: 2 }], proration_behavior: 'none' });
+    expect((await env.stripe.invoiceItems.list({ customer: s.customerId, pending: true })).data).toEqual([]);
+
+    await env.stripe.subscriptions.update(s.subscriptionId, { items: [{ id: seatItem.id, quantity: 4 }], proration_behavior: 'create_prorations', proration_date: at });
+    const pending = (await env.stripe.invoiceItems.list({ customer: s.customerId, pending: true })).data;
+    expect(pending.map((i) => [i.amount, i.proration]).sort()).toEqual([[-part(1800), true], [part(3600), true]].sort());
+
+    const next = await env.stripe.invoices.createPreview({ subscription: s.subscriptionId });
+    expect(next).toMatchObject({ billing_reason: 'subscription_cycle', total: part(3600) - part(1800) + 2900 + 4 * 900 });
+
+    const always = await env.stripe.subscriptions.update(s.subscriptionId, { items: [{ id: seatItem.id, quantity: 5 }], proration_behavior: 'always_invoice', proration_date: at });
+    const invoice = await env.stripe.invoices.retrieve(always.latest_invoice as string);
+    // always_invoice bills the pending prorations with the new ones.
+    expect(invoice).toMatchObject({ billing_reason: 'subscription_update', status: 'paid', total: part(3600) - part(1800) + part(4500) - part(3600) });
+    expect((await env.stripe.invoiceItems.list({ customer: s.customerId, pending: true })).data).toEqual([]);
+    const outside = await env.stripe.subscriptions.update(s.subscriptionId, { items: [{ id: seatItem.id, quantity: 6 }], proration_date: end + 10 }).catch((e: unknown) => e);
+    expect(outside).toMatchObject({ statusCode: 400, param: 'proration_date' });
+  });
+
+  it('trial end with pause records customer.subscription.paused; cancel records deleted with the snapshot', async () => {
+    env = await openLifecycleEnv('stand-in');
+    const paused = await startScenario(env, { plan: 'starter', trialDays: 7, card: null, missingPaymentMethod: 'pause' });
+    await advanceClock(env, paused.clockId, paused.start + 8 * DAY);
+    expect(await eventTypesFor(env, paused.subscriptionId, ['customer.subscription.paused', 'customer.subscription.updated'])).toEqual(['customer.subscription.updated', 'customer.subscription.paused']);
+    await expect(env.provider.resume({ subscriptionId: paused.subscriptionId, operationId: 'resume-paused' })).rejects.toMatchObject({ message: expect.stringMatching(/add one through the billing portal/) });
+    const canceled = await startScenario(env, { plan: 'starter', trialDays: 7, card: null, missingPaymentMethod: 'cancel' });
+    await advanceClock(env, canceled.clockId, canceled.start + 8 * DAY);
+    const events = await env.stripe.events.list({ types: ['customer.subscription.deleted'] });
+    expect(events.data.find((e) => (e.data.object as { id: string }).id === canceled.subscriptionId)!.data.object).toMatchObject({ status: 'canceled', ended_at: canceled.start + 7 * DAY });
+  });
 });
