@@ -68,6 +68,81 @@ export interface UsageReport {
   occurredAt: Date;
 }
 
+/** Our own id for a mutating operation (an audit row, a request id): the provider's idempotency key derives from it, so a retry never applies twice. */
+export type OperationId = string;
+
+export interface PlanChangeInput {
+  subscriptionId: string;
+  planKey: PlanKey;
+  interval: BillingInterval;
+  /** Active members now: the new plan must seat them all. */
+  activeMembers: number;
+  /** Seats asked for on the new plan (default: activeMembers); fewer than activeMembers is refused. */
+  seats?: number;
+}
+
+export interface ChangePreviewLine {
+  description: string;
+  amountMinor: number;
+  proration: boolean;
+  periodStart: Date;
+  periodEnd: Date;
+}
+
+export interface ChangePreview {
+  /** Charged now if the change is confirmed now (after any credit on the customer's balance). */
+  amountDueMinor: number;
+  /** Net of the lines; negative when the change leaves a credit. */
+  totalMinor: number;
+  currency: string;
+  /** Pass back to changePlan so the charged amount is the one shown. */
+  prorationDate: number;
+  lines: ChangePreviewLine[];
+}
+
+export type PlanChangeResult =
+  | { effective: 'now'; invoiceId: string | null; amountDueMinor: number; currency: string; invoiceStatus: string | null; subscriptionStatus: ProviderSubscriptionStatus }
+  | { effective: 'period_end'; scheduleId: string; effectiveAt: Date };
+
+export interface SubscriptionSummary {
+  id: string;
+  status: ProviderSubscriptionStatus;
+  planKey: PlanKey | null;
+  interval: BillingInterval | null;
+  /** Seats billed beyond the plan's included ones. */
+  extraSeats: number;
+  cancelAtPeriodEnd: boolean;
+  currentPeriodStart: Date;
+  currentPeriodEnd: Date;
+  trialEnd: Date | null;
+  /** A change scheduled for the end of the period. */
+  pendingChange: { planKey: PlanKey | null; interval: BillingInterval | null; effectiveAt: Date } | null;
+}
+
+export interface InvoiceSummary {
+  id: string;
+  number: string | null;
+  status: 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
+  currency: string;
+  totalMinor: number;
+  amountDueMinor: number;
+  amountPaidMinor: number;
+  amountRemainingMinor: number;
+  hostedUrl: string | null;
+  pdfUrl: string | null;
+  periodStart: Date;
+  periodEnd: Date;
+  createdAt: Date;
+  billingReason: string | null;
+}
+
+export interface PaymentMethodSummary {
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
 export interface BillingProvider {
   readonly name: 'stripe';
   syncCatalog(options?: { dryRun?: boolean }): Promise<CatalogSyncReport>;
@@ -76,13 +151,22 @@ export interface BillingProvider {
   createBillingPortalSession(input: PortalSessionInput): Promise<{ url: string }>;
   /** 'duplicate': the provider already had this identifier — already reported, not an error. */
   reportUsage(report: UsageReport): Promise<{ status: 'reported' | 'duplicate' }>;
-  previewChange(input: { subscriptionId: string; planKey: PlanKey; interval: BillingInterval }): Promise<{ amountDue: number; currency: string }>;
-  changePlan(input: { subscriptionId: string; planKey: PlanKey; interval: BillingInterval; when: 'now' | 'period_end' }): Promise<void>;
-  cancel(input: { subscriptionId: string; atPeriodEnd: boolean }): Promise<void>;
-  resume(input: { subscriptionId: string }): Promise<void>;
+  /** What a change now would cost; `prorationDate` pins the computation so changePlan charges the same. */
+  previewChange(input: PlanChangeInput & { prorationDate?: number }): Promise<ChangePreview>;
+  /** Now: prorated and invoiced at once (pass the preview's prorationDate). Period end: a subscription schedule. */
+  changePlan(input: PlanChangeInput & { when: 'now' | 'period_end'; prorationDate?: number; operationId: OperationId }): Promise<PlanChangeResult>;
+  /** Seats follow active members: extra seats = active members beyond the plan's included ones, prorated onto the next invoice. */
+  updateSeats(input: { subscriptionId: string; activeMembers: number; operationId: OperationId }): Promise<{ extraSeats: number; changed: boolean }>;
+  cancel(input: { subscriptionId: string; atPeriodEnd: boolean; operationId: OperationId; comment?: string }): Promise<SubscriptionSummary>;
+  /** Undoes a cancellation at period end. */
+  resume(input: { subscriptionId: string; operationId: OperationId }): Promise<SubscriptionSummary>;
   handleEvent(rawEvent: unknown): Promise<void>;
-  getSubscriptionStatus(input: { subscriptionId: string }): Promise<{ status: ProviderSubscriptionStatus }>;
-  listInvoices(input: { customerId: string; limit?: number; startingAfter?: string }): Promise<unknown[]>;
-  refund(input: { invoiceId: string; amountMinor: number; reason: string }): Promise<void>;
-  applyCredit(input: { customerId: string; amountMinor: number; currency: string; reason: string }): Promise<void>;
+  getSubscriptionStatus(input: { subscriptionId: string }): Promise<SubscriptionSummary>;
+  listInvoices(input: { customerId: string; limit?: number; startingAfter?: string }): Promise<{ invoices: InvoiceSummary[]; hasMore: boolean }>;
+  /** The default payment method for invoices, masked; null when none is set. */
+  getDefaultPaymentMethod(input: { customerId: string }): Promise<PaymentMethodSummary | null>;
+  /** Refunds part or all of a paid invoice's payment; `reason` is kept with the refund for audit. */
+  refund(input: { customerId: string; invoiceId: string; amountMinor: number; reason: string; operationId: OperationId }): Promise<{ refundId: string; amountMinor: number; currency: string }>;
+  /** A monetary credit the customer's next invoices use before charging the card. */
+  applyCredit(input: { customerId: string; amountMinor: number; currency: string; reason: string; operationId: OperationId }): Promise<{ transactionId: string; balanceMinor: number }>;
 }

@@ -74,19 +74,7 @@ describe('StripeProvider against the stand-in', () => {
     expect((error as AppError).message).not.toContain('notTheRightKey');
   });
 
-  it('says plainly which methods are not implemented yet', async () => {
-    for (const call of [
-      () => ctx.provider.previewChange(),
-      () => ctx.provider.changePlan(),
-      () => ctx.provider.cancel(),
-      () => ctx.provider.resume(),
-      () => ctx.provider.handleEvent(),
-      () => ctx.provider.getSubscriptionStatus(),
-      () => ctx.provider.listInvoices(),
-      () => ctx.provider.refund(),
-      () => ctx.provider.applyCredit(),
-    ]) {
-      expect(call).toThrow(/not implemented yet \(issue 9\)/);
-    }
+  it('says plainly that event handling is not implemented yet', () => {
+    expect(() => ctx.provider.handleEvent()).toThrow(/not implemented yet \(issue 9\)/);
   });
 });

@@ -1,6 +1,7 @@
-// BillingProvider on Stripe. Implemented: catalog sync, customers, Checkout in subscription mode,
-// the customer portal, and usage reported to billing meters. The subscription lifecycle, event
-// handling, invoices, refunds and credits come next (issue 9) and say so when called.
+// BillingProvider on Stripe: catalog sync, customers, Checkout in subscription mode, the customer
+// portal, usage reported to billing meters, and the subscription lifecycle (stripe-lifecycle.ts:
+// plan changes, seats, cancel/resume, invoices, payment method, refunds, credits). Event handling
+// comes next (issue 9) and says so when called.
 import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { z } from 'zod';
@@ -8,14 +9,22 @@ import { AppError } from '../../errors';
 import type {
   BillingProvider,
   CatalogSyncReport,
+  ChangePreview,
   CheckoutSession,
   CheckoutSessionInput,
   CreateCustomerInput,
+  InvoiceSummary,
+  OperationId,
+  PaymentMethodSummary,
+  PlanChangeInput,
+  PlanChangeResult,
   PortalSessionInput,
+  SubscriptionSummary,
   UsageReport,
 } from '../billing-provider';
 import { findPlan, OVERAGES, PORTAL_CONFIGURATION_KEY, SEAT_PRICES } from '../plan-catalog';
 import { createStripeClient, type StripeClientOptions } from './stripe-client';
+import { StripeLifecycle, type LifecycleOptions } from './stripe-lifecycle';
 import { syncStripeCatalog } from './sync-stripe-catalog';
 
 // What we read back from Stripe and rely on, checked rather than trusted.
@@ -26,9 +35,11 @@ const customerSchema = z.object({ id: z.string().startsWith('cus_') });
 export class StripeProvider implements BillingProvider {
   readonly name = 'stripe' as const;
   private readonly stripe: Stripe;
+  private readonly lifecycle: StripeLifecycle;
 
-  constructor(options: StripeClientOptions) {
+  constructor(options: StripeClientOptions & LifecycleOptions) {
     this.stripe = createStripeClient(options);
+    this.lifecycle = new StripeLifecycle(this.stripe, (keys) => this.pricesByLookupKey(keys), options);
   }
 
   syncCatalog(options?: { dryRun?: boolean }): Promise<CatalogSyncReport> {
@@ -137,32 +148,38 @@ export class StripeProvider implements BillingProvider {
     }
   }
 
-  previewChange(): never {
-    return notYet('previewChange');
+  previewChange(input: PlanChangeInput & { prorationDate?: number }): Promise<ChangePreview> {
+    return this.lifecycle.previewChange(input);
   }
-  changePlan(): never {
-    return notYet('changePlan');
+  changePlan(input: PlanChangeInput & { when: 'now' | 'period_end'; prorationDate?: number; operationId: OperationId }): Promise<PlanChangeResult> {
+    return this.lifecycle.changePlan(input);
   }
-  cancel(): never {
-    return notYet('cancel');
+  updateSeats(input: { subscriptionId: string; activeMembers: number; operationId: OperationId }): Promise<{ extraSeats: number; changed: boolean }> {
+    return this.lifecycle.updateSeats(input);
   }
-  resume(): never {
-    return notYet('resume');
+  cancel(input: { subscriptionId: string; atPeriodEnd: boolean; operationId: OperationId; comment?: string }): Promise<SubscriptionSummary> {
+    return this.lifecycle.cancel(input);
+  }
+  resume(input: { subscriptionId: string; operationId: OperationId }): Promise<SubscriptionSummary> {
+    return this.lifecycle.resume(input);
   }
   handleEvent(): never {
     return notYet('handleEvent');
   }
-  getSubscriptionStatus(): never {
-    return notYet('getSubscriptionStatus');
+  getSubscriptionStatus(input: { subscriptionId: string }): Promise<SubscriptionSummary> {
+    return this.lifecycle.getSubscriptionStatus(input);
   }
-  listInvoices(): never {
-    return notYet('listInvoices');
+  listInvoices(input: { customerId: string; limit?: number; startingAfter?: string }): Promise<{ invoices: InvoiceSummary[]; hasMore: boolean }> {
+    return this.lifecycle.listInvoices(input);
   }
-  refund(): never {
-    return notYet('refund');
+  getDefaultPaymentMethod(input: { customerId: string }): Promise<PaymentMethodSummary | null> {
+    return this.lifecycle.getDefaultPaymentMethod(input);
   }
-  applyCredit(): never {
-    return notYet('applyCredit');
+  refund(input: { customerId: string; invoiceId: string; amountMinor: number; reason: string; operationId: OperationId }): Promise<{ refundId: string; amountMinor: number; currency: string }> {
+    return this.lifecycle.refund(input);
+  }
+  applyCredit(input: { customerId: string; amountMinor: number; currency: string; reason: string; operationId: OperationId }): Promise<{ transactionId: string; balanceMinor: number }> {
+    return this.lifecycle.applyCredit(input);
   }
 
   private async pricesByLookupKey(lookupKeys: string[]): Promise<Map<string, string>> {

@@ -13,6 +13,8 @@ import { subscriptionRoutes } from './resources/subscriptions';
 import { invoiceRoutes } from './resources/invoices';
 import { eventRoutes } from './resources/events';
 import { testClockRoutes } from './resources/test-clocks';
+import { paymentRoutes } from './resources/payments';
+import { subscriptionScheduleRoutes } from './resources/subscription-schedules';
 
 export interface HandlerContext {
   store: StripeStore;
@@ -44,6 +46,8 @@ export const routes: Route[] = [
   ...invoiceRoutes,
   ...eventRoutes,
   ...testClockRoutes,
+  ...paymentRoutes,
+  ...subscriptionScheduleRoutes,
 ];
 
 const compiled = routes.map((route) => {

@@ -13,7 +13,7 @@ import { StripeApiError, invalid } from './errors';
 import { expand } from './expand';
 import { completeCheckoutSession } from './resources/checkout';
 import { matchRoute } from './router';
-import { randomId, StripeStore } from './store';
+import { randomId, StripeStore, type DunningSettings } from './store';
 import { validateParams, type Params } from './validate';
 import { WebhookDelivery } from './webhooks';
 
@@ -40,6 +40,8 @@ export interface StripeStandInOptions {
   /** The account's default API version (events carry it); defaults to the SDK's pinned one. */
   apiVersion?: string;
   webhook?: { url: string; secret: string };
+  /** Revenue-recovery settings (retry schedule, status after all retries fail); see store.ts. */
+  dunning?: Partial<DunningSettings>;
 }
 
 export interface StripeStandIn {
@@ -69,6 +71,7 @@ const QS_OPTIONS = { depth: 20, arrayLimit: 1000, parameterLimit: 10_000 } as co
 export async function startStripeStandIn(options: StripeStandInOptions = {}): Promise<StripeStandIn> {
   const secretKey = options.secretKey ?? `sk_test_standin_${randomId('key', 16).slice(4)}`;
   const store = new StripeStore(options.apiVersion ?? Stripe.API_VERSION);
+  Object.assign(store.dunning, options.dunning ?? {});
   const webhooks = new WebhookDelivery(store, options.webhook);
   const requests: LoggedRequest[] = [];
   const failures: Array<FailureOptions & { status: number }> = [];

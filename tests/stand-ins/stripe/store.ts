@@ -15,12 +15,28 @@ export function randomId(prefix: string, length = 24) {
   return `${prefix}_${out}`;
 }
 
+const createdOf = (o: StripeObject) => (o.created ?? (o as { date?: number }).date ?? 0) as number;
+
 export interface EventRequest {
   id: string | null;
   idempotency_key: string | null;
 }
 
+/**
+ * Stand-in settings for what Stripe's Dashboard configures (Billing → Revenue recovery): the
+ * retry schedule after a failed renewal (days after the previous attempt) and what happens to the
+ * subscription and the invoice once every retry failed.
+ */
+export interface DunningSettings {
+  retryDays: number[];
+  subscriptionStatusAfterRetries: 'unpaid' | 'canceled' | 'past_due';
+  invoiceStatusAfterRetries: 'open' | 'uncollectible';
+}
+
 export class StripeStore {
+  dunning: DunningSettings = { retryDays: [3, 5, 7], subscriptionStatusAfterRetries: 'unpaid', invoiceStatusAfterRetries: 'open' };
+  /** Subscriptions whose trial_will_end event was sent (once per trial end). */
+  readonly trialWillEndSent = new Set<string>();
   private seq = 0;
   private readonly objects = new Map<string, { value: StripeObject; seq: number }>();
   private readonly eventListeners: Array<(event: StripeObject) => void> = [];
@@ -69,7 +85,8 @@ export class StripeStore {
   all<T extends StripeObject = StripeObject>(object: string): T[] {
     return [...this.objects.values()]
       .filter((e) => e.value.object === object)
-      .sort((a, b) => b.value.created - a.value.created || b.seq - a.seq)
+      // Invoice items carry `date` instead of `created`.
+      .sort((a, b) => createdOf(b.value) - createdOf(a.value) || b.seq - a.seq)
       .map((e) => structuredClone(e.value) as T);
   }
 

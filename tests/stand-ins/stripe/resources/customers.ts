@@ -1,7 +1,8 @@
 import { paginate, type ListParams } from '../list';
 import type { Route } from '../router';
 import { randomId } from '../store';
-import type { Params } from '../validate';
+import { invalid } from '../errors';
+import { UNSET, type Params } from '../validate';
 import { applyUpdate, matchesCreated, metadataOf, nowFor } from './common';
 
 const UPDATABLE = ['address', 'business_name', 'description', 'email', 'individual_name', 'metadata', 'name', 'phone', 'preferred_locales', 'shipping', 'tax_exempt'];
@@ -63,9 +64,13 @@ export const customerRoutes: Route[] = [
       const customer = store.get('customer', path.id!);
       const previous = applyUpdate(customer, params, UPDATABLE);
       const settings = params.invoice_settings as Params | undefined;
+      if (settings?.default_payment_method && settings.default_payment_method !== UNSET) {
+        const pm = store.get('payment_method', settings.default_payment_method as string, 'PaymentMethod', 'invoice_settings[default_payment_method]');
+        if (pm.customer !== customer.id) throw invalid(`The customer does not have a payment method with the ID ${pm.id}. The payment method must be attached to the customer.`, 'invoice_settings[default_payment_method]');
+      }
       if (settings) {
         const before = customer.invoice_settings;
-        customer.invoice_settings = { ...(before as Params), ...settings };
+        customer.invoice_settings = { ...(before as Params), ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v === UNSET ? null : v])) };
         if (JSON.stringify(before) !== JSON.stringify(customer.invoice_settings)) previous.invoice_settings = before;
       }
       if (Object.keys(previous).length === 0) return customer;
@@ -88,5 +93,38 @@ export const customerRoutes: Route[] = [
         params as ListParams,
         url,
       ),
+  },
+  // Customer balance: a negative amount is a credit the next invoices use before charging the card.
+  {
+    method: 'POST',
+    pattern: '/v1/customers/:id/balance_transactions',
+    params: 'CustomerCreateBalanceTransactionParams',
+    handler: ({ store, path, params, emit }) => {
+      const customer = store.get('customer', path.id!);
+      const amount = params.amount as number;
+      if (amount === 0) throw invalid('Amount must be non-zero.', 'amount');
+      const currency = String(params.currency).toLowerCase();
+      if (customer.currency && customer.currency !== currency) {
+        throw invalid(`The customer's balance is in ${customer.currency}; a transaction in ${currency} cannot be added.`, 'currency');
+      }
+      const ending = (customer.balance as number) + amount;
+      const transaction = store.insert({
+        id: randomId('cbtxn'), object: 'customer_balance_transaction', amount, checkout_session: null, created: nowFor(store, customer.test_clock), credit_note: null,
+        currency, customer: customer.id, customer_account: null, description: (params.description as string | undefined) ?? null, ending_balance: ending,
+        invoice: null, livemode: false, metadata: metadataOf(params.metadata), type: 'adjustment',
+      });
+      const saved = store.save({ ...customer, balance: ending, currency: customer.currency ?? currency });
+      emit('customer.updated', saved, { balance: customer.balance, ...(customer.currency ? {} : { currency: null }) });
+      return transaction;
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/customers/:id/balance_transactions',
+    params: 'CustomerListBalanceTransactionsParams',
+    handler: ({ store, path, params, url }) => {
+      store.get('customer', path.id!);
+      return paginate(store.all('customer_balance_transaction').filter((t) => t.customer === path.id), params as ListParams, url);
+    },
   },
 ];

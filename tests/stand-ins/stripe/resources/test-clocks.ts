@@ -1,10 +1,12 @@
-// Test clocks. Advancing moves frozen_time and reports `advancing`, then `ready`, with their
-// events. Simulating what time does to attached subscriptions (trial end, renewals, invoices,
-// dunning) is the next step of the stand-in; nothing on the clock moves yet but the clock.
+// Test clocks. `advance` answers `advancing` at once, as Stripe does; then, off the request, the
+// clock's subscriptions live through the time in between (subscriptions.ts advanceSubscriptions:
+// trial ends, renewals, retries, cancellations, schedule phases) and the clock turns `ready`.
+// Callers poll the clock until it is ready, exactly as with real Stripe.
 import { invalid } from '../errors';
 import { paginate, type ListParams } from '../list';
 import type { Route } from '../router';
 import { randomId } from '../store';
+import { advanceSubscriptions } from './subscriptions';
 
 export const testClockRoutes: Route[] = [
   {
@@ -44,7 +46,7 @@ export const testClockRoutes: Route[] = [
     method: 'POST',
     pattern: '/v1/test_helpers/test_clocks/:id/advance',
     params: 'TestHelpers.TestClockAdvanceParams',
-    handler: ({ store, path, params, emit }) => {
+    handler: ({ store, path, params, emit, request }) => {
       const clock = store.get('test_helpers.test_clock', path.id!, 'test clock');
       const target = params.frozen_time as number;
       if (clock.status !== 'ready') throw invalid('The test clock is already advancing.', undefined, 'test_clock_advancing');
@@ -52,8 +54,16 @@ export const testClockRoutes: Route[] = [
       const advancing = { ...clock, status: 'advancing', status_details: { advancing: { target_frozen_time: target } } };
       store.save(advancing);
       emit('test_helpers.test_clock.advancing', advancing);
-      const ready = store.save({ ...clock, frozen_time: target, status: 'ready', status_details: {} });
-      emit('test_helpers.test_clock.ready', ready);
+      setImmediate(() => {
+        try {
+          advanceSubscriptions(store, request, clock.id, target);
+        } catch (error) {
+          // A stand-in bug must not hang the test polling for `ready`: report it and finish.
+          console.error('stand-in: test clock advance failed', error);
+        }
+        const ready = store.save({ ...store.get('test_helpers.test_clock', clock.id), frozen_time: target, status: 'ready', status_details: {} });
+        emit('test_helpers.test_clock.ready', ready);
+      });
       return advancing;
     },
   },

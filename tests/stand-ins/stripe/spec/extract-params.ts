@@ -24,12 +24,25 @@ export const PARAM_TYPES: Record<string, string[]> = {
     'BillingPortal.ConfigurationUpdateParams', 'BillingPortal.ConfigurationListParams',
   ],
   'BillingPortal/Sessions.d.ts': ['BillingPortal.SessionCreateParams'],
-  'Customers.d.ts': ['CustomerCreateParams', 'CustomerRetrieveParams', 'CustomerUpdateParams', 'CustomerListParams', 'CustomerSearchParams'],
+  'Customers.d.ts': [
+    'CustomerCreateParams', 'CustomerRetrieveParams', 'CustomerUpdateParams', 'CustomerListParams', 'CustomerSearchParams',
+    'CustomerListPaymentMethodsParams', 'CustomerCreateBalanceTransactionParams', 'CustomerListBalanceTransactionsParams',
+  ],
   'Checkout/Sessions.d.ts': ['Checkout.SessionCreateParams', 'Checkout.SessionRetrieveParams', 'Checkout.SessionListParams', 'Checkout.SessionExpireParams'],
   'Subscriptions.d.ts': [
     'SubscriptionCreateParams', 'SubscriptionRetrieveParams', 'SubscriptionUpdateParams', 'SubscriptionListParams', 'SubscriptionCancelParams',
   ],
-  'Invoices.d.ts': ['InvoiceRetrieveParams', 'InvoiceListParams'],
+  'Invoices.d.ts': ['InvoiceRetrieveParams', 'InvoiceListParams', 'InvoiceCreatePreviewParams', 'InvoicePayParams', 'InvoiceMarkUncollectibleParams'],
+  'InvoicePayments.d.ts': ['InvoicePaymentListParams', 'InvoicePaymentRetrieveParams'],
+  'InvoiceItems.d.ts': ['InvoiceItemListParams', 'InvoiceItemRetrieveParams'],
+  'SubscriptionSchedules.d.ts': [
+    'SubscriptionScheduleCreateParams', 'SubscriptionScheduleRetrieveParams', 'SubscriptionScheduleUpdateParams',
+    'SubscriptionScheduleReleaseParams', 'SubscriptionScheduleCancelParams',
+  ],
+  'PaymentMethods.d.ts': ['PaymentMethodAttachParams', 'PaymentMethodRetrieveParams', 'PaymentMethodDetachParams'],
+  'PaymentIntents.d.ts': ['PaymentIntentRetrieveParams'],
+  'Charges.d.ts': ['ChargeRetrieveParams'],
+  'Refunds.d.ts': ['RefundCreateParams', 'RefundRetrieveParams', 'RefundListParams'],
   'Events.d.ts': ['EventRetrieveParams', 'EventListParams'],
   'TestHelpers/TestClocks.d.ts': [
     'TestHelpers.TestClockCreateParams', 'TestHelpers.TestClockRetrieveParams', 'TestHelpers.TestClockListParams',
@@ -50,6 +63,14 @@ export const OBJECT_TYPES: Record<string, string[]> = {
   'Subscriptions.d.ts': ['Subscription'],
   'SubscriptionItems.d.ts': ['SubscriptionItem'],
   'Invoices.d.ts': ['Invoice'],
+  'InvoicePayments.d.ts': ['InvoicePayment'],
+  'InvoiceItems.d.ts': ['InvoiceItem'],
+  'SubscriptionSchedules.d.ts': ['SubscriptionSchedule'],
+  'PaymentMethods.d.ts': ['PaymentMethod'],
+  'PaymentIntents.d.ts': ['PaymentIntent'],
+  'Charges.d.ts': ['Charge'],
+  'Refunds.d.ts': ['Refund'],
+  'CustomerBalanceTransactions.d.ts': ['CustomerBalanceTransaction'],
   'TestHelpers/TestClocks.d.ts': ['TestClock'],
 };
 
