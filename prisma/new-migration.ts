@@ -1,28 +1,18 @@
 // `npm run db:new-migration -- NAME`: writes the SQL that takes the existing migrations to
 // prisma/schema.prisma, as `prisma migrate dev --create-only` would (the CLI's native engine cannot
 // be downloaded here). The diff runs against a scratch in-memory PGlite.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { migrationsDir, noSchemaFilter, openSchemaEngine, readMigrationList } from '../server/db/schema-engine';
+import { migrationsDir } from '../server/db/schema-engine';
+import { diffSchemaAgainstMigrations } from './schema-diff';
 
 const name = process.argv.slice(2).find((a) => !a.startsWith('-'));
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
   console.error('Usage: npm run db:new-migration -- NAME   (lower-case letters, digits and underscores)');
   process.exit(2);
 }
-const engine = await openSchemaEngine(new PrismaPGlite(new PGlite()));
-const schema = await readFile('prisma/schema.prisma', 'utf8');
-const result = await engine.diff({
-  from: { tag: 'migrations', ...(await readMigrationList()) },
-  to: { tag: 'schemaDatamodel', files: [{ path: 'prisma/schema.prisma', content: schema }] },
-  script: true,
-  filters: noSchemaFilter,
-  exitCode: null,
-});
-const sql = result.stdout ?? '';
-if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
+const sql = await diffSchemaAgainstMigrations();
+if (!sql) {
   console.log('The schema matches the migrations: nothing to write.');
   process.exit(0);
 }

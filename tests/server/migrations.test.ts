@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseOpenError, openDatabase } from '../../server/db/open-database';
 import { migrationsDir, readMigrationList } from '../../server/db/schema-engine';
+import { diffSchemaAgainstMigrations } from '../../prisma/schema-diff';
 import { createPostgresDatabase, postgresAvailable } from '../helpers/databases';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -54,6 +55,11 @@ async function migrationRows(url: string) {
 }
 
 describe('migrations on the embedded PGlite', () => {
+  it('prisma/schema.prisma and the migrations describe the same schema (no change left without its migration)', async () => {
+    const sql = await diffSchemaAgainstMigrations(join(root, 'prisma', 'schema.prisma'));
+    expect(sql, 'run `npm run db:new-migration -- NAME` to write the missing migration').toBe('');
+  });
+
   it('creates the schema on first start, records it in _prisma_migrations, and applies nothing on the next', async () => {
     const dataDir = await tempDir();
     const first = await openDatabase({ dataDir });
