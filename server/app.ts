@@ -10,6 +10,7 @@ import { openDatabase, type Database } from './db/open-database';
 import { openKeychain, type Keychain } from './keychain/keychain';
 import { createMailer } from './mail/mailer';
 import { expireReservations } from './metering/settle-reservation';
+import { eraseDueOrganizations } from './organizations/erase-organization';
 import { appRouter } from './api/root';
 import { createCallerFactory, createContext, type AppServices, type RequestInfo } from './api/trpc';
 
@@ -77,6 +78,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     startBackgroundJobs(intervalMs = 30_000) {
       const timer = setInterval(() => {
         expireReservations(db, services.clock).catch((error: Error) => console.error(`Releasing expired reservations failed: ${error.message}`));
+        // Organizations whose deletion grace period is over (safe when several servers run it).
+        eraseDueOrganizations(db, services.clock).catch((error: Error) => console.error(`Erasing deleted organizations failed: ${error.message}`));
       }, intervalMs);
       timer.unref();
       return () => clearInterval(timer);

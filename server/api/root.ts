@@ -1,3 +1,4 @@
+import { accountRouter } from './routers/account';
 import { apiKeysRouter } from './routers/api-keys';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
@@ -15,6 +16,7 @@ import { router } from './trpc';
 export const appRouter = router({
   setup: setupRouter,
   auth: authRouter,
+  account: accountRouter,
   organization: organizationRouter,
   settings: settingsRouter,
   members: membersRouter,
