@@ -11,7 +11,7 @@ export function describeUserAgent(userAgent: string | null): { transport: 'deskt
   return { transport, device: device || 'Unknown device' };
 }
 
-/** The user's live sessions, newest activity first; the one making the request is marked. */
+/** The user's live sessions, the current one first (marked), then by latest activity. */
 export async function listSessions(db: Database, input: { userId: string; currentSessionId: string }, clock: Clock) {
   const sessions = await db.prisma.session.findMany({
     where: { userId: input.userId, revokedAt: null, expiresAt: { gt: clock.now() } },
@@ -19,5 +19,7 @@ export async function listSessions(db: Database, input: { userId: string; curren
     select: { id: true, userAgent: true, createdAt: true, lastSeenAt: true, expiresAt: true },
     take: 100,
   });
-  return sessions.map(({ userAgent, ...s }) => ({ ...s, ...describeUserAgent(userAgent), current: s.id === input.currentSessionId }));
+  const described = sessions.map(({ userAgent, ...s }) => ({ ...s, ...describeUserAgent(userAgent), current: s.id === input.currentSessionId }));
+  // This session first: the one a person recognises, and the one they should not revoke by mistake.
+  return [...described.filter((s) => s.current), ...described.filter((s) => !s.current)];
 }

@@ -179,7 +179,7 @@ function SessionsCard() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Button size="xs" variant="subtle" color="red" loading={revoke.isPending && revoke.variables?.sessionId === s.id} onClick={() => revoke.mutate({ sessionId: s.id })} aria-label={`Revoke ${s.device}${s.current ? ' (this session)' : ''}`}>
+                    <Button size="xs" variant="subtle" color="red" loading={revoke.isPending && revoke.variables?.sessionId === s.id} onClick={() => revoke.mutate({ sessionId: s.id })} aria-label={s.current ? 'Sign out of this session' : `Revoke ${s.device}`}>
                       {s.current ? 'Sign out' : 'Revoke'}
                     </Button>
                   </Table.Td>
