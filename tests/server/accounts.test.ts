@@ -167,6 +167,7 @@ describe.each(databaseTargets)('accounts on $name', (target) => {
       const unknown = await anonymous.auth.requestPasswordReset({ email: 'nobody@nowhere.test' });
       expect(known).toEqual(unknown);
       expect(known).toMatchObject({ byEmail: false });
+      await refused(anonymous.auth.requestPasswordReset({ email: 'eve\u0000@evil.test' }), 'BAD_REQUEST');
       expect(await databaseFingerprint(t.app)).toEqual(before);
     });
 
@@ -368,7 +369,10 @@ describe.each(databaseTargets)('accounts on $name', (target) => {
       await refused(owner.organization.scheduleDeletion({ confirmName: 'delta inc' }), 'BAD_REQUEST', /exactly/);
       expect((await getAccountState(t.app.services.db, tenant.organizationId, t.clock.now()))?.suspended).toBe(false);
 
+      const { issueInvitations } = await import('../../server/invitations/send-invitations');
+      const [pending] = await p.$transaction((tx) => issueInvitations(tx, { organizationId: tenant.organizationId, userId: tenant.people.owner.userId, role: 'owner' }, [{ email: 'late@delta.test', role: 'member' }], t.clock.now()));
       const scheduled = await owner.organization.scheduleDeletion({ confirmName: 'delta Inc' });
+      await refused((await call(new MemoryCarrier())).invitations.accept({ token: pending!.token, name: 'Late', password: 'copper-meadow-signal-42' }), 'PRECONDITION_FAILED', /being deleted/);
       expect(scheduled.erasesAt.getTime() - scheduled.deletionScheduledAt.getTime()).toBe(ORGANIZATION_DELETION_GRACE_MS);
       expect((await getAccountState(t.app.services.db, tenant.organizationId, t.clock.now()))?.suspended).toBe(true);
       expect(await (await call(tenant.people.guest.carrier)).organization.deletionStatus()).toMatchObject({ erasesAt: scheduled.erasesAt });
