@@ -6,8 +6,9 @@ import { recordAuditEvent } from '../audit/record-audit-event';
 import { hashPassword } from './passwords';
 import { passwordProblem, passwordUserInputs } from './password-rules';
 import { hashToken } from './session-tokens';
+import { plainText } from '../validation/text';
 
-const tokenSchema = z.string().trim().regex(/^mdr_[A-Za-z0-9_-]{43}$/, 'This reset link is not valid. Ask for a new one.');
+const tokenSchema = plainText().trim().regex(/^mdr_[A-Za-z0-9_-]{43}$/, 'This reset link is not valid. Ask for a new one.');
 
 export const describePasswordResetInput = z.object({ token: tokenSchema });
 export const resetPasswordInput = z.object({ token: tokenSchema, password: z.string().max(200, 'Use at most 200 characters.') });

@@ -8,12 +8,13 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Actor } from '../members/member-scope';
+import { plainText } from '../validation/text';
 
 export const ORGANIZATION_DELETION_GRACE_MS = 30 * 24 * 3600_000;
 /** suspended_reason while a deletion is pending: cancelling lifts only this suspension, never the platform's own. */
 export const DELETION_SUSPENSION_REASON = 'Deletion scheduled by an owner';
 
-export const scheduleOrganizationDeletionInput = z.object({ confirmName: z.string().max(200) });
+export const scheduleOrganizationDeletionInput = z.object({ confirmName: plainText().max(200) });
 
 export async function scheduleOrganizationDeletion(db: Database, actor: Actor, input: z.infer<typeof scheduleOrganizationDeletionInput>, clock: Clock) {
   return db.prisma.$transaction(async (tx) => {
