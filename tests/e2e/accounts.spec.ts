@@ -89,4 +89,17 @@ test('change password, revoke a session, reset a forgotten password through supp
   await signIn(page, OWNER, 'copper-meadow-signal-42');
   await expect(page.getByRole('heading', { level: 1, name: 'Acme Messaging' })).toBeVisible();
   await other.close();
+
+  // Deleting the organization needs its name typed; it is then read-only with a banner an owner can cancel.
+  await page.goto('/#/settings');
+  await page.getByRole('button', { name: 'Delete organization…' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Type Acme Messaging to confirm').fill('acme messaging');
+  await expect(dialog.getByText('The name does not match.')).toBeVisible();
+  await dialog.getByLabel('Type Acme Messaging to confirm').fill('Acme Messaging');
+  await dialog.getByRole('button', { name: 'Delete organization' }).click();
+  await expect(page.getByText('This organization is being deleted')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/organization-deletion-banner.png', fullPage: true });
+  await page.getByRole('button', { name: 'Cancel deletion' }).click();
+  await expect(page.getByText('This organization is being deleted')).toHaveCount(0);
 });
