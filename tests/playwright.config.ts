@@ -8,7 +8,7 @@ import { launchOptions } from './e2e/browser';
 // on a fresh embedded database, since each starts from the first-run wizard.
 const basePort = Number(process.env.E2E_PORT ?? 48731);
 export const E2E_LAUNCH_TOKEN = 'e2e-launch-token-0123456789abcdef';
-const suites = ['first-run', 'members-teams', 'api-keys'];
+const suites = ['first-run', 'members-teams', 'api-keys', 'accounts'];
 
 export default defineConfig({
   testDir: './e2e',

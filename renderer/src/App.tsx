@@ -10,6 +10,8 @@ import { navigate, useHashRoute } from './lib/useHashRoute';
 import { DemoCredentialsScreen, firstOwnerEmail } from './screens/DemoCredentialsScreen';
 import { AcceptInvitationScreen, inviteTokenOf } from './screens/invite/AcceptInvitationScreen';
 import { LaunchTokenRequiredScreen } from './screens/LaunchTokenRequiredScreen';
+import { ForgotPasswordScreen } from './screens/account/ForgotPasswordScreen';
+import { ResetPasswordScreen, resetTokenOf } from './screens/account/ResetPasswordScreen';
 import { SetupWizardScreen, type DemoData } from './screens/SetupWizardScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { SignUpScreen } from './screens/SignUpScreen';
@@ -58,7 +60,13 @@ function Gate() {
   // An invitation link works signed out and signed in alike.
   const inviteToken = inviteTokenOf(route);
   if (inviteToken) return <AcceptInvitationScreen key={inviteToken} token={inviteToken} me={me.data} />;
-  if (!me.data) return route === 'sign-up' ? <SignUpScreen /> : <SignInScreen defaultEmail={signInEmail} />;
+  // A reset link works signed out and signed in alike (it ends every session when used).
+  const resetToken = resetTokenOf(route);
+  if (resetToken) return <ResetPasswordScreen key={resetToken} token={resetToken} />;
+  if (!me.data) {
+    if (route === 'forgot-password') return <ForgotPasswordScreen />;
+    return route === 'sign-up' ? <SignUpScreen /> : <SignInScreen defaultEmail={signInEmail} />;
+  }
   return (
     <MeProvider me={me.data}>
       <ConsoleShell />

@@ -1,3 +1,4 @@
+import { accountRouter } from './routers/account';
 import { apiKeysRouter } from './routers/api-keys';
 import { auditRouter } from './routers/audit';
 import { billingOverageRouter } from './routers/billing-overage';
@@ -16,6 +17,7 @@ import { router } from './trpc';
 export const appRouter = router({
   setup: setupRouter,
   auth: authRouter,
+  account: accountRouter,
   organization: organizationRouter,
   settings: settingsRouter,
   members: membersRouter,

@@ -131,19 +131,25 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
  * organizations are out of reach because every query below filters by ctx.organizationId.
  */
 export function orgProcedure(permission: OrgPermission) {
-  return authedProcedure.meta({ permission }).use(async ({ ctx, next }) => {
+  return authedProcedure.meta({ permission }).use(async ({ ctx, next, type }) => {
     const organizationId = ctx.session.activeOrganizationId;
     if (!organizationId) throw new TRPCError({ code: 'FORBIDDEN', message: 'Choose an organization first.' });
-    const membership = await ctx.db.prisma.membership.findUnique({
+    const found = await ctx.db.prisma.membership.findUnique({
       where: { organizationId_userId: { organizationId, userId: ctx.user.id } },
-      select: { id: true, role: true, status: true },
+      select: { id: true, role: true, status: true, organization: { select: { deletionScheduledAt: true } } },
     });
-    if (!membership || membership.status !== 'active') {
+    if (!found || found.status !== 'active') {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this organization.' });
     }
+    const { organization, ...membership } = found;
     const role = membership.role as OrgRoleName;
     if (!orgRoleCan(role, permission)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `Your role (${role}) does not allow this (${permission}).` });
+    }
+    // An organization scheduled for deletion is read-only until then: only cancelling (which needs
+    // organization:delete) changes anything.
+    if (organization.deletionScheduledAt && type === 'mutation' && permission !== 'organization:delete') {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'This organization is scheduled for deletion and is read-only. An owner can cancel the deletion in Settings.' });
     }
     const actor: Actor = { organizationId, userId: ctx.user.id, role };
     return next({ ctx: { ...ctx, organizationId, membership: { ...membership, role }, actor } });

@@ -10,6 +10,11 @@ export interface AuthPolicy {
   lockMs: number;
   /** Failures older than this are forgotten. */
   failureWindowMs: number;
+  /** How long a password reset link stays valid. */
+  passwordResetMs: number;
+  /** Reset emails per account per hour, and for the whole platform per hour (mail-bombing and cost). */
+  passwordResetsPerAccountPerHour: number;
+  passwordResetsPerHour: number;
 }
 
 export const defaultAuthPolicy: AuthPolicy = {
@@ -20,4 +25,7 @@ export const defaultAuthPolicy: AuthPolicy = {
   lockAfterFailures: 10,
   lockMs: 15 * 60_000,
   failureWindowMs: 15 * 60_000,
+  passwordResetMs: 3600_000,
+  passwordResetsPerAccountPerHour: 3,
+  passwordResetsPerHour: 100,
 };

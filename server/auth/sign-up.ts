@@ -9,15 +9,23 @@ import { createSession } from './create-session';
 import { hashPassword, passwordSchema } from './passwords';
 import { emailSchema, organizationNameSchema, personNameSchema } from './validation';
 import { Prisma } from '../db/generated/client';
+import { isInviteOnly } from '../platform/platform-settings';
+import { withPasswordOf } from './password-rules';
 
-export const signUpInput = z.object({
-  name: personNameSchema,
-  email: emailSchema,
-  password: passwordSchema,
-  organizationName: organizationNameSchema,
-  remember: z.boolean().default(false),
-});
+export const signUpInput = withPasswordOf(
+  z.object({
+    name: personNameSchema,
+    email: emailSchema,
+    password: passwordSchema,
+    organizationName: organizationNameSchema,
+    remember: z.boolean().default(false),
+  }),
+  'password',
+  (v) => [v.email, v.name, v.organizationName],
+);
 export type SignUpInput = z.infer<typeof signUpInput>;
+
+export const INVITE_ONLY = 'New accounts are by invitation only here. Ask an administrator of your organization to invite you.';
 
 export const EMAIL_TAKEN = 'An account with this email already exists. Sign in instead, or use another email.';
 
@@ -27,6 +35,9 @@ export async function signUp(
   input: SignUpInput,
   deps: { clock: Clock; policy: AuthPolicy; userAgent?: string | null; platformRole?: 'super_admin' },
 ) {
+  // Refused on the server, not only hidden in the console. The first-run wizard (the only caller
+  // that makes a super admin) creates the first account whatever the setting.
+  if (!deps.platformRole && (await isInviteOnly(db))) throw new AppError('FORBIDDEN', INVITE_ONLY);
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.prisma.$transaction(async (tx) => {

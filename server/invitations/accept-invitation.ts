@@ -3,7 +3,8 @@ import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import type { AuthPolicy } from '../auth/auth-policy';
 import { createSession, type CreatedSession } from '../auth/create-session';
-import { hashPassword, passwordSchema } from '../auth/passwords';
+import { hashPassword } from '../auth/passwords';
+import { passwordProblem, passwordUserInputs } from '../auth/password-rules';
 import { personNameSchema } from '../auth/validation';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import { Prisma } from '../db/generated/client';
@@ -58,9 +59,9 @@ export async function acceptInvitation(
 
   // Checked before looking for an account, so these answers are the same whether one exists.
   if (!input.name) throw new AppError('BAD_REQUEST', 'Enter your name.', { field: 'name' });
-  const strong = passwordSchema.safeParse(input.password ?? '');
-  if (!strong.success) throw new AppError('BAD_REQUEST', strong.error.issues[0]!.message, { field: 'password' });
-  const passwordHash = await hashPassword(strong.data);
+  const problem = passwordProblem(input.password ?? '', passwordUserInputs(invitation.email, input.name));
+  if (problem) throw new AppError('BAD_REQUEST', problem, { field: 'password' });
+  const passwordHash = await hashPassword(input.password!);
 
   try {
     const session = await db.prisma.$transaction(async (tx) => {

@@ -9,11 +9,13 @@ export const invitationTokenInput = z.object({ token: plainText().min(10, 'This 
 
 /** The invitation behind a link, if it can still be accepted; otherwise a message saying why not. */
 export async function findUsableInvitation(db: Pick<Database['prisma'], 'invitation'>, token: string, clock: Clock) {
-  const invitation = await db.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { organization: { select: { name: true } } } });
+  const invitation = await db.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { organization: { select: { name: true, deletionScheduledAt: true } } } });
   if (!invitation) throw new AppError('NOT_FOUND', 'This invitation link is not valid. It may have been replaced by a newer one: check your latest email.');
   if (invitation.revokedAt) throw new AppError('PRECONDITION_FAILED', 'This invitation was withdrawn. Ask an admin of the organization for a new one.');
   if (invitation.acceptedAt) throw new AppError('PRECONDITION_FAILED', 'This invitation was already used. Sign in instead.');
   if (invitation.expiresAt <= clock.now()) throw new AppError('PRECONDITION_FAILED', 'This invitation has expired. Ask an admin of the organization to resend it.');
+  // A deleting organization is read-only: nobody joins it.
+  if (invitation.organization.deletionScheduledAt) throw new AppError('PRECONDITION_FAILED', 'This organization is being deleted, so its invitations no longer work.');
   return invitation;
 }
 

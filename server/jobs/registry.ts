@@ -8,6 +8,7 @@ import type { BillingProvider } from '../billing/billing-provider';
 import { enqueueOverage } from '../billing/enqueue-overage';
 import { reportOverage } from '../billing/report-overage';
 import { expireReservations } from '../metering/settle-reservation';
+import { eraseDueOrganizations } from '../organizations/erase-organization';
 
 export interface BackgroundJob {
   name: string;
@@ -27,6 +28,8 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
   const jobs: BackgroundJob[] = [
     { name: 'release-expired-reservations', intervalMs: options.intervalMs ?? 30_000, run: () => expireReservations(db, clock) },
     { name: 'batch-overage-for-billing', intervalMs: 60_000, run: () => enqueueOverage(db, clock) },
+    // Organizations whose deletion grace period is over (safe when several servers run it).
+    { name: 'erase-deleted-organizations', intervalMs: 10 * 60_000, run: () => eraseDueOrganizations(db, clock) },
   ];
   if (billingProvider) jobs.push({ name: 'report-overage-to-meters', intervalMs: 60_000, run: () => reportOverage(db, billingProvider, clock) });
   return jobs;

@@ -18,6 +18,11 @@ export interface OutgoingEmail {
   link?: string;
   /** The invitation the link opens, so the outbox can offer to resend it. */
   invitationId?: string;
+  /**
+   * A password reset link is never kept, not even sealed: it would let whoever reads the outbox
+   * take over the account. The stored copy has a placeholder; the email is the only copy.
+   */
+  linkKind?: 'invitation' | 'password_reset';
 }
 
 /** Where the secret link was in the stored text, by what became of it. */
@@ -25,6 +30,7 @@ export const LINK_PLACEHOLDERS = {
   emailed: '[invitation link — sent by email, not stored]',
   sealed: '[invitation link — kept encrypted; admins see it in the outbox]',
   dropped: '[invitation link — not stored (no OS keychain to encrypt it): resend the invitation to get a new link]',
+  passwordReset: '[password reset link — sent by email, never stored]',
 } as const;
 
 export interface SentEmail {
@@ -44,9 +50,11 @@ export function createMailer(db: Database, options: { smtpUrl?: string; from?: s
   return {
     transport: smtp ? 'smtp' : 'outbox',
     async send(email) {
-      const { link, invitationId, ...rest } = email;
+      const { link, invitationId, linkKind, ...rest } = email;
       let stored = { text: email.text, linkCiphertext: null as string | null };
-      if (link) {
+      if (link && linkKind === 'password_reset') {
+        stored = { text: email.text.split(link).join(LINK_PLACEHOLDERS.passwordReset), linkCiphertext: null };
+      } else if (link) {
         const key = smtp || !options.keychain ? null : await outboxKey(options.keychain, { create: true });
         const placeholder = smtp ? LINK_PLACEHOLDERS.emailed : key ? LINK_PLACEHOLDERS.sealed : LINK_PLACEHOLDERS.dropped;
         stored = { text: email.text.split(link).join(placeholder), linkCiphertext: key ? sealLink(key, link, email) : null };

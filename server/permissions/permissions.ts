@@ -48,6 +48,10 @@ export const PLATFORM_PERMISSIONS = [
   'platform:revenue:read',
   'platform:invoices:read',
   'platform:staff:manage',
+  /** Issue a password reset link for someone who cannot get one by email (support tools). */
+  'platform:users:reset_password',
+  /** Platform-wide settings, such as invite-only sign-up. */
+  'platform:settings:manage',
 ] as const;
 export type PlatformPermission = (typeof PLATFORM_PERMISSIONS)[number];
 
@@ -96,7 +100,7 @@ export const ORG_ROLE_PERMISSIONS: Record<OrgRoleName, readonly OrgPermission[]>
 
 export const PLATFORM_ROLE_PERMISSIONS: Record<PlatformRoleName, readonly PlatformPermission[]> = {
   super_admin: [...PLATFORM_PERMISSIONS],
-  support: ['platform:tenants:read', 'platform:impersonate', 'platform:trials:extend', 'platform:credits:grant'],
+  support: ['platform:tenants:read', 'platform:impersonate', 'platform:trials:extend', 'platform:credits:grant', 'platform:users:reset_password'],
   finance: ['platform:tenants:read', 'platform:revenue:read', 'platform:invoices:read'],
 };
 

@@ -285,9 +285,9 @@ describe.each(databaseTargets)('overage to meters on $name', (target) => {
     expect(meterTotal(s.standIn.store, 'meterdesk_wa_messages', b.customerId!)).toBe(300);
   });
 
-  it('registers the overage jobs by name, the reporter only with a billing provider', () => {
+  it('registers the background jobs by name, the overage reporter only with a billing provider', () => {
     const services = { db: t.app.services.db, clock: t.clock };
-    expect(backgroundJobs({ ...services, billingProvider: null }).map((j) => j.name)).toEqual(['release-expired-reservations', 'batch-overage-for-billing']);
+    expect(backgroundJobs({ ...services, billingProvider: null }).map((j) => j.name)).toEqual(['release-expired-reservations', 'batch-overage-for-billing', 'erase-deleted-organizations']);
     expect(backgroundJobs({ ...services, billingProvider: s.provider }).map((j) => j.name)).toContain('report-overage-to-meters');
   });
 });

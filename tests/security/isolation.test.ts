@@ -54,6 +54,10 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'usage.summary': () => ({}),
   'usage.entitlements': () => undefined,
   'billingOverage.overview': () => undefined,
+  'organization.deletionStatus': () => undefined,
+  'organization.transferOwnership': (f) => ({ membershipId: f.a.people.member.membershipId }),
+  'organization.scheduleDeletion': () => ({ confirmName: 'alpha Inc' }),
+  'organization.cancelDeletion': () => undefined,
 
 };
 
@@ -100,6 +104,56 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
     why: 'platform staff only',
     check: async (t, f) =>
       refusedWithoutWrites(t, f.a.people.admin.carrier, 'platform.revokeQuotaOverride', { organizationId: f.b.organizationId, overrideId: f.apiKeyId, reason: 'because' }, ['FORBIDDEN']),
+  },
+  'auth.options': {
+    why: 'public: whether sign-up is open and reset goes by email; nothing about any account',
+    check: async (t) => expect(Object.keys((await call(t, new MemoryCarrier(), 'auth.options')) as object).sort()).toEqual(['passwordResetByEmail', 'signUpOpen']),
+  },
+  'auth.requestPasswordReset': {
+    why: 'the same answer for every email; without SMTP nothing is issued',
+    check: async (t, f) => {
+      const before = await databaseFingerprint(t.app);
+      const known = await call(t, new MemoryCarrier(), 'auth.requestPasswordReset', { email: f.a.people.owner.email });
+      expect(await call(t, new MemoryCarrier(), 'auth.requestPasswordReset', { email: 'nobody@nowhere.test' })).toEqual(known);
+      expect(await databaseFingerprint(t.app)).toEqual(before);
+    },
+  },
+  'auth.describePasswordReset': {
+    why: 'the link is the credential; an unknown token learns nothing',
+    check: async (t) => refusedWithoutWrites(t, new MemoryCarrier(), 'auth.describePasswordReset', { token: newToken('mdr').token }, ['NOT_FOUND']),
+  },
+  'auth.resetPassword': {
+    why: 'the link is the credential; an unknown token is refused',
+    check: async (t) => refusedWithoutWrites(t, new MemoryCarrier(), 'auth.resetPassword', { token: newToken('mdr').token, password: 'copper-meadow-signal-42' }, ['NOT_FOUND']),
+  },
+  'account.sessions': {
+    why: 'lists the caller’s own sessions only',
+    check: async (t, f) => {
+      const mine = JSON.stringify(await call(t, f.b.people.owner.carrier, 'account.sessions'));
+      const theirs = await t.app.services.db.prisma.session.findMany({ where: { userId: { not: f.b.people.owner.userId } }, select: { id: true } });
+      for (const { id } of theirs) expect(mine).not.toContain(id);
+    },
+  },
+  'account.revokeSession': {
+    why: 'only the caller’s own sessions: another user’s session id is not found',
+    check: async (t, f) => {
+      const victim = await t.app.services.db.prisma.session.findFirstOrThrow({ where: { userId: f.a.people.owner.userId, revokedAt: null } });
+      await refusedWithoutWrites(t, f.b.people.owner.carrier, 'account.revokeSession', { sessionId: victim.id }, ['NOT_FOUND']);
+    },
+  },
+  'account.changePassword': {
+    why: 'the caller’s own password, and only with the current one',
+    check: async (t, f) =>
+      refusedWithoutWrites(t, f.b.people.guest.carrier, 'account.changePassword', { currentPassword: 'guess-1234', newPassword: 'copper-meadow-signal-42' }, ['BAD_REQUEST'], ['sign_in_throttles']),
+  },
+  'platform.issuePasswordResetLink': {
+    why: 'platform support only: an organization owner cannot take over a member’s account',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.issuePasswordResetLink', { email: f.a.people.member.email, reason: 'let me in' }, ['FORBIDDEN']),
+  },
+  'platform.settings': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.settings', undefined, ['FORBIDDEN']) },
+  'platform.setInviteOnly': {
+    why: 'super admins only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.setInviteOnly', { inviteOnly: false }, ['FORBIDDEN']),
   },
   'invitations.describe': {
     why: 'the link is the credential; an unknown token learns nothing',

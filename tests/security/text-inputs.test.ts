@@ -37,6 +37,11 @@ const cases: Case[] = [
   { procedure: 'invitations.previewCsv', type: 'mutation', field: 'csv', input: () => ({ csv: `email,role\nnew${NUL}@example.test,member\n` }) },
   { procedure: 'invitations.describe', type: 'query', field: 'token', input: () => ({ token: `0123456789${NUL}abcdef` }) },
   { procedure: 'platform.grantCredits', type: 'mutation', field: 'reason', input: ({ organizationId }) => ({ organizationId, metric: 'sms_sent', amount: 10, reason: `goodwill${NUL}` }) },
+  { procedure: 'auth.requestPasswordReset', type: 'mutation', field: 'email', input: () => ({ email: `ada${NUL}@example.test` }) },
+  { procedure: 'auth.describePasswordReset', type: 'query', field: 'token', input: () => ({ token: `mdr_${'A'.repeat(42)}${NUL}` }) },
+  { procedure: 'auth.resetPassword', type: 'mutation', field: 'token', input: () => ({ token: `mdr_\u001b${'A'.repeat(42)}`, password: 'copper-meadow-signal-42' }) },
+  { procedure: 'organization.scheduleDeletion', type: 'mutation', field: 'confirmName', input: () => ({ confirmName: `Engines${NUL}` }) },
+  { procedure: 'platform.issuePasswordResetLink', type: 'mutation', field: 'reason', input: () => ({ email: founder.email, reason: `ticket\u0007 42` }) },
   { procedure: 'platform.setQuotaOverride', type: 'mutation', field: 'reason', input: ({ organizationId }) => ({ organizationId, metric: 'sms_sent', limit: 10, endsAt: new Date('2027-01-01T00:00:00Z'), reason: `launch\u0007week` }) },
 ];
 

@@ -58,7 +58,7 @@ export function CreateAccountForm({
         <div>
           <PasswordInput label="Password" autoComplete="new-password" error={errors.password?.message} {...form.register('password')} />
           <div style={{ marginTop: 8 }}>
-            <PasswordStrengthMeter password={password} />
+            <PasswordStrengthMeter password={password} userInputs={[form.watch('email'), form.watch('name'), form.watch('organizationName')]} />
           </div>
         </div>
         <TextInput

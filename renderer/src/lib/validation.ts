@@ -1,7 +1,7 @@
 // The server's own input rules, checked in the form before submitting. The server stays the
 // authority: its fieldErrors land on the same fields.
 import { z } from 'zod';
-import { passwordSchema } from '../../../server/auth/password-rules';
+import { passwordLengthSchema } from '../../../server/auth/password-limits';
 import { emailSchema, organizationNameSchema, personNameSchema } from '../../../server/auth/validation';
 import { databaseUrlSchema } from '../../../server/config/database-url';
 
@@ -11,7 +11,9 @@ export const nameField = personNameSchema;
 
 export const organizationNameField = organizationNameSchema;
 
-export const newPasswordField = passwordSchema;
+// Length here; strength (zxcvbn, with the person's own words) is shown by the meter as they type and
+// enforced by the server, whose message lands under the same field.
+export const newPasswordField = passwordLengthSchema;
 
 export const signInSchema = z.object({
   email: emailField,
@@ -30,3 +32,17 @@ export type CreateAccountValues = z.input<typeof createAccountSchema>;
 export const CREATE_ACCOUNT_FIELDS = ['name', 'email', 'password', 'organizationName', 'remember'] as const;
 
 export const databaseUrlField = databaseUrlSchema;
+
+export const forgotPasswordSchema = z.object({ email: emailField });
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, 'Enter your current password.'),
+    newPassword: newPasswordField,
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords differ.' });
+
+export const resetPasswordSchema = z
+  .object({ password: newPasswordField, confirmPassword: z.string() })
+  .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: 'The two passwords differ.' });

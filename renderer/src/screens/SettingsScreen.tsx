@@ -9,6 +9,8 @@ import { useAccess } from '../lib/me';
 import { useTRPC } from '../trpc';
 import { BillingProfileCard } from './settings/BillingProfileCard';
 import { OrganizationSettingsCard } from './settings/OrganizationSettingsCard';
+import { OwnershipCard } from './settings/OwnershipCard';
+import { PlatformCard } from './settings/PlatformCard';
 
 export function SettingsScreen() {
   const { me, can } = useAccess();
@@ -23,6 +25,8 @@ export function SettingsScreen() {
       </div>
       {inOrganization && can('organization:read') && <OrganizationSettingsCard />}
       {inOrganization && can('billing:read') && <BillingProfileCard />}
+      {inOrganization && (can('organization:transfer_ownership') || can('organization:delete')) && <OwnershipCard />}
+      <PlatformCard />
       <AppearanceCard />
       <DatabaseCard />
     </Stack>

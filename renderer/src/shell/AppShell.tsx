@@ -14,6 +14,8 @@ import { MembersScreen } from '../screens/members/MembersScreen';
 import { SettingsScreen } from '../screens/SettingsScreen';
 import { TeamsScreen } from '../screens/teams/TeamsScreen';
 import { UsageScreen } from '../screens/usage/UsageScreen';
+import { AccountScreen } from '../screens/account/AccountScreen';
+import { DeletionBanner } from './DeletionBanner';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { NAV_ITEMS, type NavItem } from './navigation';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
@@ -45,8 +47,8 @@ export function ConsoleShell() {
     closeNav();
   }, [current.route, closeNav]);
 
-  const orgItems = visible.filter((i) => !i.group);
-  const platformItems = visible.filter((i) => i.group === 'platform');
+  const orgItems = visible.filter((i) => !i.group && !i.hidden);
+  const platformItems = visible.filter((i) => i.group === 'platform' && !i.hidden);
 
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 264, breakpoint: 'sm', collapsed: { mobile: !navOpened } }} padding={0}>
@@ -92,6 +94,7 @@ export function ConsoleShell() {
 
       <AppShell.Main>
         <Container id="main-content" ref={mainRef} tabIndex={-1} size="lg" px={{ base: 'md', sm: 'xl' }} py="xl" style={{ outline: 'none' }}>
+          <DeletionBanner />
           <Screen item={current} />
         </Container>
       </AppShell.Main>
@@ -130,6 +133,8 @@ function Screen({ item }: { item: NavItem }) {
       return <AuditLogScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'account':
+      return <AccountScreen />;
     default:
       return <ComingSoonScreen title={item.label} description={item.comingSoon ?? 'This section is on its way.'} icon={<item.icon size={26} />} />;
   }

@@ -1,5 +1,6 @@
 import { Avatar, Badge, Box, Group, Menu, Text, UnstyledButton, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
-import { IconCheck, IconChevronDown, IconDeviceDesktop, IconLogout, IconLogout2, IconMoon, IconSun } from '@tabler/icons-react';
+import { IconCheck, IconChevronDown, IconDeviceDesktop, IconLogout, IconLogout2, IconMoon, IconSun, IconUserShield } from '@tabler/icons-react';
+import { navigate } from '../lib/useHashRoute';
 import { useAccess } from '../lib/me';
 import { useSignOut } from '../lib/useSignOut';
 
@@ -74,6 +75,9 @@ export function UserMenu() {
           </Menu.Item>
         ))}
         <Menu.Divider />
+        <Menu.Item leftSection={<IconUserShield size={16} />} onClick={() => navigate('account')}>
+          Password and sessions
+        </Menu.Item>
         <Menu.Item leftSection={<IconLogout size={16} />} disabled={busy} onClick={() => signOut.mutate()}>
           Sign out
         </Menu.Item>

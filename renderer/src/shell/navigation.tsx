@@ -8,6 +8,7 @@ import {
   IconLayoutDashboard,
   IconSettings,
   IconUsers,
+  IconUserShield,
   IconUsersGroup,
 } from '@tabler/icons-react';
 import type { Access } from '../lib/me';
@@ -20,6 +21,8 @@ export interface NavItem {
   /** What the section will do, shown while it is not built yet. */
   comingSoon?: string;
   group?: 'platform';
+  /** Reachable by address (e.g. from the account menu) but not listed in the sidebar. */
+  hidden?: boolean;
 }
 
 export const NAV_ITEMS: NavItem[] = [
@@ -53,6 +56,7 @@ export const NAV_ITEMS: NavItem[] = [
   { route: 'api-keys', label: 'API keys', icon: IconKey, visible: (a) => a.can('api_keys:manage') },
   { route: 'audit', label: 'Audit log', icon: IconHistory, visible: (a) => a.can('audit:read') },
   { route: 'settings', label: 'Settings', icon: IconSettings, visible: () => true },
+  { route: 'account', label: 'Password and sessions', icon: IconUserShield, visible: () => true, hidden: true },
   {
     route: 'tenants',
     label: 'Tenants',

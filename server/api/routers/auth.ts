@@ -4,6 +4,9 @@ import { signOutEverywhere } from '../../auth/sign-out-everywhere';
 import { signUp, signUpInput } from '../../auth/sign-up';
 import { listMyOrganizations } from '../../organizations/list-my-organizations';
 import { ORG_ROLE_PERMISSIONS, PLATFORM_ROLE_PERMISSIONS, type OrgRoleName } from '../../permissions/permissions';
+import { describePasswordReset, describePasswordResetInput, resetPassword, resetPasswordInput } from '../../auth/reset-password';
+import { requestPasswordReset, requestPasswordResetInput } from '../../auth/request-password-reset';
+import { isInviteOnly } from '../../platform/platform-settings';
 import { authedProcedure, publicProcedure, router } from '../trpc';
 
 export const authRouter = router({
@@ -22,6 +25,19 @@ export const authRouter = router({
       sessionExpiresAt: ctx.session.expiresAt,
     };
   }),
+
+  /** What the sign-in screen offers: "Create an account" unless invite-only; reset by email with SMTP. */
+  options: publicProcedure.query(async ({ ctx }) => ({ signUpOpen: !(await isInviteOnly(ctx.db)), passwordResetByEmail: ctx.mailer.transport === 'smtp' })),
+
+  /** Same answer whatever the email; the email (if any) goes out after the answer. */
+  requestPasswordReset: publicProcedure.input(requestPasswordResetInput).mutation(({ ctx, input }) => {
+    const { delivered: _delivered, ...answer } = requestPasswordReset(ctx, input);
+    return answer;
+  }),
+
+  describePasswordReset: publicProcedure.input(describePasswordResetInput).query(({ ctx, input }) => describePasswordReset(ctx.db, input, ctx.clock)),
+
+  resetPassword: publicProcedure.input(resetPasswordInput).mutation(({ ctx, input }) => resetPassword(ctx.db, input, { clock: ctx.clock })),
 
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
     const session = await signUp(ctx.db, input, { clock: ctx.clock, policy: ctx.authPolicy, userAgent: ctx.request.userAgent });

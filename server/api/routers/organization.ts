@@ -4,6 +4,8 @@ import { getBillingProfile, getOrganizationSettings } from '../../organizations/
 import { switchOrganization } from '../../organizations/switch-organization';
 import { updateBillingProfile, updateBillingProfileInput } from '../../organizations/update-billing-profile';
 import { updateOrganizationSettings, updateOrganizationSettingsInput } from '../../organizations/update-organization-settings';
+import { transferOwnership, transferOwnershipInput } from '../../organizations/transfer-ownership';
+import { cancelOrganizationDeletion, erasesAt, scheduleOrganizationDeletion, scheduleOrganizationDeletionInput } from '../../organizations/organization-deletion';
 import { authedProcedure, orgProcedure, router } from '../trpc';
 
 export const organizationRouter = router({
@@ -17,6 +19,15 @@ export const organizationRouter = router({
   updateBillingProfile: orgProcedure('billing:manage')
     .input(updateBillingProfileInput)
     .mutation(({ ctx, input }) => updateBillingProfile(ctx.db, ctx.actor, input)),
+
+  /** Whether a deletion is pending (every member sees the banner), and when the data will be erased. */
+  deletionStatus: orgProcedure('organization:read').query(async ({ ctx }) => {
+    const org = await ctx.db.prisma.organization.findUniqueOrThrow({ where: { id: ctx.organizationId }, select: { deletionScheduledAt: true } });
+    return { deletionScheduledAt: org.deletionScheduledAt, erasesAt: erasesAt(org.deletionScheduledAt) };
+  }),
+  transferOwnership: orgProcedure('organization:transfer_ownership').input(transferOwnershipInput).mutation(({ ctx, input }) => transferOwnership(ctx.db, ctx.actor, input)),
+  scheduleDeletion: orgProcedure('organization:delete').input(scheduleOrganizationDeletionInput).mutation(({ ctx, input }) => scheduleOrganizationDeletion(ctx.db, ctx.actor, input, ctx.clock)),
+  cancelDeletion: orgProcedure('organization:delete').mutation(({ ctx }) => cancelOrganizationDeletion(ctx.db, ctx.actor)),
 
   switch: authedProcedure
     .input(z.object({ organizationId: z.uuid('Choose an organization from the list.') }))

@@ -72,7 +72,7 @@ export function CreateAccountAndAcceptForm({ token, email, organizationName, onS
         <div>
           <PasswordInput label="Password" autoComplete="new-password" error={errors.password?.message} {...form.register('password')} />
           <div style={{ marginTop: 8 }}>
-            <PasswordStrengthMeter password={password} />
+            <PasswordStrengthMeter password={password} userInputs={[email, form.watch('name')]} />
           </div>
         </div>
         <Checkbox label="Remember me" description="Stay signed in on this computer after closing it." {...form.register('remember')} />
