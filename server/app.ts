@@ -10,6 +10,9 @@ import { openDatabase, type Database } from './db/open-database';
 import { openKeychain, type Keychain } from './keychain/keychain';
 import { createMailer } from './mail/mailer';
 import { expireReservations } from './metering/settle-reservation';
+import { pollStripeEvents } from './billing/poll-stripe-events';
+import { createStripeEventSource, stripeEventSourceOptionsFromEnvironment, type StripeEventSource, type StripeEventSourceOptions } from './billing/stripe/stripe-event-source';
+import { logUnexpectedError } from './logging/log-error';
 import { appRouter } from './api/root';
 import { createCallerFactory, createContext, type AppServices, type RequestInfo } from './api/trpc';
 
@@ -22,6 +25,8 @@ export interface CreateAppOptions {
   keychain?: Keychain;
   /** smtp(s)://user:pass@host:port — defaults to SMTP_URL; without one, emails stay in the outbox. */
   smtpUrl?: string;
+  /** Stripe events (polling, webhooks): defaults to STRIPE_SECRET_KEY/STRIPE_WEBHOOK_SECRET; null turns them off. */
+  stripe?: StripeEventSourceOptions | null;
 }
 
 export interface MeterdeskApp {
@@ -31,6 +36,8 @@ export interface MeterdeskApp {
   createContext(carrier: SessionCarrier, request: RequestInfo): ReturnType<typeof createContext>;
   /** A server-side caller, for tests and the CLI. */
   createCaller(carrier: SessionCarrier, request?: RequestInfo): Promise<ReturnType<typeof appRouter.createCaller>>;
+  /** Where Stripe events are read from; null when Stripe is not configured. */
+  stripeEvents: StripeEventSource | null;
   /** Periodic upkeep while serving: releases expired reservations. Returns a stop function. */
   startBackgroundJobs(intervalMs?: number): () => void;
   close(): Promise<void>;
@@ -68,18 +75,36 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     version: APP_VERSION,
   };
   const callerFactory = createCallerFactory(appRouter);
+  const stripeOptions = options.stripe === undefined ? stripeEventSourceOptionsFromEnvironment(process.env) : options.stripe;
+  const stripeEvents = stripeOptions ? createStripeEventSource(stripeOptions) : null;
   return {
     services,
     router: appRouter,
     dataDir,
     createContext: (carrier, request) => createContext(services, carrier, request),
     createCaller: async (carrier, request = { transport: 'browser' }) => callerFactory(await createContext(services, carrier, request)),
+    stripeEvents,
     startBackgroundJobs(intervalMs = 30_000) {
       const timer = setInterval(() => {
         expireReservations(db, services.clock).catch((error: Error) => console.error(`Releasing expired reservations failed: ${error.message}`));
       }, intervalMs);
       timer.unref();
-      return () => clearInterval(timer);
+      // Stripe events by polling: one poller at a time across processes (the others skip a turn).
+      let polling = false;
+      const poller = stripeEvents
+        ? setInterval(() => {
+            if (polling) return;
+            polling = true;
+            pollStripeEvents({ db, stripe: stripeEvents.stripe, clock: services.clock })
+              .catch((error: Error) => logUnexpectedError('stripe event polling', error))
+              .finally(() => (polling = false));
+          }, intervalMs)
+        : undefined;
+      poller?.unref();
+      return () => {
+        clearInterval(timer);
+        if (poller) clearInterval(poller);
+      };
     },
     close: () => db.close(),
   };
