@@ -1,6 +1,7 @@
 // The one Stripe event processor, reached by polling and by signed webhooks, on PGlite and
 // PostgreSQL against the stand-in.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { setLogSink } from '../../server/logging/log-error';
 import { processStripeEvent, stripeEventSchema } from '../../server/billing/process-stripe-event';
 import { databaseTargets } from '../helpers/databases';
 import { shuffle, startEventsFixture, type EventsFixture } from './events-helpers';
@@ -67,5 +68,65 @@ describe.each(databaseTargets)('Stripe events on $name', (target) => {
     const rows = await f.prisma.billingEvent.findMany();
     expect(rows).toHaveLength(events.length);
     expect(rows.every((r) => r.attempts === 1 && r.status !== 'failed')).toBe(true);
+  });
+});
+
+describe.each(databaseTargets)('Stripe event polling on $name', (target) => {
+  let f: EventsFixture;
+  afterEach(() => f?.close());
+
+  it('records a failing event, moves on, and retries it once its backoff has passed', async () => {
+    onTestFinished(setLogSink(() => {}));
+    f = await startEventsFixture(target);
+    const org = await f.organization('backoff-co');
+    await f.poll();
+    const { customerId } = await f.s.provider.createCustomer({ organizationId: org, name: 'Backoff Co', email: null });
+    f.s.standIn.failNext(2, 503, { match: { method: 'GET', path: `/v1/customers/${customerId}` } });
+    const session = await f.s.provider.createCheckoutSession({ organizationId: org, customerId, planKey: 'starter', interval: 'month', successUrl: 'http://x/ok', cancelUrl: 'http://x/no' });
+    f.s.standIn.completeCheckoutSession(session.id);
+
+    const first = await f.poll();
+    const failedIds = first.outcomes.filter((o) => o.status === 'failed').map((o) => o.eventId);
+    expect(failedIds).toHaveLength(2);
+    const state = await f.prisma.billingSyncState.findUniqueOrThrow({ where: { provider: 'stripe' } });
+    expect(state.lastEventId).toBe(f.events().at(-1)!.id); // the cursor moved past them
+
+    const early = await f.poll(); // backoff not over: nothing retried
+    expect(early.retried).toEqual([]);
+    f.t.clock.advance(31_000);
+    const later = await f.poll();
+    expect(later.retried.map((o) => [o.eventId, o.status]).sort()).toEqual(failedIds.map((id) => [id, 'processed']).sort());
+    expect(await f.prisma.billingEvent.count({ where: { status: 'failed' } })).toBe(0);
+    expect((await f.mirror(org)).subscription).toMatchObject({ planKey: 'starter', status: 'active' });
+  });
+
+  it('resynchronises from the objects on the first run and when the cursor is older than 30 days', async () => {
+    f = await startEventsFixture(target);
+    const org = await f.organization('resync-co');
+    const { subscriptionId } = await f.subscribe(org, 'starter');
+    // First run: no cursor; the customer is found by our metadata and mirrored from its objects.
+    const first = await f.poll();
+    expect(first.resync).toMatchObject({ customers: 1, subscriptions: 1, invoices: 1, failed: [] });
+    expect(first.outcomes).toEqual([]);
+    expect((await f.mirror(org)).subscription).toMatchObject({ planKey: 'starter', status: 'active', providerSubscriptionId: subscriptionId });
+
+    // The poller stops; changes happen; 31 days pass and their events leave Stripe's window.
+    await f.s.stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true });
+    const later = Math.floor(Date.now() / 1000) + 31 * 86_400;
+    f.s.standIn.store.now = () => later;
+    f.t.clock.set(new Date(later * 1000));
+    const resumed = await f.poll();
+    expect(resumed.resync).toMatchObject({ customers: 1, failed: [] });
+    expect(resumed.outcomes).toEqual([]);
+    expect((await f.mirror(org)).subscription).toMatchObject({ cancelAtPeriodEnd: true });
+    const state = await f.prisma.billingSyncState.findUniqueOrThrow({ where: { provider: 'stripe' } });
+    expect(state.lastResyncAt).toEqual(new Date(later * 1000));
+
+    // From there on, events again.
+    await f.s.stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: false });
+    const next = await f.poll();
+    expect(next.resync).toBeNull();
+    expect(next.outcomes).toEqual([expect.objectContaining({ type: 'customer.subscription.updated', status: 'processed' })]);
+    expect((await f.mirror(org)).subscription).toMatchObject({ cancelAtPeriodEnd: false });
   });
 });
