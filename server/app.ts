@@ -75,7 +75,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     version: APP_VERSION,
   };
   const callerFactory = createCallerFactory(appRouter);
-  const stripeOptions = options.stripe === undefined ? stripeEventSourceOptionsFromEnvironment(process.env) : options.stripe;
+  const stripeOptions = options.stripe === undefined ? stripeEventOptionsOrNull() : options.stripe;
   const stripeEvents = stripeOptions ? createStripeEventSource(stripeOptions) : null;
   return {
     services,
@@ -108,4 +108,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     },
     close: () => db.close(),
   };
+}
+
+/** Stripe from the environment; a malformed key or secret is reported and Stripe left off, the console still starts. */
+function stripeEventOptionsOrNull(): StripeEventSourceOptions | null {
+  try {
+    return stripeEventSourceOptionsFromEnvironment(process.env);
+  } catch (error) {
+    console.error(`Stripe events are off: ${(error as Error).message}`);
+    return null;
+  }
 }
