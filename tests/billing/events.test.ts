@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { setLogSink } from '../../server/logging/log-error';
 import { processStripeEvent, stripeEventSchema } from '../../server/billing/process-stripe-event';
+import { getAccountState } from '../../server/metering/get-usage-state';
 import { databaseTargets } from '../helpers/databases';
 import { shuffle, startEventsFixture, type EventsFixture } from './events-helpers';
 
@@ -33,6 +34,8 @@ describe.each(databaseTargets)('Stripe events on $name', (target) => {
     const audit = await f.prisma.auditEvent.findMany({ where: { organizationId: org, action: 'billing.subscription_changed' } });
     expect(audit.length).toBeGreaterThanOrEqual(1);
     expect(audit.every((a) => a.actorUserId === null)).toBe(true);
+    // The metering engine, the single gate, reads the same row.
+    expect(await getAccountState(f.t.app.services.db, org, f.t.clock.now())).toMatchObject({ planKey: 'growth', status: 'active' });
     // A second run finds nothing new and changes nothing.
     const again = await f.poll();
     expect(again.outcomes).toEqual([]);
@@ -74,6 +77,30 @@ describe.each(databaseTargets)('Stripe events on $name', (target) => {
 describe.each(databaseTargets)('Stripe event polling on $name', (target) => {
   let f: EventsFixture;
   afterEach(() => f?.close());
+
+  it('mirrors a cancellation, then a new subscription; a late event of the ended one changes nothing', async () => {
+    f = await startEventsFixture(target);
+    const org = await f.organization('churn-co');
+    await f.poll();
+    const { customerId, subscriptionId: old } = await f.subscribe(org, 'starter');
+    await f.s.stripe.subscriptions.cancel(old);
+    await f.poll();
+    expect((await f.mirror(org)).subscription).toMatchObject({ providerSubscriptionId: old, status: 'canceled', endedAt: expect.any(Date), canceledAt: expect.any(Date) });
+    expect(await getAccountState(f.t.app.services.db, org, f.t.clock.now())).toMatchObject({ status: 'canceled' });
+
+    const pro = (await f.s.stripe.prices.list({ lookup_keys: ['meterdesk_pro_yearly_v1'] })).data[0]!;
+    const renewed = await f.s.stripe.subscriptions.create({ customer: customerId, items: [{ price: pro.id }], metadata: { meterdesk_organization_id: org } });
+    await f.poll();
+    const live = await f.mirror(org);
+    expect(live.subscription).toMatchObject({ providerSubscriptionId: renewed.id, planKey: 'pro', billingInterval: 'year', status: 'active', endedAt: null });
+
+    // The old subscription's deletion, delivered again late (as a new event id would be, e.g. from
+    // a replay): applied after the live one, it must not take the organization back to canceled.
+    const deleted = f.events().find((e) => e.type === 'customer.subscription.deleted')!;
+    const replay = stripeEventSchema.parse({ ...deleted, id: 'evt_latereplay1' });
+    expect(await processStripeEvent(f.ctx, replay, 'webhook')).toMatchObject({ status: 'processed' });
+    expect(await f.mirror(org)).toEqual(live);
+  });
 
   it('records a failing event, moves on, and retries it once its backoff has passed', async () => {
     onTestFinished(setLogSink(() => {}));
