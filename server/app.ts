@@ -38,8 +38,8 @@ export interface MeterdeskApp {
   createCaller(carrier: SessionCarrier, request?: RequestInfo): Promise<ReturnType<typeof appRouter.createCaller>>;
   /** Where Stripe events are read from; null when Stripe is not configured. */
   stripeEvents: StripeEventSource | null;
-  /** Periodic upkeep while serving: releases expired reservations. Returns a stop function. */
-  startBackgroundJobs(intervalMs?: number): () => void;
+  /** Periodic upkeep while serving: releases expired reservations, polls Stripe events. Returns a stop function (resolves once a running poll has finished). */
+  startBackgroundJobs(intervalMs?: number): () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,7 +77,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
   const callerFactory = createCallerFactory(appRouter);
   const stripeOptions = options.stripe === undefined ? stripeEventOptionsOrNull() : options.stripe;
   const stripeEvents = stripeOptions ? createStripeEventSource(stripeOptions) : null;
-  return {
+  const app: MeterdeskApp = {
     services,
     router: appRouter,
     dataDir,
@@ -90,24 +90,26 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
       }, intervalMs);
       timer.unref();
       // Stripe events by polling: one poller at a time across processes (the others skip a turn).
-      let polling = false;
-      const poller = stripeEvents
+      let polling: Promise<unknown> | undefined;
+      const poller = app.stripeEvents
         ? setInterval(() => {
-            if (polling) return;
-            polling = true;
-            pollStripeEvents({ db, stripe: stripeEvents.stripe, clock: services.clock })
+            const source = app.stripeEvents;
+            if (polling || !source) return;
+            polling = pollStripeEvents({ db, stripe: source.stripe, clock: services.clock })
               .catch((error: Error) => logUnexpectedError('stripe event polling', error))
-              .finally(() => (polling = false));
+              .finally(() => (polling = undefined));
           }, intervalMs)
         : undefined;
       poller?.unref();
-      return () => {
+      return async () => {
         clearInterval(timer);
         if (poller) clearInterval(poller);
+        await polling;
       };
     },
     close: () => db.close(),
   };
+  return app;
 }
 
 /** Stripe from the environment; a malformed key or secret is reported and Stripe left off, the console still starts. */

@@ -1,6 +1,6 @@
 // The one Stripe event processor, reached by polling and by signed webhooks, on PGlite and
 // PostgreSQL against the stand-in.
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { setLogSink } from '../../server/logging/log-error';
 import { processStripeEvent, stripeEventSchema } from '../../server/billing/process-stripe-event';
 import { getAccountState } from '../../server/metering/get-usage-state';
@@ -100,6 +100,16 @@ describe.each(databaseTargets)('Stripe event polling on $name', (target) => {
     const replay = stripeEventSchema.parse({ ...deleted, id: 'evt_latereplay1' });
     expect(await processStripeEvent(f.ctx, replay, 'webhook')).toMatchObject({ status: 'processed' });
     expect(await f.mirror(org)).toEqual(live);
+  });
+
+  it('polls as a background job of the app once Stripe is configured', async () => {
+    f = await startEventsFixture(target);
+    const org = await f.organization('job-co');
+    await f.subscribe(org, 'starter');
+    const stop = f.t.app.startBackgroundJobs(25);
+    onTestFinished(stop);
+    await vi.waitFor(async () => expect((await f.mirror(org)).subscription).toMatchObject({ planKey: 'starter', status: 'active' }), { timeout: 20_000, interval: 25 });
+    await stop();
   });
 
   it('records a failing event, moves on, and retries it once its backoff has passed', async () => {
