@@ -102,6 +102,24 @@ describe.each(databaseTargets)('Stripe event polling on $name', (target) => {
     expect(await f.mirror(org)).toEqual(live);
   });
 
+  it('starts from the time of its resynchronisation when Stripe had no event in the window', async () => {
+    f = await startEventsFixture(target);
+    // Everything the stand-in did so far (the catalog) is older than 30 days from here.
+    const later = Math.floor(Date.now() / 1000) + 31 * 86_400;
+    f.s.standIn.store.now = () => later;
+    f.t.clock.set(new Date(later * 1000));
+    const first = await f.poll();
+    expect(first.resync).toMatchObject({ customers: 0 });
+    expect(first.cursor).toBeNull();
+    const org = await f.organization('quiet-co');
+    await f.subscribe(org, 'starter');
+    const next = await f.poll();
+    expect(next.resync).toBeNull();
+    expect(next.outcomes.map((o) => o.type)).toContain('checkout.session.completed');
+    expect(next.cursor).toBe(f.events().at(-1)!.id);
+    expect((await f.mirror(org)).subscription).toMatchObject({ planKey: 'starter', status: 'active' });
+  });
+
   it('polls as a background job of the app once Stripe is configured', async () => {
     f = await startEventsFixture(target);
     const org = await f.organization('job-co');
