@@ -12,6 +12,7 @@ import { createMailer } from './mail/mailer';
 import type { BillingProvider } from './billing/billing-provider';
 import { stripeOptionsFromEnvironment } from './billing/stripe/stripe-config';
 import { StripeProvider } from './billing/stripe/stripe-provider';
+import { createStripeEventSource, stripeEventSourceOptionsFromEnvironment, type StripeEventSource, type StripeEventSourceOptions } from './billing/stripe/stripe-event-source';
 import { backgroundJobs, startJobs } from './jobs/registry';
 import { appRouter } from './api/root';
 import { createCallerFactory, createContext, type AppServices, type RequestInfo } from './api/trpc';
@@ -27,6 +28,8 @@ export interface CreateAppOptions {
   smtpUrl?: string;
   /** Where overage is reported; defaults to Stripe when STRIPE_SECRET_KEY is set, else none (batches wait). */
   billingProvider?: BillingProvider | null;
+  /** Stripe events (polling, webhooks): defaults to STRIPE_SECRET_KEY/STRIPE_WEBHOOK_SECRET; null turns them off. */
+  stripe?: StripeEventSourceOptions | null;
 }
 
 export interface MeterdeskApp {
@@ -36,8 +39,14 @@ export interface MeterdeskApp {
   createContext(carrier: SessionCarrier, request: RequestInfo): ReturnType<typeof createContext>;
   /** A server-side caller, for tests and the CLI. */
   createCaller(carrier: SessionCarrier, request?: RequestInfo): Promise<ReturnType<typeof appRouter.createCaller>>;
-  /** Periodic upkeep while serving (server/jobs/registry.ts): expired reservations, overage to meters. Returns a stop function. */
-  startBackgroundJobs(intervalMs?: number): () => void;
+  /** Where Stripe events are read from; null when Stripe is not configured. */
+  stripeEvents: StripeEventSource | null;
+  /**
+   * Periodic upkeep while serving (server/jobs/registry.ts): expired reservations, overage to
+   * meters, Stripe event polling, erasure of deleted organizations. Returns a stop function that
+   * resolves once running jobs have finished.
+   */
+  startBackgroundJobs(intervalMs?: number): () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,12 +82,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     version: APP_VERSION,
   };
   const callerFactory = createCallerFactory(appRouter);
-  return {
+  const stripeOptions = options.stripe === undefined ? stripeEventOptionsOrNull() : options.stripe;
+  const stripeEvents = stripeOptions ? createStripeEventSource(stripeOptions) : null;
+  const app: MeterdeskApp = {
     services,
     router: appRouter,
     dataDir,
     createContext: (carrier, request) => createContext(services, carrier, request),
     createCaller: async (carrier, request = { transport: 'browser' }) => callerFactory(await createContext(services, carrier, request)),
+    stripeEvents,
     startBackgroundJobs(intervalMs = 30_000) {
       let billingProvider = options.billingProvider ?? null;
       if (options.billingProvider === undefined && process.env.STRIPE_SECRET_KEY) {
@@ -89,8 +101,19 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
           console.error(`Overage is not reported to Stripe: ${(error as Error).message}`);
         }
       }
-      return startJobs(backgroundJobs({ db, clock: services.clock, billingProvider }, { intervalMs }));
+      return startJobs(backgroundJobs({ db, clock: services.clock, billingProvider, stripeEvents: app.stripeEvents }, { intervalMs }));
     },
     close: () => db.close(),
   };
+  return app;
+}
+
+/** Stripe from the environment; a malformed key or secret is reported and Stripe left off, the console still starts. */
+function stripeEventOptionsOrNull(): StripeEventSourceOptions | null {
+  try {
+    return stripeEventSourceOptionsFromEnvironment(process.env);
+  } catch (error) {
+    console.error(`Stripe events are off: ${(error as Error).message}`);
+    return null;
+  }
 }

@@ -36,7 +36,7 @@ try {
   console.log(`Database: ${where} (${app.services.db.migrations.applied} migrations applied)`);
   console.log(`Meterdesk console: ${url}`);
   const stop = async () => {
-    stopJobs();
+    await stopJobs(); // lets a running Stripe poll finish before the database closes
     await server.close();
     await app.close();
     process.exit(0);

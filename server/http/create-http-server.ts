@@ -11,6 +11,7 @@ import type { AppRouter } from '../api/root';
 import type { MeterdeskApp } from '../app';
 import { logUnexpectedError, unexpectedErrorMessage } from '../logging/log-error';
 import { registerUsageApi, usageApiErrorHandler } from '../usage-api/register-usage-api';
+import { registerStripeWebhook, STRIPE_WEBHOOK_PATH } from './register-stripe-webhook';
 import { cookieSessionCarrier } from './cookie-session-carrier';
 import { parseRequestTarget } from './request-target';
 
@@ -55,6 +56,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     // The usage API authenticates every request with an API key (no ambient cookies), and must be
     // reachable under whatever host name the server is published as.
     if (target.family === 'v1') return;
+    // Stripe's webhook deliveries likewise (each is authenticated by its signature), on that exact path only.
+    if (target.family === 'webhooks' && target.path === STRIPE_WEBHOOK_PATH) return;
     const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
     if (!allowedHosts.includes(req.headers.host ?? '')) {
       return reply.code(403).send({ error: { code: 'forbidden_host', message: 'Requests must address the console by 127.0.0.1 or localhost.' } });
@@ -113,6 +116,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     api.setErrorHandler(usageApiErrorHandler);
     registerUsageApi(api, app);
   });
+  await server.register(async (webhooks) => registerStripeWebhook(webhooks, app));
 
   await server.listen({ host: options.host ?? '127.0.0.1', port: options.port });
   const address = server.server.address();

@@ -6,7 +6,10 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/open-database';
 import type { BillingProvider } from '../billing/billing-provider';
 import { enqueueOverage } from '../billing/enqueue-overage';
+import { pollStripeEvents } from '../billing/poll-stripe-events';
+import type { StripeEventSource } from '../billing/stripe/stripe-event-source';
 import { reportOverage } from '../billing/report-overage';
+import { logUnexpectedError } from '../logging/log-error';
 import { expireReservations } from '../metering/settle-reservation';
 import { eraseDueOrganizations } from '../organizations/erase-organization';
 
@@ -21,10 +24,12 @@ export interface JobServices {
   clock: Clock;
   /** Without one (no Stripe key configured), overage is still counted and batched, and waits. */
   billingProvider: BillingProvider | null;
+  /** Without one (no Stripe key configured), Stripe events are not polled. */
+  stripeEvents?: StripeEventSource | null;
 }
 
 export function backgroundJobs(services: JobServices, options: { intervalMs?: number } = {}): BackgroundJob[] {
-  const { db, clock, billingProvider } = services;
+  const { db, clock, billingProvider, stripeEvents } = services;
   const jobs: BackgroundJob[] = [
     { name: 'release-expired-reservations', intervalMs: options.intervalMs ?? 30_000, run: () => expireReservations(db, clock) },
     { name: 'batch-overage-for-billing', intervalMs: 60_000, run: () => enqueueOverage(db, clock) },
@@ -32,23 +37,34 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
     { name: 'erase-deleted-organizations', intervalMs: 10 * 60_000, run: () => eraseDueOrganizations(db, clock) },
   ];
   if (billingProvider) jobs.push({ name: 'report-overage-to-meters', intervalMs: 60_000, run: () => reportOverage(db, billingProvider, clock) });
+  // One poller at a time across processes (an advisory lock): the others skip their turn.
+  if (stripeEvents) jobs.push({ name: 'poll-stripe-events', intervalMs: options.intervalMs ?? 30_000, run: () => pollStripeEvents({ db, stripe: stripeEvents.stripe, clock }) });
   return jobs;
 }
 
-/** Starts the jobs on timers; returns a stop function. Failures are logged and the job runs again next time. */
-export function startJobs(jobs: BackgroundJob[], log: (line: string) => void = (line) => console.error(line)): () => void {
+/**
+ * Starts the jobs on timers; returns a stop function that resolves once the runs in progress have
+ * finished (so the database is not closed under them). Failures are logged and the job runs again
+ * next time.
+ */
+export function startJobs(jobs: BackgroundJob[]): () => Promise<void> {
+  const running = new Map<string, Promise<unknown>>();
   const timers = jobs.map((job) => {
-    let running = false;
     const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      job
-        .run()
-        .catch((error: Error) => log(`Background job ${job.name} failed: ${error.message}`))
-        .finally(() => (running = false));
+      if (running.has(job.name)) return;
+      running.set(
+        job.name,
+        job
+          .run()
+          .catch((error: unknown) => logUnexpectedError(`background job ${job.name}`, error))
+          .finally(() => running.delete(job.name)),
+      );
     }, job.intervalMs);
     timer.unref();
     return timer;
   });
-  return () => timers.forEach((t) => clearInterval(t));
+  return async () => {
+    timers.forEach((t) => clearInterval(t));
+    await Promise.all(running.values());
+  };
 }

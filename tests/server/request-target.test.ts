@@ -61,7 +61,7 @@ describe('request targets are decided on the parsed, normalised path', () => {
     { name: 'tRPC', method: 'GET', path: '/trpc/auth.me', status: 401 },
     { name: 'health API', method: 'GET', path: '/api/health', status: 200 },
     { name: 'usage API', method: 'GET', path: '/v1/openapi.json', status: 200 },
-    { name: 'webhooks (not routed yet)', method: 'POST', path: '/webhooks/stripe', status: 404 },
+    { name: 'Stripe webhooks (no Stripe configured here)', method: 'POST', path: '/webhooks/stripe', status: 503 },
     { name: 'static file', method: 'GET', path: '/assets/app.js', status: 200 },
     { name: 'console root', method: 'GET', path: '/', status: 200 },
   ] as const;

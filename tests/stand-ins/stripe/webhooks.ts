@@ -13,6 +13,7 @@ export interface Delivery {
 export class WebhookDelivery {
   readonly deliveries: Delivery[] = [];
   private pending = new Set<Promise<void>>();
+  private held: StripeObject[] | null = null;
   private readonly signer = new Stripe('sk_test_signer_only');
 
   constructor(
@@ -26,9 +27,22 @@ export class WebhookDelivery {
     this.endpoint = endpoint;
   }
 
+  /** Keeps events instead of delivering them, until release() (to race deliveries against something). */
+  hold() {
+    this.held ??= [];
+  }
+
+  /** Delivers every held event at once, concurrently, and goes back to delivering as they come. */
+  release() {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const event of held) this.deliver(event);
+  }
+
   private deliver(event: StripeObject) {
     const endpoint = this.endpoint;
     if (!endpoint) return;
+    if (this.held) return void this.held.push(event);
     const payload = JSON.stringify(event);
     const signature = this.signer.webhooks.generateTestHeaderString({ payload, secret: endpoint.secret });
     const p = fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload })
