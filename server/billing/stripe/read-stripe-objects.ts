@@ -164,7 +164,8 @@ export async function readSubscription(stripe: Stripe, id: string): Promise<Subs
     periodEnd: toDate(periodItem?.current_period_end),
     billingAnchor: toDate(s.billing_cycle_anchor),
     cancelAtPeriodEnd: s.cancel_at_period_end,
-    trialEnd: toDate(s.trial_end),
+    // Stripe keeps trial_end after a trial is over; ours says when the current trial ends.
+    trialEnd: s.status === 'trialing' ? toDate(s.trial_end) : null,
     canceledAt: toDate(s.canceled_at),
     endedAt: toDate(s.ended_at),
     created: new Date(s.created * 1000),
