@@ -80,6 +80,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     mailer: createMailer(db, { smtpUrl: options.smtpUrl ?? (process.env.SMTP_URL || undefined), from: process.env.SMTP_FROM || undefined, keychain }),
     consoleUrl: null,
     version: APP_VERSION,
+    billingProvider: options.billingProvider === undefined ? billingProviderOrNull() : options.billingProvider,
   };
   const callerFactory = createCallerFactory(appRouter);
   const stripeOptions = options.stripe === undefined ? stripeEventOptionsOrNull() : options.stripe;
@@ -92,20 +93,23 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     createCaller: async (carrier, request = { transport: 'browser' }) => callerFactory(await createContext(services, carrier, request)),
     stripeEvents,
     startBackgroundJobs(intervalMs = 30_000) {
-      let billingProvider = options.billingProvider ?? null;
-      if (options.billingProvider === undefined && process.env.STRIPE_SECRET_KEY) {
-        try {
-          billingProvider = new StripeProvider(stripeOptionsFromEnvironment(process.env));
-        } catch (error) {
-          // The console keeps running; overage is still batched and waits for a usable key.
-          console.error(`Overage is not reported to Stripe: ${(error as Error).message}`);
-        }
-      }
-      return startJobs(backgroundJobs({ db, clock: services.clock, billingProvider, stripeEvents: app.stripeEvents }, { intervalMs }));
+      return startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents }, { intervalMs }));
     },
     close: () => db.close(),
   };
   return app;
+}
+
+/** Stripe from the environment (server mode), or none: overage is still batched and waits, billing screens say it is not set up. */
+function billingProviderOrNull(): BillingProvider | null {
+  if (!process.env.STRIPE_SECRET_KEY) return null;
+  try {
+    return new StripeProvider(stripeOptionsFromEnvironment(process.env));
+  } catch (error) {
+    // A malformed key is reported; the console still starts.
+    console.error(`Billing with Stripe is off: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 /** Stripe from the environment; a malformed key or secret is reported and Stripe left off, the console still starts. */

@@ -14,6 +14,7 @@ import { logUnexpectedError, unexpectedErrorMessage } from '../logging/log-error
 import type { Keychain } from '../keychain/keychain';
 import type { SettingsStore } from '../config/settings-store';
 import type { Mailer } from '../mail/mailer';
+import type { BillingProvider } from '../billing/billing-provider';
 import type { Actor } from '../members/member-scope';
 import {
   orgRoleCan,
@@ -33,6 +34,8 @@ export interface AppServices {
   /** The browser console's address when served over HTTP (invitation links point there); null on the desktop. */
   consoleUrl: string | null;
   version: string;
+  /** Stripe when configured (server mode: STRIPE_SECRET_KEY); null where billing is not set up. */
+  billingProvider: BillingProvider | null;
 }
 
 export interface RequestInfo {
