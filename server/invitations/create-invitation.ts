@@ -30,5 +30,6 @@ export async function createInvitation(services: AppServices, actor: Actor, inpu
     return invitations;
   });
   await mailInvitations(services, actor, [issued!]);
-  return { id: issued!.id, email: issued!.email, role: issued!.role, expiresAt: issued!.expiresAt };
+  // 'outbox': no email server is set up, so the console must say the link is there to be sent by hand.
+  return { id: issued!.id, email: issued!.email, role: issued!.role, expiresAt: issued!.expiresAt, delivery: services.mailer.transport };
 }

@@ -36,5 +36,5 @@ export async function createInvitations(services: AppServices, actor: Actor, inp
     { timeout: 60_000 },
   );
   await mailInvitations(services, actor, issued);
-  return { invited: issued.length };
+  return { invited: issued.length, delivery: services.mailer.transport };
 }

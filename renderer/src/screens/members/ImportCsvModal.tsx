@@ -27,8 +27,12 @@ export function ImportCsvModal({ opened, onClose, onInvited }: { opened: boolean
   const check = useMutation(trpc.invitations.previewCsv.mutationOptions({ onSuccess: setPreview }));
   const send = useMutation(
     trpc.invitations.createMany.mutationOptions({
-      onSuccess: async ({ invited }) => {
-        notifications.show({ color: 'teal', title: 'Invitations sent', message: `${plural(invited, 'person', 'people')} will get an email with a link to join.` });
+      onSuccess: async ({ invited, delivery }) => {
+        notifications.show(
+          delivery === 'smtp'
+            ? { color: 'teal', title: 'Invitations sent', message: `${plural(invited, 'person', 'people')} will get an email with a link to join.` }
+            : { color: 'blue', title: 'Invitations ready', message: `No email server is set up: copy each link from the Outbox and send it yourself (${plural(invited, 'person', 'people')}).` },
+        );
         close();
         onInvited?.();
         await refresh.invitations();

@@ -42,7 +42,11 @@ export function InviteMemberModal({ opened, onClose, onInvited }: { opened: bool
   const invite = useMutation(
     trpc.invitations.create.mutationOptions({
       onSuccess: async (invitation) => {
-        notifications.show({ color: 'teal', title: 'Invitation sent', message: `${invitation.email} will get an email with a link to join.` });
+        notifications.show(
+          invitation.delivery === 'smtp'
+            ? { color: 'teal', title: 'Invitation sent', message: `${invitation.email} will get an email with a link to join.` }
+            : { color: 'blue', title: 'Invitation ready', message: `No email server is set up: copy the link from the Outbox and send it to ${invitation.email} yourself.` },
+        );
         close();
         onInvited?.();
         await refresh.invitations();

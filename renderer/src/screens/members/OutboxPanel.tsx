@@ -94,11 +94,20 @@ function OutboxEmail({ email }: { email: Email }) {
           </Text>
         </div>
         <Stack gap={4} align="flex-end" style={{ flexShrink: 0 }}>
-          <Tooltip label={email.error ?? `Delivered through ${email.transport === 'smtp' ? 'SMTP' : 'the local outbox'}`} multiline maw={320}>
-            <Badge color={STATUS_COLORS[email.status] ?? 'gray'} variant="light">
-              {email.status === 'sent' ? 'Sent' : email.status === 'queued' ? 'Queued' : email.status === 'failed' ? 'Failed' : email.status}
-            </Badge>
-          </Tooltip>
+          {email.transport === 'smtp' ? (
+            <Tooltip label={email.error ?? 'Delivered through SMTP'} multiline maw={320}>
+              <Badge color={STATUS_COLORS[email.status] ?? 'gray'} variant="light">
+                {email.status === 'sent' ? 'Sent' : email.status === 'queued' ? 'Queued' : email.status === 'failed' ? 'Failed' : email.status}
+              </Badge>
+            </Tooltip>
+          ) : (
+            // Nothing left this computer: say so, rather than "Sent".
+            <Tooltip label="No email server is set up (SMTP_URL): copy the link and send it yourself." multiline maw={320}>
+              <Badge color="gray" variant="light">
+                Not sent (no email server)
+              </Badge>
+            </Tooltip>
+          )}
           <Text size="xs" c="dimmed" title={formatDateTime(at)}>
             {formatRelative(at)}
           </Text>
