@@ -106,13 +106,15 @@ export async function auditOncePerRequest<T extends Record<string, unknown>>(
   return db.prisma.$transaction(async (tx) => {
     const lockKey = createHash('sha256').update(`platform-request:${request.requestId}`).digest().readBigInt64BE(0);
     await tx.$queryRawUnsafe('select 1 from pg_advisory_xact_lock($1::bigint)', lockKey.toString());
-    const earlier = await tx.$queryRawUnsafe<Array<{ action: string; organization_id: string | null; after: T }>>(
-      `select action, organization_id, after from audit_events where after->>'requestId' = $1 and action like 'platform.%' limit 1`,
+    // Within the tenant's trail (its index leads with organization_id): request ids are UUIDs made per submission.
+    const earlier = await tx.$queryRawUnsafe<Array<{ action: string; after: T }>>(
+      `select action, after from audit_events where organization_id = $1::uuid and action like 'platform.%' and after->>'requestId' = $2 limit 1`,
+      request.organizationId,
       request.requestId,
     );
     if (earlier[0]) {
-      // The same request id for another action or tenant is a client bug, not a repeat.
-      if (earlier[0].action !== entry.action || earlier[0].organization_id !== request.organizationId) {
+      // The same request id for another action is a client bug, not a repeat.
+      if (earlier[0].action !== entry.action) {
         throw new AppError('CONFLICT', 'This request id was already used for another action: make a new one for each submission.', { field: 'requestId' });
       }
       return { replayed: true, after: earlier[0].after };

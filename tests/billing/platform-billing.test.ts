@@ -6,6 +6,7 @@ import { TRPCError } from '@trpc/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncSeatsWithMembers } from '../../server/billing/sync-seats-with-members';
 import { issueInvitations } from '../../server/invitations/send-invitations';
+import { backgroundJobs } from '../../server/jobs/registry';
 import { getAccountState } from '../../server/metering/get-usage-state';
 import type { PlatformRoleName } from '../../server/permissions/permissions';
 import { databaseTargets } from '../helpers/databases';
@@ -77,7 +78,7 @@ describe.each(databaseTargets)('platform billing on $name', (target) => {
     await refused((await as(tenant.people.owner.carrier)).platform.applyBillingCredit({ ...input, requestId: randomUUID() }), 'FORBIDDEN');
     expect(await databaseFingerprint(f.t.app)).toEqual(before);
     expect((await f.s.stripe.customers.retrieve(customerId))).toMatchObject({ balance: -2600 });
-    // The same request id for another tenant is a client bug, refused.
+    // The same request id for another action is a client bug, refused.
     await refused(support.platform.suspendTenant({ organizationId: tenant.organizationId, reason: 'reuse', requestId: input.requestId }), 'CONFLICT', /already used/);
   });
 
@@ -195,6 +196,7 @@ describe.each(databaseTargets)('platform billing on $name', (target) => {
     await refused((await as(staff.support)).platform.applyBillingCredit({ ...base, amountMinor: 100 }), 'PRECONDITION_FAILED', /Stripe is not configured/);
     await refused((await as(staff.finance)).platform.refundInvoice({ ...base, invoiceId: 'in_123', amountMinor: 100 }), 'PRECONDITION_FAILED', /Stripe is not configured/);
     await refused((await as(staff.super_admin)).platform.setTenantPlan({ ...base, planKey: 'growth' }), 'PRECONDITION_FAILED', /Stripe is not configured/);
+    await refused((await as(staff.support)).platform.extendTrial({ ...base, trialEndsAt: new Date(f.t.clock.now().getTime() + 7 * DAY_MS) }), 'PRECONDITION_FAILED', /Stripe is not configured/);
     expect(await databaseFingerprint(f.t.app)).toEqual(before);
   });
 
@@ -207,6 +209,10 @@ describe.each(databaseTargets)('platform billing on $name', (target) => {
       const { tenant } = await setUp();
       const { subscriptionId, customerId } = await subscribe(tenant);
       expect(await sync()).toEqual({ updated: 0, unchanged: 0, retrying: 0, skipped: 0 });
+      // Registered as a background job wherever a billing provider is configured.
+      const services = { db: f.t.app.services.db, clock: f.t.clock };
+      expect(backgroundJobs({ ...services, billingProvider: f.s.provider }).map((j) => j.name)).toContain('sync-seats-with-members');
+      expect(backgroundJobs({ ...services, billingProvider: null }).map((j) => j.name)).not.toContain('sync-seats-with-members');
 
       const [issued] = await f.prisma.$transaction((tx) =>
         issueInvitations(tx, { organizationId: tenant.organizationId, userId: tenant.people.owner.userId, role: 'owner' }, [{ email: 'eighth@acme.test', role: 'member' }], f.t.clock.now()),
