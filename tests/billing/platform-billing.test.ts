@@ -242,6 +242,11 @@ describe.each(databaseTargets)('platform billing on $name', (target) => {
       await admin.members.setStatus({ membershipId: tenant.people.guest.membershipId, status: 'deactivated' });
       expect(await sync()).toMatchObject({ updated: 1 });
       expect(await seatQuantity(subscriptionId)).toBe(3);
+      // Removing a member frees a seat too.
+      await admin.members.remove({ membershipId: tenant.people.teammate.membershipId });
+      expect(await sync()).toMatchObject({ updated: 1 });
+      expect(await seatQuantity(subscriptionId)).toBe(2);
+      expect(await f.prisma.seatSync.findUnique({ where: { organizationId: tenant.organizationId } })).toMatchObject({ syncedQuantity: 2, attempts: 0, leasedUntil: null });
     });
 
     it('a Stripe failure is retried later with backoff', async () => {
