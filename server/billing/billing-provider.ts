@@ -158,6 +158,8 @@ export interface BillingProvider {
   /** Seats follow active members: extra seats = active members beyond the plan's included ones, prorated onto the next invoice. */
   updateSeats(input: { subscriptionId: string; activeMembers: number; operationId: OperationId }): Promise<{ extraSeats: number; changed: boolean }>;
   cancel(input: { subscriptionId: string; atPeriodEnd: boolean; operationId: OperationId; comment?: string }): Promise<SubscriptionSummary>;
+  /** Moves a trialing subscription's trial end later (no proration); the same end again is a no-op. */
+  extendTrial(input: { subscriptionId: string; trialEnd: Date; operationId: OperationId }): Promise<SubscriptionSummary>;
   /** Undoes a cancellation at period end. */
   resume(input: { subscriptionId: string; operationId: OperationId }): Promise<SubscriptionSummary>;
   handleEvent(rawEvent: unknown): Promise<void>;

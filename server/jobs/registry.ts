@@ -9,6 +9,7 @@ import { enqueueOverage } from '../billing/enqueue-overage';
 import { pollStripeEvents } from '../billing/poll-stripe-events';
 import type { StripeEventSource } from '../billing/stripe/stripe-event-source';
 import { reportOverage } from '../billing/report-overage';
+import { syncSeatsWithMembers } from '../billing/sync-seats-with-members';
 import { logUnexpectedError } from '../logging/log-error';
 import { expireReservations } from '../metering/settle-reservation';
 import { eraseDueOrganizations } from '../organizations/erase-organization';
@@ -37,6 +38,8 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
     { name: 'erase-deleted-organizations', intervalMs: 10 * 60_000, run: () => eraseDueOrganizations(db, clock) },
   ];
   if (billingProvider) jobs.push({ name: 'report-overage-to-meters', intervalMs: 60_000, run: () => reportOverage(db, billingProvider, clock) });
+  // Seats follow active members: compares members with the mirrored subscription, corrects the provider.
+  if (billingProvider) jobs.push({ name: 'sync-seats-with-members', intervalMs: 60_000, run: () => syncSeatsWithMembers(db, billingProvider, clock) });
   // One poller at a time across processes (an advisory lock): the others skip their turn.
   if (stripeEvents) jobs.push({ name: 'poll-stripe-events', intervalMs: options.intervalMs ?? 30_000, run: () => pollStripeEvents({ db, stripe: stripeEvents.stripe, clock }) });
   return jobs;

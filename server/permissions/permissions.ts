@@ -52,6 +52,14 @@ export const PLATFORM_PERMISSIONS = [
   'platform:users:reset_password',
   /** Platform-wide settings, such as invite-only sign-up. */
   'platform:settings:manage',
+  /** Suspend or lift the suspension of a tenant (read-only with a banner): abuse, payment failure. */
+  'platform:tenants:suspend',
+  /** A monetary credit on the tenant's billing account (provider customer balance), not metering units. */
+  'platform:billing:credit',
+  /** Refund an invoice's payment through the billing provider. */
+  'platform:billing:refund',
+  /** Put a tenant on another plan (through the provider, or locally for tenants billed outside it). */
+  'platform:billing:set_plan',
 ] as const;
 export type PlatformPermission = (typeof PLATFORM_PERMISSIONS)[number];
 
@@ -100,8 +108,9 @@ export const ORG_ROLE_PERMISSIONS: Record<OrgRoleName, readonly OrgPermission[]>
 
 export const PLATFORM_ROLE_PERMISSIONS: Record<PlatformRoleName, readonly PlatformPermission[]> = {
   super_admin: [...PLATFORM_PERMISSIONS],
-  support: ['platform:tenants:read', 'platform:impersonate', 'platform:trials:extend', 'platform:credits:grant', 'platform:users:reset_password'],
-  finance: ['platform:tenants:read', 'platform:revenue:read', 'platform:invoices:read'],
+  support: ['platform:tenants:read', 'platform:impersonate', 'platform:trials:extend', 'platform:credits:grant', 'platform:users:reset_password', 'platform:tenants:suspend', 'platform:billing:credit'],
+  // Money back is finance's call alone (super admins aside); goodwill credits are support's and finance's.
+  finance: ['platform:tenants:read', 'platform:revenue:read', 'platform:invoices:read', 'platform:billing:refund', 'platform:billing:credit'],
 };
 
 export function orgRoleCan(role: OrgRoleName | null | undefined, permission: OrgPermission): boolean {

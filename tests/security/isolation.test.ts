@@ -146,6 +146,31 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
     check: async (t, f) =>
       refusedWithoutWrites(t, f.b.people.guest.carrier, 'account.changePassword', { currentPassword: 'guess-1234', newPassword: 'copper-meadow-signal-42' }, ['BAD_REQUEST'], ['sign_in_throttles']),
   },
+  // Platform billing actions: staff only (the role per action is tested in tests/billing/platform-billing.test.ts).
+  'platform.setTenantPlan': {
+    why: 'super admins only: an owner cannot put their organization on a plan without paying',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.setTenantPlan', { organizationId: f.a.organizationId, planKey: 'enterprise', reason: 'free upgrade', requestId: '00000000-0000-4000-8000-000000000001' }, ['FORBIDDEN']),
+  },
+  'platform.extendTrial': {
+    why: 'platform support only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.extendTrial', { organizationId: f.a.organizationId, trialEndsAt: new Date(Date.now() + 30 * 86_400_000), reason: 'longer trial', requestId: '00000000-0000-4000-8000-000000000002' }, ['FORBIDDEN']),
+  },
+  'platform.applyBillingCredit': {
+    why: 'platform support and finance only: an owner cannot credit their own bill',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.applyBillingCredit', { organizationId: f.a.organizationId, amountMinor: 100_000, reason: 'free money', requestId: '00000000-0000-4000-8000-000000000003' }, ['FORBIDDEN']),
+  },
+  'platform.refundInvoice': {
+    why: 'platform finance only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.refundInvoice', { organizationId: f.a.organizationId, invoiceId: 'in_123', amountMinor: 100, reason: 'money back', requestId: '00000000-0000-4000-8000-000000000004' }, ['FORBIDDEN']),
+  },
+  'platform.suspendTenant': {
+    why: 'platform support only: an admin cannot suspend another tenant (or their own)',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.admin.carrier, 'platform.suspendTenant', { organizationId: f.b.organizationId, reason: 'sabotage', requestId: '00000000-0000-4000-8000-000000000005' }, ['FORBIDDEN']),
+  },
+  'platform.unsuspendTenant': {
+    why: 'platform support only: a suspended tenant cannot lift its own suspension',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.unsuspendTenant', { organizationId: f.a.organizationId, reason: 'let us back in', requestId: '00000000-0000-4000-8000-000000000006' }, ['FORBIDDEN']),
+  },
   'platform.issuePasswordResetLink': {
     why: 'platform support only: an organization owner cannot take over a member’s account',
     check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.issuePasswordResetLink', { email: f.a.people.member.email, reason: 'let me in' }, ['FORBIDDEN']),

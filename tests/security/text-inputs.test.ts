@@ -41,6 +41,12 @@ const cases: Case[] = [
   { procedure: 'auth.describePasswordReset', type: 'query', field: 'token', input: () => ({ token: `mdr_${'A'.repeat(42)}${NUL}` }) },
   { procedure: 'auth.resetPassword', type: 'mutation', field: 'token', input: () => ({ token: `mdr_\u001b${'A'.repeat(42)}`, password: 'copper-meadow-signal-42' }) },
   { procedure: 'organization.scheduleDeletion', type: 'mutation', field: 'confirmName', input: () => ({ confirmName: `Engines${NUL}` }) },
+  { procedure: 'platform.setTenantPlan', type: 'mutation', field: 'reason', input: ({ organizationId }) => ({ organizationId, planKey: 'growth', requestId: '00000000-0000-4000-8000-000000000011', reason: `contract${NUL}` }) },
+  { procedure: 'platform.extendTrial', type: 'mutation', field: 'reason', input: ({ organizationId }) => ({ organizationId, trialEndsAt: new Date('2027-01-01T00:00:00Z'), requestId: '00000000-0000-4000-8000-000000000012', reason: `review\u001b[2J` }) },
+  { procedure: 'platform.applyBillingCredit', type: 'mutation', field: 'reason', input: ({ organizationId }) => ({ organizationId, amountMinor: 100, requestId: '00000000-0000-4000-8000-000000000013', reason: `outage${NUL}` }) },
+  { procedure: 'platform.refundInvoice', type: 'mutation', field: 'reason', input: ({ organizationId }) => ({ organizationId, invoiceId: 'in_123', amountMinor: 100, requestId: '00000000-0000-4000-8000-000000000014', reason: `double \uD800 charge` }) },
+  { procedure: 'platform.suspendTenant', type: 'mutation', field: 'reason', input: ({ organizationId }) => ({ organizationId, requestId: '00000000-0000-4000-8000-000000000015', reason: `spam\u0007` }) },
+  { procedure: 'platform.unsuspendTenant', type: 'mutation', field: 'reason', input: ({ organizationId }) => ({ organizationId, requestId: '00000000-0000-4000-8000-000000000016', reason: `cleared${NUL}` }) },
   { procedure: 'platform.issuePasswordResetLink', type: 'mutation', field: 'reason', input: () => ({ email: founder.email, reason: `ticket\u0007 42` }) },
   { procedure: 'platform.setQuotaOverride', type: 'mutation', field: 'reason', input: ({ organizationId }) => ({ organizationId, metric: 'sms_sent', limit: 10, endsAt: new Date('2027-01-01T00:00:00Z'), reason: `launch\u0007week` }) },
 ];

@@ -2,6 +2,11 @@ import { grantCredits, grantCreditsInput } from '../../metering/grant-credits';
 import { revokeQuotaOverride, revokeQuotaOverrideInput, setQuotaOverride, setQuotaOverrideInput } from '../../metering/set-quota-override';
 import { issuePasswordResetLink, issuePasswordResetLinkInput } from '../../auth/issue-password-reset-link';
 import { isInviteOnly, setInviteOnly, setInviteOnlyInput } from '../../platform/platform-settings';
+import { applyBillingCredit, applyBillingCreditInput } from '../../billing/apply-billing-credit';
+import { extendTrial, extendTrialInput } from '../../billing/extend-trial';
+import { refundInvoice, refundInvoiceInput } from '../../billing/refund-invoice';
+import { setTenantPlan, setTenantPlanInput } from '../../billing/set-tenant-plan';
+import { suspendTenant, suspendTenantInput, unsuspendTenant, unsuspendTenantInput } from '../../platform/suspend-tenant';
 import { platformProcedure, router } from '../trpc';
 
 /** The platform's staff acting on a tenant. Every change is audited in the tenant's trail with a reason. */
@@ -10,6 +15,14 @@ export const platformRouter = router({
   setQuotaOverride: platformProcedure('platform:tenants:manage').input(setQuotaOverrideInput).mutation(({ ctx, input }) => setQuotaOverride(ctx.db, ctx.user.id, input, ctx.clock)),
   revokeQuotaOverride: platformProcedure('platform:tenants:manage').input(revokeQuotaOverrideInput).mutation(({ ctx, input }) => revokeQuotaOverride(ctx.db, ctx.user.id, input, ctx.clock)),
   issuePasswordResetLink: platformProcedure('platform:users:reset_password').input(issuePasswordResetLinkInput).mutation(({ ctx, input }) => issuePasswordResetLink(ctx, ctx.user.id, input)),
+  // Billing on a tenant's behalf (each with a reason and a client request id; audited once per request).
+  setTenantPlan: platformProcedure('platform:billing:set_plan').input(setTenantPlanInput).mutation(({ ctx, input }) => setTenantPlan(ctx, ctx.user.id, input)),
+  extendTrial: platformProcedure('platform:trials:extend').input(extendTrialInput).mutation(({ ctx, input }) => extendTrial(ctx, ctx.user.id, input)),
+  /** Money on the Stripe customer balance — not grantCredits, which grants metering units. */
+  applyBillingCredit: platformProcedure('platform:billing:credit').input(applyBillingCreditInput).mutation(({ ctx, input }) => applyBillingCredit(ctx, ctx.user.id, input)),
+  refundInvoice: platformProcedure('platform:billing:refund').input(refundInvoiceInput).mutation(({ ctx, input }) => refundInvoice(ctx, ctx.user.id, input)),
+  suspendTenant: platformProcedure('platform:tenants:suspend').input(suspendTenantInput).mutation(({ ctx, input }) => suspendTenant(ctx, ctx.user.id, input)),
+  unsuspendTenant: platformProcedure('platform:tenants:suspend').input(unsuspendTenantInput).mutation(({ ctx, input }) => unsuspendTenant(ctx, ctx.user.id, input)),
   settings: platformProcedure('platform:settings:manage').query(async ({ ctx }) => ({ inviteOnly: await isInviteOnly(ctx.db) })),
   setInviteOnly: platformProcedure('platform:settings:manage').input(setInviteOnlyInput).mutation(({ ctx, input }) => setInviteOnly(ctx.db, ctx.user.id, input, ctx.clock.now())),
 });

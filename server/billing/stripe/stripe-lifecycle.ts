@@ -174,6 +174,23 @@ export class StripeLifecycle {
     });
   }
 
+  async extendTrial(input: { subscriptionId: string; trialEnd: Date; operationId: OperationId }): Promise<SubscriptionSummary> {
+    const trialEnd = Math.floor(input.trialEnd.getTime() / 1000);
+    if (!Number.isSafeInteger(trialEnd)) throw new AppError('BAD_REQUEST', 'The new trial end must be a valid date.', { field: 'trialEnd' });
+    const op = checkOperation(input.operationId);
+    return this.call('extend the trial', async () => {
+      const sub = await this.subscription(input.subscriptionId);
+      // A retry of this very extension (or a double submission) finds it done.
+      if (sub.status === 'trialing' && sub.trial_end === trialEnd) return this.summary(sub);
+      if (sub.status !== 'trialing') throw new AppError('PRECONDITION_FAILED', `This subscription is ${sub.status}, not in trial: only a trial can be extended (grant a credit instead).`);
+      if (sub.trial_end && trialEnd <= sub.trial_end) {
+        throw new AppError('BAD_REQUEST', `The trial already runs until ${new Date(sub.trial_end * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC: choose a later end.`, { field: 'trialEnd' });
+      }
+      const updated = await this.send(() => this.stripe.subscriptions.update(sub.id, { trial_end: trialEnd, proration_behavior: 'none' }, { idempotencyKey: `meterdesk-trial-${op}` }));
+      return this.summary(updated);
+    });
+  }
+
   async resume(input: { subscriptionId: string; operationId: OperationId }): Promise<SubscriptionSummary> {
     const op = checkOperation(input.operationId);
     return this.call('resume the subscription', async () => {

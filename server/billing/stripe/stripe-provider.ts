@@ -157,6 +157,9 @@ export class StripeProvider implements BillingProvider {
   updateSeats(input: { subscriptionId: string; activeMembers: number; operationId: OperationId }): Promise<{ extraSeats: number; changed: boolean }> {
     return this.lifecycle.updateSeats(input);
   }
+  extendTrial(input: { subscriptionId: string; trialEnd: Date; operationId: OperationId }): Promise<SubscriptionSummary> {
+    return this.lifecycle.extendTrial(input);
+  }
   cancel(input: { subscriptionId: string; atPeriodEnd: boolean; operationId: OperationId; comment?: string }): Promise<SubscriptionSummary> {
     return this.lifecycle.cancel(input);
   }
