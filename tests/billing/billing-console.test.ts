@@ -150,7 +150,7 @@ describe.each(databaseTargets)('billing console on $name', (target) => {
     const { f, tenant, owner } = await setUp();
     const [a, b] = await Promise.all([owner.billing.startCheckout({ planKey: 'starter', interval: 'month' }), owner.billing.startCheckout({ planKey: 'starter', interval: 'month' })]);
     expect(a.sessionId).not.toBe(b.sessionId);
-    const customers = f.s.standIn.store.all('customer').filter((c) => c.metadata?.meterdesk_organization_id === tenant.organizationId);
+    const customers = f.s.standIn.store.all('customer').filter((c) => (c.metadata as Record<string, string> | undefined)?.meterdesk_organization_id === tenant.organizationId);
     expect(customers).toHaveLength(1);
     expect(await f.prisma.billingCustomer.findUnique({ where: { organizationId: tenant.organizationId } })).toMatchObject({ providerCustomerId: customers[0]!.id });
   });
