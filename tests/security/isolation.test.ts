@@ -55,6 +55,7 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'usage.entitlements': () => undefined,
   'billingOverage.overview': () => undefined,
   'billing.overview': () => undefined,
+  'billing.accessStatus': () => undefined,
   'billing.invoices': () => undefined,
   'billing.startCheckout': () => ({ planKey: 'growth', interval: 'month' }),
   'billing.checkoutStatus': () => ({ sessionId: 'cs_test_a1b2c3' }),

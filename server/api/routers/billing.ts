@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { setCancelAtPeriodEnd } from '../../billing/cancel-subscription';
 import { changePlan, changePlanInput } from '../../billing/change-plan';
+import { getBillingAccessStatus } from '../../billing/get-billing-access-status';
 import { getBillingOverview } from '../../billing/get-billing-overview';
 import { checkoutStatusInput, getCheckoutStatus } from '../../billing/get-checkout-status';
 import { listBillingInvoices } from '../../billing/list-billing-invoices';
@@ -11,6 +12,8 @@ import { orgProcedure, router } from '../trpc';
 
 /** The Billing page: admins see it (billing:read), owners act on it (billing:manage). */
 export const billingRouter = router({
+  /** For every member: the subscription state behind the console's banners. */
+  accessStatus: orgProcedure('organization:read').query(({ ctx }) => getBillingAccessStatus(ctx, ctx.organizationId)),
   overview: orgProcedure('billing:read').query(({ ctx }) => getBillingOverview(ctx, ctx.organizationId)),
   invoices: orgProcedure('billing:read').query(({ ctx }) => listBillingInvoices(ctx.db, ctx.organizationId)),
   startCheckout: orgProcedure('billing:manage').input(startCheckoutInput).mutation(({ ctx, input }) => startCheckout(ctx, ctx.actor, input)),
