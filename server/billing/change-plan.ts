@@ -43,5 +43,6 @@ export async function changePlan(services: BillingServices, actor: Actor, input:
   });
   // The new limits apply at once (a change now), through the processor's own effect.
   await applyStripeObjectNow(ctx, { type: 'customer.subscription.updated', id: subscriptionId }, actor.organizationId);
+  if (result.effective === 'now' && result.invoiceId) await applyStripeObjectNow(ctx, { type: 'invoice.updated', id: result.invoiceId }, actor.organizationId);
   return result;
 }

@@ -6,7 +6,7 @@ import type { Actor } from '../members/member-scope';
 import { AppError } from '../errors';
 import { applyStripeObjectNow } from './process-stripe-event';
 import { requireEventContext, type BillingServices } from './billing-console-context';
-import { readCheckoutSession } from './stripe/read-stripe-objects';
+import { listInvoices, readCheckoutSession } from './stripe/read-stripe-objects';
 
 export const checkoutStatusInput = z.object({ sessionId: z.string().regex(/^cs_[A-Za-z0-9_]{1,250}$/, 'not a Checkout session id') });
 
@@ -23,6 +23,12 @@ export async function getCheckoutStatus(services: BillingServices, actor: Actor,
   if (session.status !== 'complete') return { status: (session.status ?? 'open') as 'open' | 'expired', planKey: null };
   const outcome = await applyStripeObjectNow(ctx, { type: 'checkout.session.completed', id: session.id }, actor.organizationId);
   if (outcome === 'ignored') throw new AppError('CONFLICT', 'This checkout belongs to another billing customer than this organization’s. Contact support.');
+  // The first invoice (paid by the checkout) too, so the invoices list is complete at once.
+  if (session.customerId) {
+    for (const invoice of await listInvoices(ctx.stripe, session.customerId, 3)) {
+      await applyStripeObjectNow(ctx, { type: 'invoice.updated', id: invoice.id }, actor.organizationId);
+    }
+  }
   const sub = await services.db.prisma.subscription.findUnique({ where: { organizationId: actor.organizationId }, select: { planKey: true } });
   return { status: 'complete' as const, planKey: sub?.planKey ?? null };
 }

@@ -260,7 +260,7 @@ export async function retryFailedStripeEvents(ctx: StripeEventContext, limit = 1
  */
 export async function applyStripeObjectNow(
   ctx: StripeEventContext,
-  object: { type: 'checkout.session.completed' | 'customer.subscription.updated'; id: string },
+  object: { type: 'checkout.session.completed' | 'customer.subscription.updated' | 'invoice.updated'; id: string },
   organizationId: string,
 ): Promise<'applied' | 'ignored'> {
   const envelope: StripeEvent = { id: 'evt_console_refresh', object: 'event', type: object.type, created: Math.floor(ctx.clock.now().getTime() / 1000), data: { object: { id: object.id } } };

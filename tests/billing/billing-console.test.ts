@@ -65,6 +65,8 @@ describe.each(databaseTargets)('billing console on $name', (target) => {
     expect(after.usage.find((m) => m.metric === 'sms_sent')).toMatchObject({ limit: 1000, remaining: 1000 });
     expect(after.paymentMethod).toMatchObject({ brand: 'visa', last4: '4242' });
     expect(after.seats).toMatchObject({ activeMembers: 7, included: 3, extra: 4 });
+    // The invoice the checkout paid is listed at once too.
+    expect(await owner.billing.invoices()).toHaveLength(1);
     // The poller later finds the mirror already current.
     await f.poll();
     expect((await owner.billing.overview()).plan.key).toBe('starter');
@@ -96,6 +98,8 @@ describe.each(databaseTargets)('billing console on $name', (target) => {
     const overview = await owner.billing.overview();
     expect(overview.plan.key).toBe('pro');
     expect(overview.usage.find((m) => m.metric === 'sms_sent')).toMatchObject({ limit: 5000 });
+    const invoices = await owner.billing.invoices();
+    expect(invoices.find((i) => result.effective === 'now' && i.id === result.invoiceId)).toMatchObject({ amountDueMinor: preview.amountDueMinor });
     // A double click (same confirmation) changes and charges once.
     const again = await owner.billing.changePlan({ planKey: 'pro', interval: 'month', when: 'now', prorationDate: preview.prorationDate });
     expect(again).toMatchObject({ effective: 'now', invoiceId: result.effective === 'now' ? result.invoiceId : null });

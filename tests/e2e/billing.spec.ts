@@ -1,0 +1,49 @@
+import { expect, test } from '@playwright/test';
+import { billingControlPort, E2E_LAUNCH_TOKEN } from '../playwright.config';
+import { chromiumAvailable } from './browser';
+
+test.skip(!chromiumAvailable, 'Chromium is not installed');
+
+const control = (path: string) => fetch(`http://127.0.0.1:${billingControlPort}${path}`, { method: 'POST' });
+
+// An owner upgrades from the Billing page: Checkout opens outside the console, the customer pays on
+// the (stand-in) Stripe page, and the console, polling the session, shows the new plan and limits.
+// Then the renewal fails: the tenant is past due and every screen says sending is paused.
+test('billing: upgrade through checkout, new limits show; a past_due tenant sees the banner', async ({ page }) => {
+  await page.goto(`/?token=${E2E_LAUNCH_TOKEN}`);
+  await page.getByRole('button', { name: 'Explore with demo data' }).click();
+  await page.getByRole('button', { name: 'Continue to sign in' }).click({ timeout: 60_000 });
+  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Acme Messaging' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Billing' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Billing' })).toBeVisible();
+  await expect(page.getByTestId('current-plan-name')).toHaveText('Growth');
+  await expect(page.getByTestId('billing-usage-sms_sent')).toHaveAttribute('data-limit', '2500');
+
+  const popup = page.waitForEvent('popup');
+  await page.getByTestId('plan-pro').getByRole('button', { name: 'Upgrade' }).click();
+  const checkoutPage = await popup;
+  const sessionId = /\/(cs_[A-Za-z0-9_]+)/.exec(checkoutPage.url())?.[1];
+  expect(sessionId, `checkout opened at ${checkoutPage.url()}`).toBeTruthy();
+  await expect(page.getByTestId('checkout-waiting')).toBeVisible();
+  await checkoutPage.close();
+
+  expect((await control(`/checkout/${sessionId}/complete`)).status).toBe(200);
+  await expect(page.getByTestId('current-plan-name')).toHaveText('Pro');
+  await expect(page.getByTestId('checkout-waiting')).toHaveCount(0);
+  await expect(page.getByTestId('billing-usage-sms_sent')).toHaveAttribute('data-limit', '5000');
+  await expect(page.getByTestId('payment-method')).toContainText('4242');
+  await expect(page.getByTestId('invoice-row')).toHaveCount(1);
+  await expect(page.getByTestId('invoice-row')).toContainText('Paid');
+  await page.screenshot({ path: 'test-results/screenshots/billing.png', fullPage: true });
+
+  expect((await control('/past-due')).status).toBe(200);
+  await page.goto('/#/dashboard');
+  await page.reload();
+  const banner = page.getByTestId('subscription-banner');
+  await expect(banner).toHaveAttribute('data-status', 'past_due');
+  await expect(banner).toContainText('sending is paused');
+  await expect(banner.getByRole('link', { name: 'Go to Billing' })).toBeVisible();
+});
