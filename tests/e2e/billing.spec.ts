@@ -37,7 +37,10 @@ test('billing: upgrade through checkout, new limits show; a past_due tenant sees
   await expect(page.getByTestId('payment-method')).toContainText('4242');
   await expect(page.getByTestId('invoice-row')).toHaveCount(1);
   await expect(page.getByTestId('invoice-row')).toContainText('Paid');
-  await page.screenshot({ path: 'test-results/screenshots/billing.png', fullPage: true });
+  // Tall enough for the whole page: a full-page capture would repeat the fixed shell mid-page.
+  await page.setViewportSize({ width: 1280, height: 1900 });
+  await page.screenshot({ path: 'test-results/screenshots/billing.png' });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   expect((await control('/past-due')).status).toBe(200);
   await page.goto('/#/dashboard');

@@ -1,7 +1,7 @@
 // The plans side by side, monthly or yearly. Without a subscription a plan opens Stripe Checkout;
 // with one, the change is previewed (the amount due now, from Stripe) and confirmed. Enterprise is
 // sold by contact.
-import { Badge, Button, Card, Divider, Group, List, Modal, SegmentedControl, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, SegmentedControl, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { IconCheck, IconExternalLink, IconMail } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -25,6 +25,52 @@ export function PlanComparison({ overview: o, manage, onCheckoutStarted }: { ove
     }),
   );
   const currentRank = ORDER.indexOf(o.plan.key);
+  const isCurrent = (plan: CatalogPlan) => plan.key === o.plan.key && (!o.interval || o.interval === interval || !plan.prices[interval]);
+
+  function planAction(plan: CatalogPlan) {
+    const price = plan.prices[interval];
+    const rank = ORDER.indexOf(plan.key);
+    if (plan.key === 'enterprise') {
+      return (
+        <Button fullWidth size="xs" variant="default" component="a" href={CONTACT_SALES_URL} leftSection={<IconMail size={14} />}>
+          Contact sales
+        </Button>
+      );
+    }
+    if (isCurrent(plan)) {
+      return (
+        <Button fullWidth size="xs" variant="light" disabled>
+          Your plan
+        </Button>
+      );
+    }
+    if (!manage || !o.configured || !price) {
+      return (
+        <Button fullWidth size="xs" variant="default" disabled title={!manage ? 'Only owners can change the plan' : !o.configured ? 'Payments are not set up on this server' : undefined}>
+          {!price ? 'Free' : rank > currentRank ? 'Upgrade' : 'Downgrade'}
+        </Button>
+      );
+    }
+    if (o.hasSubscription) {
+      return (
+        <Button fullWidth size="xs" variant={rank > currentRank ? 'filled' : 'default'} onClick={() => setChanging(plan)}>
+          {rank > currentRank ? 'Upgrade' : rank < currentRank ? 'Downgrade' : interval === 'year' ? 'Go yearly' : 'Go monthly'}
+        </Button>
+      );
+    }
+    return (
+      <Button
+        fullWidth
+        size="xs"
+        variant={rank > currentRank ? 'filled' : 'default'}
+        rightSection={<IconExternalLink size={12} />}
+        loading={checkout.isPending && checkout.variables?.planKey === plan.key}
+        onClick={() => checkout.mutate({ planKey: plan.key, interval })}
+      >
+        {rank > currentRank ? 'Upgrade' : 'Choose'}
+      </Button>
+    );
+  }
 
   return (
     <Card p="lg" data-testid="plan-comparison">
@@ -48,97 +94,102 @@ export function PlanComparison({ overview: o, manage, onCheckoutStarted }: { ove
         />
       </Group>
       <FormErrorAlert error={checkout.error} />
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} spacing="md" mt={checkout.error ? 'md' : 0}>
-        {o.plans.map((plan) => {
-          const price = plan.prices[interval];
-          const current = plan.key === o.plan.key && (!o.interval || o.interval === interval || !price);
-          const rank = ORDER.indexOf(plan.key);
-          const recommended = plan.key === 'growth';
-          return (
-            <Card
-              key={plan.key}
-              withBorder
-              radius="md"
-              p="md"
-              data-testid={`plan-${plan.key}`}
-              style={{ borderColor: current ? 'var(--mantine-color-brand-filled)' : recommended ? 'var(--mantine-color-brand-light-color)' : undefined, borderWidth: current ? 2 : 1 }}
-            >
-              <Stack gap="sm" h="100%">
-                <Group justify="space-between" gap={4}>
-                  <Text fw={700}>{plan.name}</Text>
-                  {current ? (
-                    <Badge size="sm" variant="filled">
-                      Current
-                    </Badge>
-                  ) : recommended ? (
-                    <Badge size="sm" variant="light">
-                      Popular
-                    </Badge>
-                  ) : null}
-                </Group>
-                <div>
-                  {plan.key === 'enterprise' ? (
-                    <Text fw={700} fz={22}>
-                      Custom
-                    </Text>
-                  ) : (
-                    <Group gap={4} align="baseline">
-                      <Text fw={700} fz={22} className="md-stat-value">
-                        {price ? formatMoney(price.amountMinor, price.currency, { compact: true }) : '$0'}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        / {interval}
-                      </Text>
+      <Table.ScrollContainer minWidth={760} mt={checkout.error ? 'md' : 0}>
+        <Table className="md-plan-table" verticalSpacing={8} horizontalSpacing="sm" aria-label="Plan comparison">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={170} />
+              {o.plans.map((plan) => {
+                const price = plan.prices[interval];
+                return (
+                  <Table.Th key={plan.key} data-current={isCurrent(plan) || undefined} style={{ verticalAlign: 'top' }}>
+                    <Group gap={6} wrap="wrap">
+                      <Text fw={700}>{plan.name}</Text>
+                      {isCurrent(plan) ? (
+                        <Badge size="xs" variant="filled">
+                          Current
+                        </Badge>
+                      ) : plan.key === 'growth' ? (
+                        <Badge size="xs" variant="light">
+                          Popular
+                        </Badge>
+                      ) : null}
                     </Group>
-                  )}
-                  <Text size="xs" c="dimmed" mih={32}>
-                    {plan.description}
+                    <Group gap={4} align="baseline" mt={4} wrap="nowrap">
+                      <Text fw={750} fz={22} className="md-stat-value">
+                        {plan.key === 'enterprise' ? 'Custom' : price ? formatMoney(price.amountMinor, price.currency, { compact: true }) : '$0'}
+                      </Text>
+                      {plan.key !== 'enterprise' && (
+                        <Text size="xs" c="dimmed">
+                          / {interval}
+                        </Text>
+                      )}
+                    </Group>
+                    <Text size="xs" c="dimmed" fw={400} lineClamp={2} title={plan.description}>
+                      {plan.description}
+                    </Text>
+                  </Table.Th>
+                );
+              })}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {o.plans[0]!.highlights.map((h, row) => (
+              <Table.Tr key={h.metric}>
+                <Table.Td>
+                  <Text size="sm" c="dimmed">
+                    {h.label}
                   </Text>
-                </div>
-                <Divider />
-                <List spacing={4} size="xs" icon={<IconCheck size={14} color="var(--mantine-color-teal-6)" />}>
-                  {plan.highlights.map((h) => (
-                    <List.Item key={h.metric}>
-                      {h.included === null ? 'Unlimited' : formatNumber(h.included)} {h.label.toLowerCase()}
-                    </List.Item>
-                  ))}
-                  <List.Item>{plan.includedSeats === null ? 'Unlimited seats' : `${plan.includedSeats} seat${plan.includedSeats === 1 ? '' : 's'} included`}</List.Item>
-                  <List.Item>{plan.overagePolicy === 'bill' ? 'Overage billed, never blocked' : 'Hard cap at the limit'}</List.Item>
-                </List>
-                <div style={{ marginTop: 'auto' }}>
-                  {plan.key === 'enterprise' ? (
-                    <Button fullWidth variant="default" component="a" href={CONTACT_SALES_URL} leftSection={<IconMail size={14} />}>
-                      Contact sales
-                    </Button>
-                  ) : current ? (
-                    <Button fullWidth variant="light" disabled>
-                      Your plan
-                    </Button>
-                  ) : !manage || !o.configured || !price ? (
-                    <Button fullWidth variant="default" disabled title={!manage ? 'Only owners can change the plan' : undefined}>
-                      {!price ? 'Free forever' : rank > currentRank ? 'Upgrade' : 'Downgrade'}
-                    </Button>
-                  ) : o.hasSubscription ? (
-                    <Button fullWidth variant={rank > currentRank ? 'filled' : 'default'} onClick={() => setChanging(plan)}>
-                      {rank > currentRank ? 'Upgrade' : rank < currentRank ? 'Downgrade' : `Switch to ${interval === 'year' ? 'yearly' : 'monthly'}`}
-                    </Button>
-                  ) : (
-                    <Button
-                      fullWidth
-                      variant={recommended ? 'filled' : 'light'}
-                      rightSection={<IconExternalLink size={14} />}
-                      loading={checkout.isPending && checkout.variables?.planKey === plan.key}
-                      onClick={() => checkout.mutate({ planKey: plan.key, interval })}
-                    >
-                      {rank > currentRank ? 'Upgrade' : 'Choose'}
-                    </Button>
-                  )}
-                </div>
-              </Stack>
-            </Card>
-          );
-        })}
-      </SimpleGrid>
+                </Table.Td>
+                {o.plans.map((plan) => (
+                  <Table.Td key={plan.key} data-current={isCurrent(plan) || undefined}>
+                    <Text size="sm" fw={600} className="md-stat-value">
+                      {plan.highlights[row]!.included === null ? 'Unlimited' : formatNumber(plan.highlights[row]!.included!)}
+                    </Text>
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+            <Table.Tr>
+              <Table.Td>
+                <Text size="sm" c="dimmed">
+                  Seats included
+                </Text>
+              </Table.Td>
+              {o.plans.map((plan) => (
+                <Table.Td key={plan.key} data-current={isCurrent(plan) || undefined}>
+                  <Text size="sm" fw={600}>
+                    {plan.includedSeats === null ? 'Unlimited' : plan.includedSeats}
+                  </Text>
+                </Table.Td>
+              ))}
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Td>
+                <Text size="sm" c="dimmed">
+                  Past the allowance
+                </Text>
+              </Table.Td>
+              {o.plans.map((plan) => (
+                <Table.Td key={plan.key} data-current={isCurrent(plan) || undefined}>
+                  <Group gap={4} wrap="nowrap">
+                    {plan.overagePolicy === 'bill' && <IconCheck size={14} color="var(--mantine-color-teal-6)" />}
+                    <Text size="sm">{plan.overagePolicy === 'bill' ? 'Billed per unit' : 'Hard cap'}</Text>
+                  </Group>
+                </Table.Td>
+              ))}
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Td />
+              {o.plans.map((plan) => (
+                <Table.Td key={plan.key} data-current={isCurrent(plan) || undefined} data-testid={`plan-${plan.key}`} py="md">
+                  {planAction(plan)}
+                </Table.Td>
+              ))}
+            </Table.Tr>
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
       {changing && <ChangePlanModal plan={changing} interval={interval} upgrade={ORDER.indexOf(changing.key) > currentRank} periodEnd={o.periodEnd} onClose={() => setChanging(null)} />}
     </Card>
   );
