@@ -49,4 +49,5 @@ test('billing: upgrade through checkout, new limits show; a past_due tenant sees
   await expect(banner).toHaveAttribute('data-status', 'past_due');
   await expect(banner).toContainText('sending is paused');
   await expect(banner.getByRole('link', { name: 'Go to Billing' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/billing-past-due.png' });
 });
