@@ -38,6 +38,7 @@ export function PaywallModal({ opened, onClose, metricLabel, used, limit, canUpg
           </Button>
           {canUpgrade ? (
             <Button
+              data-autofocus
               rightSection={<IconArrowUpRight size={16} />}
               onClick={() => {
                 onClose();
