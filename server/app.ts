@@ -84,14 +84,20 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
   };
   const callerFactory = createCallerFactory(appRouter);
   const stripeOptions = options.stripe === undefined ? stripeEventOptionsOrNull() : options.stripe;
-  const stripeEvents = stripeOptions ? createStripeEventSource(stripeOptions) : null;
+  services.stripeEvents = stripeOptions ? createStripeEventSource(stripeOptions) : null;
   const app: MeterdeskApp = {
     services,
     router: appRouter,
     dataDir,
     createContext: (carrier, request) => createContext(services, carrier, request),
     createCaller: async (carrier, request = { transport: 'browser' }) => callerFactory(await createContext(services, carrier, request)),
-    stripeEvents,
+    // Kept in the services too, so billing procedures read objects back through the same client.
+    get stripeEvents() {
+      return services.stripeEvents ?? null;
+    },
+    set stripeEvents(source) {
+      services.stripeEvents = source;
+    },
     startBackgroundJobs(intervalMs = 30_000) {
       return startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents }, { intervalMs }));
     },

@@ -1,6 +1,7 @@
 import { accountRouter } from './routers/account';
 import { apiKeysRouter } from './routers/api-keys';
 import { auditRouter } from './routers/audit';
+import { billingRouter } from './routers/billing';
 import { billingOverageRouter } from './routers/billing-overage';
 import { authRouter } from './routers/auth';
 import { invitationsRouter } from './routers/invitations';
@@ -29,6 +30,7 @@ export const appRouter = router({
   usage: usageRouter,
   platform: platformRouter,
   billingOverage: billingOverageRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,6 +15,7 @@ import type { Keychain } from '../keychain/keychain';
 import type { SettingsStore } from '../config/settings-store';
 import type { Mailer } from '../mail/mailer';
 import type { BillingProvider } from '../billing/billing-provider';
+import type { StripeEventSource } from '../billing/stripe/stripe-event-source';
 import type { Actor } from '../members/member-scope';
 import {
   orgRoleCan,
@@ -36,6 +37,8 @@ export interface AppServices {
   version: string;
   /** Stripe when configured (server mode: STRIPE_SECRET_KEY); null where billing is not set up. */
   billingProvider: BillingProvider | null;
+  /** Stripe's client for reading objects back into the mirror (same as the event processor's); null when not configured. */
+  stripeEvents?: StripeEventSource | null;
 }
 
 export interface RequestInfo {

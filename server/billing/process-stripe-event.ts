@@ -250,3 +250,33 @@ export async function retryFailedStripeEvents(ctx: StripeEventContext, limit = 1
   }
   return outcomes;
 }
+
+/**
+ * Applies what Stripe holds now for one object of ours, through the very effect an event about it
+ * would have (same reads, same mirror writes, same guards), without waiting for the event: the
+ * console calls it after a checkout completes or a plan changes so new limits show at once. The
+ * event arriving later finds the mirror already current ('unchanged'). `organizationId` is an extra
+ * claim: a customer mapped to another organization is refused, nothing is applied.
+ */
+export async function applyStripeObjectNow(
+  ctx: StripeEventContext,
+  object: { type: 'checkout.session.completed' | 'customer.subscription.updated' | 'invoice.updated'; id: string },
+  organizationId: string,
+): Promise<'applied' | 'ignored'> {
+  const envelope: StripeEvent = { id: 'evt_console_refresh', object: 'event', type: object.type, created: Math.floor(ctx.clock.now().getTime() / 1000), data: { object: { id: object.id } } };
+  const effect = await effectOf(ctx.stripe, envelope);
+  if (effect.kind === 'ignore') return 'ignored';
+  try {
+    await ctx.db.prisma.$transaction(
+      async (tx) => {
+        const resolved = await resolveOrganization(tx, { customerId: effect.customerId, customer: effect.customer, claims: [...effect.claims, organizationId], readAt: new Date() });
+        await effect.run(tx, resolved);
+      },
+      { timeout: 30_000, maxWait: 30_000 },
+    );
+    return 'applied';
+  } catch (error) {
+    if (error instanceof IgnoredEvent) return 'ignored';
+    throw error;
+  }
+}

@@ -16,6 +16,8 @@ import { TeamsScreen } from '../screens/teams/TeamsScreen';
 import { UsageScreen } from '../screens/usage/UsageScreen';
 import { AccountScreen } from '../screens/account/AccountScreen';
 import { DeletionBanner } from './DeletionBanner';
+import { SubscriptionBanner } from './SubscriptionBanner';
+import { BillingScreen } from '../screens/billing/BillingScreen';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { NAV_ITEMS, type NavItem } from './navigation';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
@@ -95,6 +97,7 @@ export function ConsoleShell() {
       <AppShell.Main>
         <Container id="main-content" ref={mainRef} tabIndex={-1} size="lg" px={{ base: 'md', sm: 'xl' }} py="xl" style={{ outline: 'none' }}>
           <DeletionBanner />
+          <SubscriptionBanner />
           <Screen item={current} />
         </Container>
       </AppShell.Main>
@@ -127,6 +130,8 @@ function Screen({ item }: { item: NavItem }) {
       return <TeamsScreen />;
     case 'usage':
       return <UsageScreen />;
+    case 'billing':
+      return <BillingScreen />;
     case 'api-keys':
       return <ApiKeysScreen />;
     case 'audit':

@@ -51,7 +51,6 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'Billing',
     icon: IconCreditCard,
     visible: (a) => a.can('billing:read'),
-    comingSoon: 'Your plan, invoices, prepaid credits and payment details, managed through Stripe.',
   },
   { route: 'api-keys', label: 'API keys', icon: IconKey, visible: (a) => a.can('api_keys:manage') },
   { route: 'audit', label: 'Audit log', icon: IconHistory, visible: (a) => a.can('audit:read') },

@@ -5,6 +5,7 @@ import { IconAlertTriangle, IconChartBar, IconCreditCard, IconRefresh } from '@t
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { ErrorState } from '../../components/ErrorState';
+import { PaywallModal } from '../../components/PaywallModal';
 import { PageHeader } from '../../components/PageHeader';
 import { plural } from '../../lib/format';
 import { useAccess } from '../../lib/me';
@@ -80,9 +81,22 @@ function UsageContent({
   const warning = accessWarning(summary);
   const quiet = summary.metrics.filter(isQuiet).length;
   const shown = showAll ? summary.metrics : summary.metrics.filter((m) => !isQuiet(m));
+  // Under a hard cap, a metric at its limit refuses the next send: say so once, with the way on.
+  const capped = current && summary.plan.overagePolicy === 'hard_cap' ? summary.metrics.find((m) => m.limit !== null && m.limit > 0 && m.used >= m.limit && m.credits === 0) : undefined;
+  const [paywallDismissed, setPaywallDismissed] = useState(false);
 
   return (
     <>
+      {capped && (
+        <PaywallModal
+          opened={!paywallDismissed}
+          onClose={() => setPaywallDismissed(true)}
+          metricLabel={capped.label}
+          used={capped.used}
+          limit={capped.limit!}
+          canUpgrade={can('billing:read')}
+        />
+      )}
       {warning && (
         <Alert role="alert" variant="light" color={warning.color} icon={<IconAlertTriangle size={20} />} title={warning.title} data-testid="usage-access-warning">
           <Text size="sm">{warning.message}</Text>
