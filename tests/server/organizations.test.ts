@@ -202,7 +202,7 @@ describe.each(databaseTargets)('organizations, members, teams and invitations on
       expect(await databaseFingerprint(t.app)).toEqual(before);
 
       const valid = preview.rows.filter((r) => r.errors.length === 0).map((r) => ({ email: r.email, role: r.role, teamId: r.teamId }));
-      expect(await admin.invitations.createMany({ invitations: valid })).toEqual({ invited: 2 });
+      expect(await admin.invitations.createMany({ invitations: valid })).toEqual({ invited: 2, delivery: 'outbox' });
       const emails = (await admin.outbox.list()).map((e) => e.to);
       expect(emails).toEqual(expect.arrayContaining(['one@acme.test', 'two@acme.test']));
     });
