@@ -1,6 +1,5 @@
 // Accounts: passwords (strength, change, reset), sessions, invite-only mode, ownership and
 // deletion, team names. Real databases, a real SMTP server on loopback, the TestClock for time.
-import { SMTPServer } from 'smtp-server';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSession } from '../../server/auth/create-session';
@@ -11,6 +10,7 @@ import { getAccountState } from '../../server/metering/get-usage-state';
 import { eraseDueOrganizations } from '../../server/organizations/erase-organization';
 import { ORGANIZATION_DELETION_GRACE_MS } from '../../server/organizations/organization-deletion';
 import { databaseTargets } from '../helpers/databases';
+import { decodeQuotedPrintable, startSmtpCatcher } from '../helpers/smtp-catcher';
 import { MemoryCarrier, rowCounts, startTestApp, type TestApp } from '../helpers/test-app';
 import { databaseFingerprint, FIXTURE_PASSWORD, seedPerson, seedTenant, type Tenant } from '../helpers/tenants';
 
@@ -32,39 +32,24 @@ describe.each(databaseTargets)('accounts on $name', (target) => {
   let t: TestApp;
   let a: Tenant;
   let b: Tenant;
-  let smtp: SMTPServer;
-  let smtpUrl: string;
-  const inbox: { to: string[]; data: string }[] = [];
+  let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
   const call = async (carrier: MemoryCarrier, userAgent?: string) => t.app.createCaller(carrier, { transport: 'browser', userAgent });
 
   beforeAll(async () => {
     t = await startTestApp(target, { authPolicy: { slowDownAfterFailures: 100, lockAfterFailures: 3, lockMs: 15 * 60_000 } });
     a = await seedTenant(t.app, 'alpha');
     b = await seedTenant(t.app, 'bravo');
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        let data = '';
-        stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
-        stream.on('end', () => {
-          inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`;
+    smtp = await startSmtpCatcher();
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+    await smtp?.close();
     await t?.close();
   });
   beforeEach(() => {
     t.app.services.mailer = createMailer(t.app.services.db, { keychain: t.app.services.keychain });
   });
-  const useSmtp = () => (t.app.services.mailer = createMailer(t.app.services.db, { smtpUrl }));
-  const resetTokenIn = (data: string) => data.replace(/=\r?\n/g, '').match(/mdr_[A-Za-z0-9_-]{43}/)?.[0];
+  const useSmtp = () => (t.app.services.mailer = createMailer(t.app.services.db, { smtpUrl: smtp.url }));
+  const resetTokenIn = (data: string) => decodeQuotedPrintable(data).match(/mdr_[A-Za-z0-9_-]{43}/)?.[0];
 
   describe('passwords', () => {
     it('refuses common and breached-pattern passwords, and ones built from the person’s own words, with the estimator’s reason', async () => {
@@ -176,15 +161,15 @@ describe.each(databaseTargets)('accounts on $name', (target) => {
       const person = await seedPerson(t.app, { organizationId: a.organizationId, slug: 'alpha' }, 'forgetful');
       const anonymous = await call(new MemoryCarrier());
       expect(await anonymous.auth.options()).toMatchObject({ passwordResetByEmail: true });
-      const sent = inbox.length;
+      const sent = smtp.received.length;
       const known = requestPasswordReset(t.app.services, { email: person.email });
       const unknown = requestPasswordReset(t.app.services, { email: 'nobody@nowhere.test' });
       const { delivered: d1, ...knownAnswer } = known;
       const { delivered: d2, ...unknownAnswer } = unknown;
       expect(knownAnswer).toEqual(unknownAnswer);
       await Promise.all([d1, d2]);
-      expect(inbox.length).toBe(sent + 1);
-      const mail = inbox.at(-1)!;
+      expect(smtp.received.length).toBe(sent + 1);
+      const mail = smtp.received.at(-1)!;
       expect(mail.to).toEqual([person.email]);
       const token = resetTokenIn(mail.data)!;
       expect(token).toBeTruthy();
@@ -214,7 +199,7 @@ describe.each(databaseTargets)('accounts on $name', (target) => {
       useSmtp();
       const person = await seedPerson(t.app, { organizationId: a.organizationId, slug: 'alpha' }, 'late');
       await requestPasswordReset(t.app.services, { email: person.email }).delivered;
-      const token = resetTokenIn(inbox.at(-1)!.data)!;
+      const token = resetTokenIn(smtp.received.at(-1)!.data)!;
       t.clock.advance(3600_000 + 1);
       const anonymous = await call(new MemoryCarrier());
       await refused(anonymous.auth.resetPassword({ token, password: 'copper-meadow-signal-42' }), 'NOT_FOUND');
@@ -226,23 +211,23 @@ describe.each(databaseTargets)('accounts on $name', (target) => {
     it('is throttled per account and overall, silently', async () => {
       useSmtp();
       const person = await seedPerson(t.app, { organizationId: a.organizationId, slug: 'alpha' }, 'spammed');
-      const sent = inbox.length;
+      const sent = smtp.received.length;
       await Promise.all(Array.from({ length: 6 }, () => requestPasswordReset(t.app.services, { email: person.email }).delivered));
-      expect(inbox.length - sent).toBe(3);
+      expect(smtp.received.length - sent).toBe(3);
       t.clock.advance(3600_000 + 1);
       await requestPasswordReset(t.app.services, { email: person.email }).delivered;
-      expect(inbox.length - sent).toBe(4);
+      expect(smtp.received.length - sent).toBe(4);
 
       const strict = { ...t.app.services, authPolicy: { ...t.app.services.authPolicy, passwordResetsPerHour: 1 } };
       await requestPasswordReset(strict, { email: a.people.guest.email }).delivered; // the one above already counts this hour
-      expect(inbox.length - sent).toBe(4);
+      expect(smtp.received.length - sent).toBe(4);
     });
 
     it('of concurrent redemptions of one link exactly one wins', async () => {
       useSmtp();
       const person = await seedPerson(t.app, { organizationId: a.organizationId, slug: 'alpha' }, 'racer');
       await requestPasswordReset(t.app.services, { email: person.email }).delivered;
-      const token = resetTokenIn(inbox.at(-1)!.data)!;
+      const token = resetTokenIn(smtp.received.at(-1)!.data)!;
       const passwords = ['copper-meadow-signal-1', 'copper-meadow-signal-2', 'copper-meadow-signal-3', 'copper-meadow-signal-4'];
       const results = await Promise.allSettled(passwords.map(async (password) => (await call(new MemoryCarrier())).auth.resetPassword({ token, password })));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

@@ -6,45 +6,28 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRPCError } from '@trpc/server';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type MeterdeskApp } from '../../server/app';
 import { unavailableKeychain, type Keychain } from '../../server/keychain/keychain';
 import { OUTBOX_KEY_ACCOUNT } from '../../server/mail/outbox-link-cipher';
 import { databaseTargets } from '../helpers/databases';
+import { decodeQuotedPrintable, startSmtpCatcher } from '../helpers/smtp-catcher';
 import { MemoryCarrier, memoryKeychain, TestClock } from '../helpers/test-app';
 import { seedTenant, type Tenant } from '../helpers/tenants';
 
 const tokenOf = (link: string) => /invite\/([A-Za-z0-9_-]+)/.exec(link)![1]!;
 
-/** Quoted-printable, as nodemailer sends long lines: soft breaks and =XX escapes undone. */
-const decodeQuotedPrintable = (s: string) => s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 describe.each(databaseTargets)('invitation secrets at rest on $name', (target) => {
   const cleanups: (() => Promise<unknown>)[] = [];
-  let smtp: SMTPServer;
-  let smtpPort: number;
-  const received: string[] = [];
+  let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, callback) {
-        let data = '';
-        stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
-        stream.on('end', () => {
-          received.push(decodeQuotedPrintable(data));
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    smtpPort = (smtp.server.address() as { port: number }).port;
+    smtp = await startSmtpCatcher();
   });
   afterAll(async () => {
     while (cleanups.length) await cleanups.pop()!();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
   });
 
   /** A fresh app and database; `databaseUrl` reuses another app's database (PostgreSQL), like a second machine. */
@@ -60,7 +43,7 @@ describe.each(databaseTargets)('invitation secrets at rest on $name', (target) =
         await rm(dataDir!, { recursive: true, force: true });
       });
     }
-    const app = await createApp({ dataDir, databaseUrl, clock: new TestClock(), keychain: options.keychain, smtpUrl: options.smtp ? `smtp://127.0.0.1:${smtpPort}` : undefined });
+    const app = await createApp({ dataDir, databaseUrl, clock: new TestClock(), keychain: options.keychain, smtpUrl: options.smtp ? smtp.url : undefined });
     return { app, dataDir: dataDir!, databaseUrl };
   }
 
@@ -140,7 +123,7 @@ describe.each(databaseTargets)('invitation secrets at rest on $name', (target) =
     const { app } = await start({ keychain: memoryKeychain(), smtp: true });
     const tenant = await seedTenant(app, 'acme');
     expect((await invite(app, tenant, 'mailed.person@acme.test')).delivery).toBe('smtp');
-    const mailed = received.at(-1)!;
+    const mailed = decodeQuotedPrintable(smtp.received.at(-1)!.data);
     const link = /(?:meterdesk:\/\/|https?:\/\/)\S*invite\/[A-Za-z0-9_-]+/.exec(mailed)![0];
     const token = tokenOf(link);
 
