@@ -2,12 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { launchOptions } from './e2e/browser';
+import { E2E_LAUNCH_TOKEN, launchOptions } from './e2e/browser';
 
 // End-to-end tests drive Debian's Chromium against `npm run serve`. Each suite gets its own server
 // on a fresh embedded database, since each starts from the first-run wizard.
 const basePort = Number(process.env.E2E_PORT ?? 48731);
-export const E2E_LAUNCH_TOKEN = 'e2e-launch-token-0123456789abcdef';
+export { E2E_LAUNCH_TOKEN } from './e2e/browser';
 const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing'];
 /** The billing suite's server runs the Stripe stand-in beside the console; its control port is here. */
 export const billingControlPort = basePort + 100;

@@ -1,18 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { E2E_LAUNCH_TOKEN } from '../playwright.config';
-import { chromiumAvailable } from './browser';
+import { chromiumAvailable, exploreDemoAsAcmeOwner } from './browser';
 
 test.skip(!chromiumAvailable, 'Chromium is not installed');
 
 // An owner creates an API key in the console, a service reports usage with it, the usage screen
 // shows it, and a revoked key stops working.
 test('API key: create, report usage, see it, revoke', async ({ page, baseURL }) => {
-  await page.goto(`/?token=${E2E_LAUNCH_TOKEN}`);
-  await page.getByRole('button', { name: 'Explore with demo data' }).click();
-  await page.getByRole('button', { name: 'Continue to sign in' }).click({ timeout: 60_000 });
-  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Acme Messaging' })).toBeVisible();
+  await exploreDemoAsAcmeOwner(page);
 
   await page.goto('/#/api-keys');
   await page.getByRole('button', { name: 'Create API key' }).click();

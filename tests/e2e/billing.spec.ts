@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { billingControlPort, E2E_LAUNCH_TOKEN } from '../playwright.config';
-import { chromiumAvailable } from './browser';
+import { billingControlPort } from '../playwright.config';
+import { chromiumAvailable, exploreDemoAsAcmeOwner } from './browser';
 
 test.skip(!chromiumAvailable, 'Chromium is not installed');
 
@@ -10,12 +10,7 @@ const control = (path: string) => fetch(`http://127.0.0.1:${billingControlPort}$
 // the (stand-in) Stripe page, and the console, polling the session, shows the new plan and limits.
 // Then the renewal fails: the tenant is past due and every screen says sending is paused.
 test('billing: paywall at the cap, upgrade through checkout, new limits show; a past_due tenant sees the banner', async ({ page, baseURL }) => {
-  await page.goto(`/?token=${E2E_LAUNCH_TOKEN}`);
-  await page.getByRole('button', { name: 'Explore with demo data' }).click();
-  await page.getByRole('button', { name: 'Continue to sign in' }).click({ timeout: 60_000 });
-  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Acme Messaging' })).toBeVisible();
+  await exploreDemoAsAcmeOwner(page);
 
   // On Growth (hard cap), usage reported through the API reaches the SMS limit: the next send is
   // refused with 402, and the Usage screen shows the paywall, whose Upgrade leads to Billing.
