@@ -4,6 +4,7 @@
 // checksums, made by `npm run build` or else after the first fresh start, and only ever a head
 // start: the normal migration check still runs on top of it.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -11,9 +12,12 @@ import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import type { MigrationList } from './schema-engine';
 
+// The data directory's format belongs to the PGlite build; its package.json is not exported, so find it from the entry.
 const pgliteVersion: string = (() => {
   try {
-    return (createRequire(import.meta.url)('@electric-sql/pglite/package.json') as { version: string }).version;
+    const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    const pkg = join(entry.slice(0, entry.lastIndexOf('@electric-sql/pglite') + '@electric-sql/pglite'.length), 'package.json');
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }
