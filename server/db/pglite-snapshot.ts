@@ -3,7 +3,7 @@
 // loads in well under a second instead. It is keyed by the PGlite version and the migrations'
 // checksums, made by `npm run build` or else after the first fresh start, and only ever a head
 // start: the normal migration check still runs on top of it.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -49,7 +49,7 @@ export async function readSnapshot(path: string): Promise<Blob | undefined> {
 export async function writeSnapshot(client: PGlite, path: string): Promise<void> {
   const dump = await client.dumpDataDir('gzip');
   await mkdir(dirname(path), { recursive: true });
-  const partial = `${path}.${process.pid}.partial`;
+  const partial = `${path}.${process.pid}-${randomUUID()}.partial`;
   await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
   await rename(partial, path);
 }
