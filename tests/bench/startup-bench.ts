@@ -3,12 +3,12 @@
 // same folder (restart); beside them, in the same run, the raw time to open an empty PGlite in a
 // fresh folder and to reopen it. The console build (out/renderer) is made first if missing, untimed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { buildIsStale } from '../../electron/build-freshness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 3);
@@ -59,7 +59,7 @@ async function timeRawPGlite(dir: string): Promise<number> {
   return ms;
 }
 
-if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) {
+if (buildIsStale(root, ['out/renderer/index.html'])) {
   console.error('Building the console first (untimed)…');
   const built = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
