@@ -1,7 +1,6 @@
 // Opens the database the app runs on: a shared PostgreSQL when a URL is configured, otherwise the
 // embedded PGlite in the data folder. Pending migrations are applied before anything else runs.
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -152,11 +151,14 @@ async function openPGlite(dataDir = 'memory://', snapshot?: string | false): Pro
       const folder = join(dataDir, 'pglite');
       await mkdir(folder, { recursive: true });
       releaseLock = await lockDataFolder(dataDir);
-      const fresh = !existsSync(join(folder, 'PG_VERSION'));
+      // Only an empty folder takes the snapshot; anything else (even half an initdb) is PGlite's to judge.
+      const fresh = (await readdir(folder)).length === 0;
       const path = snapshot === false ? undefined : (snapshot ?? snapshotPath(migrationsList));
       const loadDataDir = fresh && path ? await readSnapshot(path) : undefined;
       if (fresh && path && !loadDataDir && snapshot === undefined) saveSnapshotTo = path;
-      client = await PGlite.create({ dataDir: folder, loadDataDir });
+      client = loadDataDir ? await startFromSnapshot(folder, loadDataDir) : await PGlite.create({ dataDir: folder });
+      // A damaged default snapshot is replaced by this start's.
+      if (loadDataDir && !usedSnapshot.has(client) && snapshot === undefined) saveSnapshotTo = path;
     }
   } catch (error) {
     await releaseLock();
@@ -191,6 +193,20 @@ async function openPGlite(dataDir = 'memory://', snapshot?: string | false): Pro
       await releaseLock();
     },
   };
+}
+
+/** A damaged snapshot (a cut-off copy, a disk error) must not keep a fresh folder from starting: then start without it. */
+const usedSnapshot = new WeakSet<PGlite>();
+async function startFromSnapshot(folder: string, snapshot: Blob): Promise<PGlite> {
+  try {
+    const client = await PGlite.create({ dataDir: folder, loadDataDir: snapshot });
+    usedSnapshot.add(client);
+    return client;
+  } catch {
+    await rm(folder, { recursive: true, force: true });
+    await mkdir(folder, { recursive: true });
+    return PGlite.create({ dataDir: folder });
+  }
 }
 
 /**

@@ -155,6 +155,22 @@ describe('migrations on the embedded PGlite', () => {
     await db.close();
   });
 
+  it('a damaged snapshot does not stop a fresh folder from starting', async () => {
+    const damaged = join(await tempDir(), 'damaged.tar.gz');
+    await writeFile(damaged, 'not a tarball at all');
+    const db = await openDatabase({ dataDir: await tempDir(), snapshot: damaged });
+    expect(db.migrations.appliedNow).toHaveLength(migrationCount);
+    await db.close();
+    // The default snapshot, when damaged, is replaced by a good one.
+    const path = snapshotPath(await readMigrationList());
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, 'cut off');
+    await (await openDatabase({ dataDir: await tempDir() })).close();
+    const next = await openDatabase({ dataDir: await tempDir() });
+    expect(next.migrations).toEqual({ applied: migrationCount, appliedNow: [], schemaEngine: false });
+    await next.close();
+  });
+
   it('skips the schema engine on restart only while every recorded checksum matches', async () => {
     const dataDir = await tempDir();
     await (await openDatabase({ dataDir })).close();
