@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIsStale } from './build-freshness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -53,8 +54,9 @@ function exitLike({ code, signal }) {
 
 const electron = electronBinary();
 if (electron) {
-  // Always rebuild: it takes about two seconds and never launches stale code.
-  const build = await run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
+  // Rebuild only when a source is newer than the build: never stale code, no build on every start.
+  const stale = buildIsStale(root, ['out/main/main.js', 'out/preload/preload.cjs', 'out/renderer/index.html']);
+  const build = stale ? await run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']) : { code: 0 };
   if (build.code !== 0) exitLike(build);
   else {
     // ELECTRON_RUN_AS_NODE inherited from a parent tool would start Electron as plain Node.

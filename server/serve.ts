@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIsStale } from '../electron/build-freshness.mjs';
 import { createApp, type MeterdeskApp } from './app';
 import { DatabaseOpenError, redactUrl } from './db/open-database';
 import { createHttpServer } from './http/create-http-server';
@@ -18,8 +19,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-if (!existsSync(join(rendererDir, 'index.html'))) {
-  console.log('Building the console once (out/renderer is missing)…');
+if (buildIsStale(root, ['out/renderer/index.html'])) {
+  console.log(existsSync(join(rendererDir, 'index.html')) ? 'Rebuilding the console (its sources changed)…' : 'Building the console once (out/renderer is missing)…');
   const built = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }

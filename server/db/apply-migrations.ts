@@ -2,18 +2,30 @@
 // deploy` does, so the Prisma CLI and the app agree about the database.
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { DatabaseOpenError } from './database-open-error';
-import { noSchemaFilter, openSchemaEngine, readMigrationList } from './schema-engine';
+import { migrationChecksum } from './pglite-snapshot';
+import { noSchemaFilter, openSchemaEngine, readMigrationList, type MigrationList } from './schema-engine';
 
 export interface MigrationReport {
   /** Migrations recorded as applied once start-up is done. */
   applied: number;
   /** Applied during this start. */
   appliedNow: string[];
+  /** Whether the wasm schema engine had to start (false: _prisma_migrations already listed every migration). */
+  schemaEngine: boolean;
 }
 
-export async function applyPendingMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<MigrationReport> {
-  const migrationsList = await readMigrationList();
+type RawQuery = (sql: string) => Promise<Record<string, unknown>[]>;
+
+export interface ApplyMigrationsOptions {
+  /** Raw SQL on the same database: lets an up-to-date database skip the schema engine altogether. */
+  query?: RawQuery;
+  migrationsList?: MigrationList;
+}
+
+export async function applyPendingMigrations(factory: SqlMigrationAwareDriverAdapterFactory, options: ApplyMigrationsOptions = {}): Promise<MigrationReport> {
+  const migrationsList = options.migrationsList ?? (await readMigrationList());
   const known = new Set(migrationsList.migrationDirectories.map((d) => d.path));
+  if (options.query && (await allApplied(options.query, migrationsList))) return { applied: known.size, appliedNow: [], schemaEngine: false };
   const engine = await openSchemaEngine(factory);
   try {
     const diagnosis = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: noSchemaFilter });
@@ -33,11 +45,39 @@ export async function applyPendingMigrations(factory: SqlMigrationAwareDriverAda
       );
     }
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: noSchemaFilter });
-    return { applied: known.size, appliedNow: appliedMigrationNames };
+    return { applied: known.size, appliedNow: appliedMigrationNames, schemaEngine: true };
   } catch (error) {
     if (error instanceof DatabaseOpenError) throw error;
     throw new DatabaseOpenError(`Could not bring the database schema up to date: ${(error as Error).message}`, { cause: error });
   } finally {
     engine.free();
+  }
+}
+
+/**
+ * True when _prisma_migrations lists exactly our migrations, each finished, not rolled back, with a
+ * matching checksum, and nothing else (no failed, unknown or rolled-back rows). Loading the wasm
+ * engine to diagnose that costs a second or more; this read costs milliseconds. Anything else goes
+ * to the engine, which applies, diagnoses and explains as before.
+ */
+async function allApplied(query: RawQuery, list: MigrationList): Promise<boolean> {
+  try {
+    const [table] = await query(`select to_regclass('_prisma_migrations') is not null as present`);
+    if (!table?.present) return false;
+    const rows = await query('select migration_name, checksum, finished_at, rolled_back_at from _prisma_migrations');
+    if (rows.length !== list.migrationDirectories.length) return false;
+    const recorded = new Map(rows.map((r) => [r.migration_name as string, r]));
+    return list.migrationDirectories.every((d) => {
+      const row = recorded.get(d.path);
+      return (
+        d.migrationFile.content.tag === 'ok' &&
+        row !== undefined &&
+        row.finished_at != null &&
+        row.rolled_back_at == null &&
+        row.checksum === migrationChecksum(d.migrationFile.content.value)
+      );
+    });
+  } catch {
+    return false; // the engine will say what is wrong
   }
 }

@@ -1,6 +1,6 @@
 // Opens the database the app runs on: a shared PostgreSQL when a URL is configured, otherwise the
 // embedded PGlite in the data folder. Pending migrations are applied before anything else runs.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -9,6 +9,8 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { PrismaClient } from './generated/client';
 import { applyPendingMigrations, type MigrationReport } from './apply-migrations';
+import { readSnapshot, snapshotPath, writeSnapshot } from './pglite-snapshot';
+import { readMigrationList } from './schema-engine';
 import { DatabaseOpenError } from './database-open-error';
 import { withMigrationLock } from './migration-lock';
 import { logUnexpectedError } from '../logging/log-error';
@@ -36,10 +38,16 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   /** Folder for the embedded database (`<dataDir>/pglite`), or 'memory://' for a throwaway one. */
   dataDir?: string;
+  /**
+   * A fresh embedded database starts from this pre-migrated snapshot (server/db/pglite-snapshot.ts);
+   * defaults to the one matching the current migrations, made after the first fresh start if missing.
+   * false: initialise and migrate from scratch.
+   */
+  snapshot?: string | false;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPGlite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPGlite(options.dataDir, options.snapshot);
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -98,7 +106,9 @@ function keepAlive(pool: pg.Pool): pg.Pool {
 async function migrateOverOwnPool(url: string): Promise<MigrationReport> {
   const migrationPool = keepAlive(new pg.Pool({ connectionString: url, max: 4 }));
   try {
-    return await applyPendingMigrations(wholeScripts(new PrismaPg(migrationPool), migrationPool));
+    return await applyPendingMigrations(wholeScripts(new PrismaPg(migrationPool), migrationPool), {
+      query: async (sql) => (await migrationPool.query(sql)).rows,
+    });
   } finally {
     await migrationPool.end().catch(() => {});
   }
@@ -128,9 +138,12 @@ function wholeScripts(factory: PrismaPg, pool: pg.Pool): SqlMigrationAwareDriver
   };
 }
 
-async function openPGlite(dataDir = 'memory://'): Promise<Database> {
+async function openPGlite(dataDir = 'memory://', snapshot?: string | false): Promise<Database> {
   let client: PGlite;
   let releaseLock = async () => {};
+  const migrationsList = await readMigrationList();
+  // Where a fresh folder's migrated state is saved when no snapshot was there to start from.
+  let saveSnapshotTo: string | undefined;
   try {
     if (dataDir.startsWith('memory://')) {
       client = await PGlite.create();
@@ -138,7 +151,14 @@ async function openPGlite(dataDir = 'memory://'): Promise<Database> {
       const folder = join(dataDir, 'pglite');
       await mkdir(folder, { recursive: true });
       releaseLock = await lockDataFolder(dataDir);
-      client = await PGlite.create({ dataDir: folder });
+      // Only an empty folder takes the snapshot; anything else (even half an initdb) is PGlite's to judge.
+      const fresh = (await readdir(folder)).length === 0;
+      const path = snapshot === false ? undefined : (snapshot ?? snapshotPath(migrationsList));
+      const loadDataDir = fresh && path ? await readSnapshot(path) : undefined;
+      if (fresh && path && !loadDataDir && snapshot === undefined) saveSnapshotTo = path;
+      client = loadDataDir ? await startFromSnapshot(folder, loadDataDir) : await PGlite.create({ dataDir: folder });
+      // A damaged default snapshot is replaced by this start's.
+      if (loadDataDir && !usedSnapshot.has(client) && snapshot === undefined) saveSnapshotTo = path;
     }
   } catch (error) {
     await releaseLock();
@@ -152,7 +172,9 @@ async function openPGlite(dataDir = 'memory://'): Promise<Database> {
   const factory = new PrismaPGlite(client);
   let migrations: MigrationReport;
   try {
-    migrations = await applyPendingMigrations(factory);
+    migrations = await applyPendingMigrations(factory, { migrationsList, query: async (sql) => (await client.query<Record<string, unknown>>(sql)).rows });
+    // Best effort: without a snapshot (read-only install, full disk) the next fresh start is just slower.
+    if (saveSnapshotTo) await writeSnapshot(client, saveSnapshotTo).catch(() => {});
   } catch (error) {
     await client.close().catch(() => {});
     await releaseLock();
@@ -171,6 +193,20 @@ async function openPGlite(dataDir = 'memory://'): Promise<Database> {
       await releaseLock();
     },
   };
+}
+
+/** A damaged snapshot (a cut-off copy, a disk error) must not keep a fresh folder from starting: then start without it. */
+const usedSnapshot = new WeakSet<PGlite>();
+async function startFromSnapshot(folder: string, snapshot: Blob): Promise<PGlite> {
+  try {
+    const client = await PGlite.create({ dataDir: folder, loadDataDir: snapshot });
+    usedSnapshot.add(client);
+    return client;
+  } catch {
+    await rm(folder, { recursive: true, force: true });
+    await mkdir(folder, { recursive: true });
+    return PGlite.create({ dataDir: folder });
+  }
 }
 
 /**

@@ -2,6 +2,7 @@
 // project and a raw baseline in the same run, and their ratio.
 const benches: Record<string, () => Promise<unknown>> = {
   usage: () => import('./usage-bench'),
+  startup: () => import('./startup-bench'),
 };
 const benchName = process.argv[2];
 export {};

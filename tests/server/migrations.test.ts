@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseOpenError, openDatabase } from '../../server/db/open-database';
+import { snapshotPath } from '../../server/db/pglite-snapshot';
 import { migrationsDir, readMigrationList } from '../../server/db/schema-engine';
 import { diffSchemaAgainstMigrations } from '../../prisma/schema-diff';
 import { createPostgresDatabase, postgresAvailable } from '../helpers/databases';
@@ -21,6 +23,32 @@ async function tempDir() {
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
+
+// Each test starts without a pre-migrated snapshot of its own unless it makes one.
+beforeEach(async () => {
+  process.env.MD_PGLITE_SNAPSHOT_DIR = await tempDir();
+});
+afterEach(() => {
+  delete process.env.MD_PGLITE_SNAPSHOT_DIR;
+});
+
+/** An older app's migrations: those before `before`. */
+async function olderMigrations(before: string) {
+  const older = await tempDir();
+  for (const d of (await readMigrationList()).migrationDirectories.filter((m) => m.path < before)) {
+    await cp(join(migrationsDir(), d.path), join(older, d.path), { recursive: true });
+  }
+  await cp(join(migrationsDir(), 'migration_lock.toml'), join(older, 'migration_lock.toml'));
+  return older;
+}
+
+type Db = Awaited<ReturnType<typeof openDatabase>>;
+/** _prisma_migrations without what differs by when and where it was applied. */
+const recorded = (db: Db) =>
+  db.query(
+    `select migration_name, checksum, logs, applied_steps_count, finished_at is not null as finished, rolled_back_at is null as live, finished_at >= started_at as ordered
+     from _prisma_migrations order by migration_name`,
+  );
 
 const migrationCount = (await readMigrationList()).migrationDirectories.length;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -72,9 +100,88 @@ describe('migrations on the embedded PGlite', () => {
     await first.close();
 
     const second = await openDatabase({ dataDir });
-    expect(second.migrations).toEqual({ applied: migrationCount, appliedNow: [] });
+    expect(second.migrations).toEqual({ applied: migrationCount, appliedNow: [], schemaEngine: false });
     expect(await second.prisma.organization.count({ where: { slug: 'kept' } })).toBe(1);
     await second.close();
+  });
+
+  it('starts a fresh folder from a pre-migrated snapshot with the same _prisma_migrations as a normal apply', async () => {
+    const normal = await openDatabase({ dataDir: await tempDir(), snapshot: false });
+    const expected = await recorded(normal);
+    expect(expected).toHaveLength(migrationCount);
+    await normal.close();
+    expect(existsSync(snapshotPath(await readMigrationList()))).toBe(false);
+
+    // The first fresh start without a snapshot applies everything, then saves one.
+    const first = await openDatabase({ dataDir: await tempDir() });
+    expect(first.migrations.appliedNow).toHaveLength(migrationCount);
+    await first.prisma.organization.create({ data: { slug: 'first-only', name: 'Written after the snapshot' } });
+    await first.close();
+    expect(existsSync(snapshotPath(await readMigrationList()))).toBe(true);
+
+    const dataDir = await tempDir();
+    const fromSnapshot = await openDatabase({ dataDir });
+    expect(fromSnapshot.migrations).toEqual({ applied: migrationCount, appliedNow: [], schemaEngine: false });
+    expect(await recorded(fromSnapshot)).toEqual(expected);
+    expect(await fromSnapshot.prisma.organization.count()).toBe(0); // nothing of another folder's data
+    await fromSnapshot.prisma.organization.create({ data: { slug: 'mine', name: 'Mine' } });
+    await fromSnapshot.close();
+    const restarted = await openDatabase({ dataDir });
+    expect(restarted.migrations.schemaEngine).toBe(false);
+    expect(await restarted.prisma.organization.count({ where: { slug: 'mine' } })).toBe(1);
+    await restarted.close();
+  });
+
+  it('a snapshot older than the migrations gets the newer ones applied on top', async () => {
+    const older = await olderMigrations('20261202173502');
+    process.env.MIGRATIONS_DIR = older;
+    let oldSnapshot: string;
+    try {
+      await (await openDatabase({ dataDir: await tempDir() })).close();
+      oldSnapshot = snapshotPath(await readMigrationList());
+      expect(existsSync(oldSnapshot)).toBe(true);
+    } finally {
+      delete process.env.MIGRATIONS_DIR;
+    }
+    const normal = await openDatabase({ dataDir: await tempDir(), snapshot: false });
+    const expected = await recorded(normal);
+    await normal.close();
+
+    const db = await openDatabase({ dataDir: await tempDir(), snapshot: oldSnapshot });
+    const newer = (await readMigrationList()).migrationDirectories.map((d) => d.path).filter((p) => p >= '20261202173502');
+    expect(newer.length).toBeGreaterThan(0);
+    expect(db.migrations).toEqual({ applied: migrationCount, appliedNow: newer, schemaEngine: true });
+    expect(await recorded(db)).toEqual(expected);
+    await db.close();
+  });
+
+  it('a damaged snapshot does not stop a fresh folder from starting', async () => {
+    const damaged = join(await tempDir(), 'damaged.tar.gz');
+    await writeFile(damaged, 'not a tarball at all');
+    const db = await openDatabase({ dataDir: await tempDir(), snapshot: damaged });
+    expect(db.migrations.appliedNow).toHaveLength(migrationCount);
+    await db.close();
+    // The default snapshot, when damaged, is replaced by a good one.
+    const path = snapshotPath(await readMigrationList());
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, 'cut off');
+    await (await openDatabase({ dataDir: await tempDir() })).close();
+    const next = await openDatabase({ dataDir: await tempDir() });
+    expect(next.migrations).toEqual({ applied: migrationCount, appliedNow: [], schemaEngine: false });
+    await next.close();
+  });
+
+  it('skips the schema engine on restart only while every recorded checksum matches', async () => {
+    const dataDir = await tempDir();
+    await (await openDatabase({ dataDir })).close();
+    const again = await openDatabase({ dataDir });
+    expect(again.migrations).toEqual({ applied: migrationCount, appliedNow: [], schemaEngine: false });
+    // An edited migration (or a failed one) is for the engine to diagnose, not for the fast path to wave through.
+    await again.query(`update _prisma_migrations set checksum = repeat('0', 64) where migration_name = (select min(migration_name) from _prisma_migrations)`);
+    await again.close();
+    const checked = await openDatabase({ dataDir });
+    expect(checked.migrations).toMatchObject({ applied: migrationCount, appliedNow: [], schemaEngine: true });
+    await checked.close();
   });
 
   it('refuses a database upgraded by a newer app instead of crashing', async () => {
@@ -90,11 +197,7 @@ describe('migrations on the embedded PGlite', () => {
 
   it('scrubs invitation tokens that older versions left in the outbox, keeping which invitation to resend', async () => {
     // A database as the version before outbox_link_encryption left it.
-    const older = await tempDir();
-    for (const d of (await readMigrationList()).migrationDirectories.filter((m) => m.path < '20261202171337')) {
-      await cp(join(migrationsDir(), d.path), join(older, d.path), { recursive: true });
-    }
-    await cp(join(migrationsDir(), 'migration_lock.toml'), join(older, 'migration_lock.toml'));
+    const older = await olderMigrations('20261202171337');
     const dataDir = await tempDir();
     process.env.MIGRATIONS_DIR = older;
     const token = 'mdi_old-plain-token-0123456789abcdefghijklmnopq';
