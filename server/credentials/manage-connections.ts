@@ -6,12 +6,18 @@ import type { AppServices } from '../api/trpc';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import { createStripeClient } from '../billing/stripe/stripe-client';
 import { AppError } from '../errors';
-import { connectionNameSchema, lastFourOf, type ConnectionName } from './credential-store';
+import { CONNECTIONS, connectionNameSchema, lastFourOf, type ConnectionName } from './credential-store';
 
 type Services = Pick<AppServices, 'db' | 'connections' | 'keychain'>;
 
-// Length and control characters are checked here; the per-connection format in the store.
-export const saveConnectionInput = z.object({ name: connectionNameSchema, secret: z.string().max(512) });
+// Each connection's format (and no control characters) is checked at the boundary, per field; the
+// store checks again before anything reaches the keychain. Messages never echo the secret.
+export const saveConnectionInput = z
+  .object({ name: connectionNameSchema, secret: z.string().max(512) })
+  .superRefine((value, ctx) => {
+    const result = CONNECTIONS[value.name].schema.safeParse(value.secret);
+    if (!result.success) ctx.addIssue({ code: 'custom', path: ['secret'], message: result.error.issues[0]?.message ?? 'This secret is malformed.' });
+  });
 export const connectionNameInput = z.object({ name: connectionNameSchema });
 
 function connectionsOf(services: Services) {
