@@ -117,6 +117,36 @@ describe.each(databaseTargets)('connections on $name', (target) => {
     expect((await owner.billing.overview()).configured).toBe(false);
   });
 
+  it('trial settings: checkout passes the platform trial and its end behaviour; a tenant that had a trial gets none', async () => {
+    const { t, s, tenant, superAdmin } = await setUp();
+    // seedTenant skips the first-run wizard: no row yet, so no trial until a super admin sets one.
+    expect(await superAdmin.platform.trialSettings()).toEqual({ trialDays: 0, trialEndWithoutPaymentMethod: 'cancel' });
+    await refused(superAdmin.platform.setTrialSettings({ trialDays: 731, trialEndWithoutPaymentMethod: 'cancel' }), 'BAD_REQUEST');
+    await refused(superAdmin.platform.setTrialSettings({ trialDays: 7, trialEndWithoutPaymentMethod: 'refund' as 'cancel' }), 'BAD_REQUEST');
+    const owner0 = (await t.client(tenant.people.owner.carrier)).api;
+    await refused(owner0.platform.setTrialSettings({ trialDays: 90, trialEndWithoutPaymentMethod: 'pause' }), 'FORBIDDEN');
+    expect(await superAdmin.platform.setTrialSettings({ trialDays: 7, trialEndWithoutPaymentMethod: 'pause' })).toEqual({ trialDays: 7, trialEndWithoutPaymentMethod: 'pause' });
+    await superAdmin.connections.save({ name: 'stripe.secret_key', secret: s.standIn.secretKey });
+
+    const owner = (await t.client(tenant.people.owner.carrier)).api;
+    const checkout = await owner.billing.startCheckout({ planKey: 'starter', interval: 'month' });
+    s.standIn.completeCheckoutSession(checkout.sessionId);
+    expect(await owner.billing.checkoutStatus({ sessionId: checkout.sessionId })).toEqual({ status: 'complete', planKey: 'starter' });
+    const subscription = s.standIn.store.all('subscription')[0]!;
+    expect(subscription.status).toBe('trialing');
+    expect(subscription.trial_settings).toEqual({ end_behavior: { missing_payment_method: 'pause' } });
+    expect((subscription.trial_end as number) - (subscription.trial_start as number)).toBe(7 * 86_400);
+    expect((await owner.billing.overview()).status).toBe('trialing');
+
+    // That subscription ends; the next checkout carries no trial.
+    await t.app.services.db.prisma.subscription.update({ where: { organizationId: tenant.organizationId }, data: { providerStatus: 'canceled', status: 'canceled' } });
+    const again = await (await t.client(tenant.people.owner.carrier)).api.billing.startCheckout({ planKey: 'growth', interval: 'month' });
+    s.standIn.completeCheckoutSession(again.sessionId);
+    const second = s.standIn.store.all('subscription').find((x) => x.id !== subscription.id)!;
+    expect(second.status).toBe('active');
+    expect(second.trial_end).toBeNull();
+  });
+
   it('test with a key Stripe refuses says so clearly, without the key', async () => {
     const { superAdmin } = await setUp();
     const wrong = 'sk_test_revoked0000000000wxyz';

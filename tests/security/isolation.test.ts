@@ -190,6 +190,11 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
     why: 'super admins only',
     check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.setInviteOnly', { inviteOnly: false }, ['FORBIDDEN']),
   },
+  'platform.trialSettings': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.trialSettings', undefined, ['FORBIDDEN']) },
+  'platform.setTrialSettings': {
+    why: 'super admins only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.setTrialSettings', { trialDays: 365, trialEndWithoutPaymentMethod: 'pause' }, ['FORBIDDEN']),
+  },
   'connections.list': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'connections.list', undefined, ['FORBIDDEN']) },
   'connections.save': {
     why: 'super admins only; the keychain is untouched',
