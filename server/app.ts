@@ -109,7 +109,18 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
       services.stripeEvents = source;
     },
     startBackgroundJobs(intervalMs = 30_000) {
-      return startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents }, { intervalMs }));
+      const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents }, { intervalMs }));
+      let stop = start();
+      // A connection saved or removed in Settings → Connections: the jobs restart on the new Stripe.
+      const restart = async () => {
+        await stop();
+        stop = start();
+      };
+      if (services.connections) services.connections.afterStripeChange = restart;
+      return async () => {
+        if (services.connections?.afterStripeChange === restart) services.connections.afterStripeChange = undefined;
+        await stop();
+      };
     },
     close: () => db.close(),
   };

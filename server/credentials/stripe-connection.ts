@@ -13,6 +13,8 @@ export interface Connections {
   stripeApiBase?: string;
   /** Re-reads the Stripe connection into services.billingProvider and services.stripeEvents. */
   refreshStripe(): Promise<void>;
+  /** Set while background jobs run: restarts them so overage, seats and polling use the new Stripe. */
+  afterStripeChange?: () => Promise<void>;
 }
 
 export async function stripeClientOptions(store: CredentialStore, apiBase?: string): Promise<{ client: StripeClientOptions; webhookSecret: string | null } | null> {
@@ -45,6 +47,7 @@ export function createConnections(services: Pick<AppServices, 'billingProvider' 
       const options = await stripeClientOptions(store, connections.stripeApiBase);
       services.billingProvider = options ? new StripeProvider(options.client) : null;
       services.stripeEvents = options ? createStripeEventSource(options) : null;
+      await connections.afterStripeChange?.();
     },
   };
   return connections;

@@ -78,6 +78,14 @@ describe.each(databaseTargets)('connections on $name', (target) => {
     });
     expect((await owner.billing.overview()).configured).toBe(false);
 
+    // Running background jobs are restarted on the new Stripe when a connection changes.
+    const stopJobs = t.app.startBackgroundJobs(3_600_000);
+    let restarts = 0;
+    const restart = t.app.services.connections!.afterStripeChange!;
+    t.app.services.connections!.afterStripeChange = async () => {
+      restarts++;
+      await restart();
+    };
     const key = s.standIn.secretKey;
     const saved = await superAdmin.connections.save({ name: 'stripe.secret_key', secret: key });
     expect(saved).toEqual({ name: 'stripe.secret_key', set: true, lastFour: `…${key.slice(-4)}` });
@@ -89,6 +97,8 @@ describe.each(databaseTargets)('connections on $name', (target) => {
       ['stripe.webhook_secret', true, '…1234', 'keychain'],
     ]);
     expect(t.app.services.stripeEvents?.webhookSecret).toBe(webhook);
+    expect(restarts).toBe(2);
+    await stopJobs();
 
     // No restart: the owner's next request (a fresh context, as every HTTP/IPC request has) sees billing live.
     owner = (await t.client(tenant.people.owner.carrier)).api;
