@@ -10,9 +10,10 @@ import { openDatabase, type Database } from './db/open-database';
 import { openKeychain, type Keychain } from './keychain/keychain';
 import { createMailer } from './mail/mailer';
 import type { BillingProvider } from './billing/billing-provider';
-import { stripeOptionsFromEnvironment } from './billing/stripe/stripe-config';
 import { StripeProvider } from './billing/stripe/stripe-provider';
-import { createStripeEventSource, stripeEventSourceOptionsFromEnvironment, type StripeEventSource, type StripeEventSourceOptions } from './billing/stripe/stripe-event-source';
+import { createStripeEventSource, type StripeEventSource, type StripeEventSourceOptions } from './billing/stripe/stripe-event-source';
+import { CredentialStore } from './credentials/credential-store';
+import { createConnections, stripeClientOptions } from './credentials/stripe-connection';
 import { backgroundJobs, startJobs } from './jobs/registry';
 import { appRouter } from './api/root';
 import { createCallerFactory, createContext, type AppServices, type RequestInfo } from './api/trpc';
@@ -30,6 +31,8 @@ export interface CreateAppOptions {
   billingProvider?: BillingProvider | null;
   /** Stripe events (polling, webhooks): defaults to STRIPE_SECRET_KEY/STRIPE_WEBHOOK_SECRET; null turns them off. */
   stripe?: StripeEventSourceOptions | null;
+  /** Where STRIPE_* variables are read (server mode: they win over the keychain); defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface MeterdeskApp {
@@ -80,10 +83,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     mailer: createMailer(db, { smtpUrl: options.smtpUrl ?? (process.env.SMTP_URL || undefined), from: process.env.SMTP_FROM || undefined, keychain }),
     consoleUrl: null,
     version: APP_VERSION,
-    billingProvider: options.billingProvider === undefined ? billingProviderOrNull() : options.billingProvider,
+    billingProvider: null,
   };
+  // Stripe's key and webhook secret: the environment (server mode) first, else Settings → Connections.
+  const env = options.env ?? process.env;
+  const credentials = new CredentialStore(keychain, env);
+  const apiBase = env.STRIPE_API_BASE?.trim() || undefined;
+  services.connections = createConnections(services, credentials, apiBase);
+  const stored = options.billingProvider === undefined || options.stripe === undefined ? await stripeClientOptions(credentials, apiBase) : null;
+  services.billingProvider = options.billingProvider === undefined ? (stored ? new StripeProvider(stored.client) : null) : options.billingProvider;
   const callerFactory = createCallerFactory(appRouter);
-  const stripeOptions = options.stripe === undefined ? stripeEventOptionsOrNull() : options.stripe;
+  const stripeOptions = options.stripe === undefined ? stored : options.stripe;
   services.stripeEvents = stripeOptions ? createStripeEventSource(stripeOptions) : null;
   const app: MeterdeskApp = {
     services,
@@ -99,31 +109,20 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
       services.stripeEvents = source;
     },
     startBackgroundJobs(intervalMs = 30_000) {
-      return startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents }, { intervalMs }));
+      const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents }, { intervalMs }));
+      let stop = start();
+      // A connection saved or removed in Settings → Connections: the jobs restart on the new Stripe.
+      const restart = async () => {
+        await stop();
+        stop = start();
+      };
+      if (services.connections) services.connections.afterStripeChange = restart;
+      return async () => {
+        if (services.connections?.afterStripeChange === restart) services.connections.afterStripeChange = undefined;
+        await stop();
+      };
     },
     close: () => db.close(),
   };
   return app;
-}
-
-/** Stripe from the environment (server mode), or none: overage is still batched and waits, billing screens say it is not set up. */
-function billingProviderOrNull(): BillingProvider | null {
-  if (!process.env.STRIPE_SECRET_KEY) return null;
-  try {
-    return new StripeProvider(stripeOptionsFromEnvironment(process.env));
-  } catch (error) {
-    // A malformed key is reported; the console still starts.
-    console.error(`Billing with Stripe is off: ${(error as Error).message}`);
-    return null;
-  }
-}
-
-/** Stripe from the environment; a malformed key or secret is reported and Stripe left off, the console still starts. */
-function stripeEventOptionsOrNull(): StripeEventSourceOptions | null {
-  try {
-    return stripeEventSourceOptionsFromEnvironment(process.env);
-  } catch (error) {
-    console.error(`Stripe events are off: ${(error as Error).message}`);
-    return null;
-  }
 }

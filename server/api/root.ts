@@ -2,6 +2,7 @@ import { accountRouter } from './routers/account';
 import { apiKeysRouter } from './routers/api-keys';
 import { auditRouter } from './routers/audit';
 import { billingRouter } from './routers/billing';
+import { connectionsRouter } from './routers/connections';
 import { billingOverageRouter } from './routers/billing-overage';
 import { authRouter } from './routers/auth';
 import { invitationsRouter } from './routers/invitations';
@@ -31,6 +32,7 @@ export const appRouter = router({
   platform: platformRouter,
   billingOverage: billingOverageRouter,
   billing: billingRouter,
+  connections: connectionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -25,6 +25,8 @@ import {
   type PlatformPermission,
 } from '../permissions/permissions';
 
+import type { Connections } from '../credentials/stripe-connection';
+
 export interface AppServices {
   db: Database;
   clock: Clock;
@@ -39,6 +41,8 @@ export interface AppServices {
   billingProvider: BillingProvider | null;
   /** Stripe's client for reading objects back into the mirror (same as the event processor's); null when not configured. */
   stripeEvents?: StripeEventSource | null;
+  /** Settings → Connections: the credential store and the rebuild of Stripe after a save (server/credentials). */
+  connections?: Connections;
 }
 
 export interface RequestInfo {

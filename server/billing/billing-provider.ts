@@ -40,6 +40,8 @@ export interface CheckoutSessionInput {
   /** Seats billed beyond the plan's included ones. */
   extraSeats?: number;
   trialDays?: number;
+  /** With a trial: what happens when it ends and no payment method was given (Stripe's default: create_invoice). */
+  trialEndWithoutPaymentMethod?: 'cancel' | 'create_invoice' | 'pause';
   successUrl: string;
   cancelUrl: string;
 }

@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import { consoleReturnUrl, countActiveMembers, loadBillingState, requireProvider, type BillingServices } from './billing-console-context';
 import { ensureBillingCustomer } from './ensure-billing-customer';
 import { findPlan } from './plan-catalog';
+import { getTrialSettings } from '../platform/platform-settings';
 
 export const planChoice = z.object({
   planKey: z.enum(['free', 'starter', 'growth', 'pro', 'enterprise']),
@@ -37,12 +38,16 @@ export async function startCheckout(services: BillingServices, actor: Actor, inp
   const customerId = await ensureBillingCustomer(services, provider, actor);
   const activeMembers = await countActiveMembers(services.db, actor.organizationId);
   const extraSeats = plan.includedSeats === null ? 0 : Math.max(0, activeMembers - plan.includedSeats);
+  // The platform's trial, once per tenant: a subscription that ever had a trial end gets none again.
+  const trial = await getTrialSettings(services.db);
+  const trialDays = state.subscription?.trialEndsAt ? 0 : trial.trialDays;
   const session = await provider.createCheckoutSession({
     organizationId: actor.organizationId,
     customerId,
     planKey: plan.key,
     interval: input.interval,
     extraSeats,
+    ...(trialDays > 0 ? { trialDays, trialEndWithoutPaymentMethod: trial.trialEndWithoutPaymentMethod } : {}),
     successUrl: consoleReturnUrl(services, { checkout: 'success', session_id: '{CHECKOUT_SESSION_ID}' }),
     cancelUrl: consoleReturnUrl(services, { checkout: 'canceled' }),
   });
@@ -54,7 +59,7 @@ export async function startCheckout(services: BillingServices, actor: Actor, inp
     action: 'billing.checkout_started',
     targetType: 'checkout_session',
     targetId: session.id,
-    after: { planKey: plan.key, interval: input.interval, extraSeats, customerId },
+    after: { planKey: plan.key, interval: input.interval, extraSeats, customerId, trialDays },
   });
   return { sessionId: session.id, url: session.url, expiresAt: session.expiresAt };
 }

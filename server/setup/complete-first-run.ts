@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import type { AuthPolicy } from '../auth/auth-policy';
 import { AppError } from '../errors';
 import { signUp, signUpInput } from '../auth/sign-up';
-import { recordDefaultInviteOnly } from '../platform/platform-settings';
+import { recordDefaultInviteOnly, recordDefaultTrialSettings } from '../platform/platform-settings';
 
 export const completeFirstRunInput = signUpInput;
 export type CompleteFirstRunInput = z.infer<typeof completeFirstRunInput>;
@@ -16,6 +16,9 @@ export async function completeFirstRun(db: Database, input: CompleteFirstRunInpu
   if ((await db.prisma.user.count()) > 0) throw new AppError('PRECONDITION_FAILED', ALREADY_SET_UP);
   const result = await signUp(db, input, { ...deps, platformRole: 'super_admin' });
   // A shared database serves a company: accounts come by invitation. The embedded one is a trial.
-  await db.prisma.$transaction((tx) => recordDefaultInviteOnly(tx, db.kind, deps.clock.now()));
+  await db.prisma.$transaction(async (tx) => {
+    await recordDefaultInviteOnly(tx, db.kind, deps.clock.now());
+    await recordDefaultTrialSettings(tx, deps.clock.now());
+  });
   return result;
 }

@@ -190,6 +190,21 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
     why: 'super admins only',
     check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.setInviteOnly', { inviteOnly: false }, ['FORBIDDEN']),
   },
+  'platform.trialSettings': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.trialSettings', undefined, ['FORBIDDEN']) },
+  'platform.setTrialSettings': {
+    why: 'super admins only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.setTrialSettings', { trialDays: 365, trialEndWithoutPaymentMethod: 'pause' }, ['FORBIDDEN']),
+  },
+  'connections.list': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'connections.list', undefined, ['FORBIDDEN']) },
+  'connections.save': {
+    why: 'super admins only; the keychain is untouched',
+    check: async (t, f) => {
+      await refusedWithoutWrites(t, f.a.people.owner.carrier, 'connections.save', { name: 'stripe.secret_key', secret: 'sk_test_attacker0000' }, ['FORBIDDEN']);
+      expect(await t.app.services.keychain.get('connection:stripe.secret_key')).toBeUndefined();
+    },
+  },
+  'connections.delete': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.admin.carrier, 'connections.delete', { name: 'stripe.secret_key' }, ['FORBIDDEN']) },
+  'connections.test': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'connections.test', { name: 'stripe.secret_key' }, ['FORBIDDEN']) },
   'invitations.describe': {
     why: 'the link is the credential; an unknown token learns nothing',
     check: async (t) => refusedWithoutWrites(t, new MemoryCarrier(), 'invitations.describe', { token: newToken('mdi').token }, ['NOT_FOUND']),

@@ -48,6 +48,8 @@ const cases: Case[] = [
   { procedure: 'platform.suspendTenant', type: 'mutation', field: 'reason', input: ({ organizationId }) => ({ organizationId, requestId: '00000000-0000-4000-8000-000000000015', reason: `spam\u0007` }) },
   { procedure: 'platform.unsuspendTenant', type: 'mutation', field: 'reason', input: ({ organizationId }) => ({ organizationId, requestId: '00000000-0000-4000-8000-000000000016', reason: `cleared${NUL}` }) },
   { procedure: 'platform.issuePasswordResetLink', type: 'mutation', field: 'reason', input: () => ({ email: founder.email, reason: `ticket\u0007 42` }) },
+  { procedure: 'connections.save', type: 'mutation', field: 'secret', input: () => ({ name: 'stripe.secret_key', secret: `sk_test_abc${NUL}def` }) },
+  { procedure: 'connections.save', type: 'mutation', field: 'secret', input: () => ({ name: 'stripe.webhook_secret', secret: `whsec_abc\u001b[2Jdef` }) },
   { procedure: 'platform.setQuotaOverride', type: 'mutation', field: 'reason', input: ({ organizationId }) => ({ organizationId, metric: 'sms_sent', limit: 10, endsAt: new Date('2027-01-01T00:00:00Z'), reason: `launch\u0007week` }) },
 ];
 

@@ -11,6 +11,7 @@ import { BillingProfileCard } from './settings/BillingProfileCard';
 import { OrganizationSettingsCard } from './settings/OrganizationSettingsCard';
 import { OwnershipCard } from './settings/OwnershipCard';
 import { PlatformCard } from './settings/PlatformCard';
+import { ConnectionsCard } from './settings/ConnectionsCard';
 
 export function SettingsScreen() {
   const { me, can } = useAccess();
@@ -27,6 +28,7 @@ export function SettingsScreen() {
       {inOrganization && can('billing:read') && <BillingProfileCard />}
       {inOrganization && (can('organization:transfer_ownership') || can('organization:delete')) && <OwnershipCard />}
       <PlatformCard />
+      <ConnectionsCard />
       <AppearanceCard />
       <DatabaseCard />
     </Stack>

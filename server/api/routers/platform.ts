@@ -1,7 +1,7 @@
 import { grantCredits, grantCreditsInput } from '../../metering/grant-credits';
 import { revokeQuotaOverride, revokeQuotaOverrideInput, setQuotaOverride, setQuotaOverrideInput } from '../../metering/set-quota-override';
 import { issuePasswordResetLink, issuePasswordResetLinkInput } from '../../auth/issue-password-reset-link';
-import { isInviteOnly, setInviteOnly, setInviteOnlyInput } from '../../platform/platform-settings';
+import { getTrialSettings, isInviteOnly, setInviteOnly, setInviteOnlyInput, setTrialSettings, trialSettingsInput } from '../../platform/platform-settings';
 import { applyBillingCredit, applyBillingCreditInput } from '../../billing/apply-billing-credit';
 import { extendTrial, extendTrialInput } from '../../billing/extend-trial';
 import { refundInvoice, refundInvoiceInput } from '../../billing/refund-invoice';
@@ -25,4 +25,6 @@ export const platformRouter = router({
   unsuspendTenant: platformProcedure('platform:tenants:suspend').input(unsuspendTenantInput).mutation(({ ctx, input }) => unsuspendTenant(ctx, ctx.user.id, input)),
   settings: platformProcedure('platform:settings:manage').query(async ({ ctx }) => ({ inviteOnly: await isInviteOnly(ctx.db) })),
   setInviteOnly: platformProcedure('platform:settings:manage').input(setInviteOnlyInput).mutation(({ ctx, input }) => setInviteOnly(ctx.db, ctx.user.id, input, ctx.clock.now())),
+  trialSettings: platformProcedure('platform:settings:manage').query(({ ctx }) => getTrialSettings(ctx.db)),
+  setTrialSettings: platformProcedure('platform:settings:manage').input(trialSettingsInput).mutation(({ ctx, input }) => setTrialSettings(ctx.db, ctx.user.id, input, ctx.clock.now())),
 });

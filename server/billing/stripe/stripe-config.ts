@@ -1,6 +1,6 @@
 // Where the Stripe secret key comes from. For now: STRIPE_SECRET_KEY (server mode and the CLI)
 // and an API base override (STRIPE_API_BASE or --api-base) that points at the stand-in in tests.
-// The keychain-backed credential store (issue 13) will replace the environment on the desktop.
+// The app reads the key through server/credentials (environment first, then the keychain).
 // Only the last four characters of a key are ever shown.
 import { AppError } from '../../errors';
 import type { StripeClientOptions } from './stripe-client';

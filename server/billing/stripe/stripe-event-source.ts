@@ -1,7 +1,7 @@
 // Where Stripe events come from and how they are read back: a `stripe` client (to poll events and
 // re-read the objects they name) and, in server mode, the webhook signing secret. Server mode and
 // the CLI read STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET; the keychain-backed credential store
-// (issue 13) will supply them on the desktop. Neither secret is ever logged or stored.
+// (server/credentials) supplies them on the desktop. Neither secret is ever logged or stored.
 import type Stripe from 'stripe';
 import { AppError } from '../../errors';
 import { createStripeClient, type StripeClientOptions } from './stripe-client';

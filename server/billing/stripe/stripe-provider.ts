@@ -93,6 +93,9 @@ export class StripeProvider implements BillingProvider {
         subscription_data: {
           metadata: { meterdesk_organization_id: input.organizationId, meterdesk_plan: plan.key },
           ...(input.trialDays ? { trial_period_days: input.trialDays } : {}),
+          ...(input.trialDays && input.trialEndWithoutPaymentMethod
+            ? { trial_settings: { end_behavior: { missing_payment_method: input.trialEndWithoutPaymentMethod } } }
+            : {}),
         },
       });
       const parsed = checkoutSessionSchema.parse(session);

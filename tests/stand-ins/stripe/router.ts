@@ -15,6 +15,7 @@ import { eventRoutes } from './resources/events';
 import { testClockRoutes } from './resources/test-clocks';
 import { paymentRoutes } from './resources/payments';
 import { subscriptionScheduleRoutes } from './resources/subscription-schedules';
+import { balanceRoutes } from './resources/balance';
 
 export interface HandlerContext {
   store: StripeStore;
@@ -48,6 +49,7 @@ export const routes: Route[] = [
   ...testClockRoutes,
   ...paymentRoutes,
   ...subscriptionScheduleRoutes,
+  ...balanceRoutes,
 ];
 
 const compiled = routes.map((route) => {

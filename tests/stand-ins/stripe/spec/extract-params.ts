@@ -42,6 +42,7 @@ export const PARAM_TYPES: Record<string, string[]> = {
   'PaymentMethods.d.ts': ['PaymentMethodAttachParams', 'PaymentMethodRetrieveParams', 'PaymentMethodDetachParams'],
   'PaymentIntents.d.ts': ['PaymentIntentRetrieveParams'],
   'Charges.d.ts': ['ChargeRetrieveParams'],
+  'Balance.d.ts': ['BalanceRetrieveParams'],
   'Refunds.d.ts': ['RefundCreateParams', 'RefundRetrieveParams', 'RefundListParams'],
   'Events.d.ts': ['EventRetrieveParams', 'EventListParams'],
   'TestHelpers/TestClocks.d.ts': [
