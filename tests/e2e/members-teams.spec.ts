@@ -125,7 +125,15 @@ test('CSV import refuses an oversized file before upload, shows progress and can
   const uploads: string[] = [];
   page.on('request', (r) => r.url().includes('invitations.previewCsv') && uploads.push(r.url()));
   const big = ['email,role,team', ...Array.from({ length: 32_000 }, (_, i) => `big.person.${i}@example.com,member,`)].join('\n'); // ~1.2 MB
-  await page.getByLabel('Or paste the CSV').fill(big);
+  // A real paste, as the clipboard delivers it: the console cancels it before the text area takes the text.
+  const prevented = await page.getByLabel('Or paste the CSV').evaluate((field, text) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', text);
+    const paste = new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true });
+    field.dispatchEvent(paste);
+    return paste.defaultPrevented;
+  }, big);
+  expect(prevented).toBe(true);
   await expect(page.getByRole('alert')).toContainText(/The file is 1\.\d MB; at most 512 KB \(and 1,000 people\) can be imported at once/);
   await expect(page.getByLabel('Or paste the CSV')).toHaveValue('');
   await page.locator('input[type=file]').setInputFiles({ name: 'everyone.csv', mimeType: 'text/csv', buffer: Buffer.from(big) });
@@ -149,7 +157,7 @@ test('CSV import refuses an oversized file before upload, shows progress and can
   });
   await page.getByRole('button', { name: 'Invite 120 people' }).click();
   await expect(page.getByTestId('invite-progress')).toContainText('Sending invitations… 0 of 120');
-  await expect(page.getByRole('progressbar')).toBeVisible();
+  await expect(page.getByRole('progressbar', { name: 'Invitations sent: 0 of 120' })).toHaveAttribute('aria-valuenow', '0');
   await page.screenshot({ path: 'test-results/screenshots/csv-progress.png' });
   await page.getByRole('button', { name: 'Cancel sending' }).click();
   await expect(page.getByTestId('invite-progress')).toContainText('Stopping after this batch… 0 of 120');
@@ -171,4 +179,32 @@ test('an invitation link opened without the launch token explains how to accept 
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Open Meterdesk with its link' })).toBeVisible();
   await context.close();
+});
+
+// Manager scope: a personal limit above the whole budget of one of the person's teams is flagged
+// in the member drawer as it is typed (Noah is in Support).
+test('a personal limit above the team budget is flagged where it is set', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByLabel('Work email').fill('olivia.owens@acme.test');
+  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.goto('/#/teams');
+  await page.getByRole('button', { name: 'Support' }).click();
+  await page.getByRole('dialog').getByPlaceholder('Add a budget').click();
+  await page.getByRole('option', { name: 'SMS sent', exact: true }).click();
+  await page.getByRole('dialog').getByRole('textbox', { name: 'SMS sent' }).fill('1000');
+  await page.getByRole('button', { name: 'Save budgets' }).click();
+  await expect(page.getByRole('button', { name: 'Save budgets' })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
+  await page.goto('/#/members');
+  await page.getByText('noah.schmidt@acme.test').click();
+  const drawer = page.getByRole('dialog');
+  await drawer.getByPlaceholder('Add a limit').click();
+  await page.getByRole('option', { name: 'SMS sent', exact: true }).click();
+  await drawer.getByRole('textbox', { name: 'SMS sent' }).fill('5000');
+  await expect(drawer.getByTestId('limit-above-budget')).toContainText('SMS sent: 5,000 is more than Support’s whole budget of 1,000; the team budget runs out first.');
+  await page.screenshot({ path: 'test-results/screenshots/limit-above-budget.png' });
+  await drawer.getByRole('textbox', { name: 'SMS sent' }).fill('800');
+  await expect(drawer.getByTestId('limit-above-budget')).toHaveCount(0);
 });
