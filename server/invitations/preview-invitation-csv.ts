@@ -8,8 +8,12 @@ import type { Actor } from '../members/member-scope';
 import { ORG_ROLES, type OrgRoleName } from '../permissions/permissions';
 import { findInvitationProblems } from './invitation-rules';
 
-export const MAX_CSV_ROWS = 1000;
-export const previewInvitationCsvInput = z.object({ csv: plainText({ multiline: true }).max(512 * 1024, 'The file is larger than 512 KB; split it.') });
+import { MAX_CSV_BYTES, MAX_CSV_ROWS, csvTooLargeMessage } from './csv-limits';
+
+export { MAX_CSV_ROWS };
+// The schema's bound is only a backstop (the HTTP body limit is lower); the real size check is in
+// the use case, which answers it as a file problem rather than a "csv: …" field error.
+export const previewInvitationCsvInput = z.object({ csv: plainText({ multiline: true }).max(2 * MAX_CSV_BYTES, csvTooLargeMessage(2 * MAX_CSV_BYTES)) });
 
 export interface CsvInvitationRow {
   line: number;
@@ -25,6 +29,8 @@ export interface CsvInvitationRow {
  * name) — and checks every row without writing anything, so the console can show per-row errors.
  */
 export async function previewInvitationCsv(db: Database, actor: Actor, input: z.infer<typeof previewInvitationCsvInput>, clock: Clock) {
+  const bytes = Buffer.byteLength(input.csv, 'utf8');
+  if (bytes > MAX_CSV_BYTES) return { rows: [], fileError: csvTooLargeMessage(bytes) };
   let records: Record<string, string>[];
   try {
     records = parse(input.csv, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true, relax_column_count: true });

@@ -111,3 +111,100 @@ test('an existing account signs in from the invitation, then accepts it', async 
   await expect(page.getByRole('heading', { level: 1, name: 'Acme Messaging' })).toBeVisible();
   await expect(page.getByTestId('current-role')).toHaveText('Member');
 });
+
+// A CSV over the limit is refused in the browser, before upload, with the limit in words; sending
+// many invitations shows counts and can be stopped between chunks.
+test('CSV import refuses an oversized file before upload, shows progress and can be cancelled', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByLabel('Work email').fill('olivia.owens@acme.test');
+  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.goto('/#/members');
+  await page.getByRole('button', { name: 'Import CSV' }).click();
+
+  const uploads: string[] = [];
+  page.on('request', (r) => r.url().includes('invitations.previewCsv') && uploads.push(r.url()));
+  const big = ['email,role,team', ...Array.from({ length: 32_000 }, (_, i) => `big.person.${i}@example.com,member,`)].join('\n'); // ~1.2 MB
+  // A real paste, as the clipboard delivers it: the console cancels it before the text area takes the text.
+  const prevented = await page.getByLabel('Or paste the CSV').evaluate((field, text) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', text);
+    const paste = new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true });
+    field.dispatchEvent(paste);
+    return paste.defaultPrevented;
+  }, big);
+  expect(prevented).toBe(true);
+  await expect(page.getByRole('alert')).toContainText(/The file is 1\.\d MB; at most 512 KB \(and 1,000 people\) can be imported at once/);
+  await expect(page.getByLabel('Or paste the CSV')).toHaveValue('');
+  await page.locator('input[type=file]').setInputFiles({ name: 'everyone.csv', mimeType: 'text/csv', buffer: Buffer.from(big) });
+  await expect(page.getByRole('alert')).toContainText(/everyone\.csv: The file is 1\.\d MB; at most 512 KB/);
+  expect(uploads).toEqual([]);
+
+  const rows = Array.from({ length: 120 }, (_, i) => `bulk.${String(i).padStart(3, '0')}@example.com,member,`);
+  await page.getByLabel('Or paste the CSV').fill(['email,role,team', ...rows].join('\n'));
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Check rows' }).click();
+  await expect(page.getByText('120 ready')).toBeVisible();
+
+  // Hold the first chunk at the network so the cancel lands while it is in flight; it still reaches the real server.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const chunks: number[] = [];
+  await page.route(/invitations\.createMany/, async (route) => {
+    chunks.push(chunks.length);
+    await held;
+    await route.continue();
+  });
+  await page.getByRole('button', { name: 'Invite 120 people' }).click();
+  await expect(page.getByTestId('invite-progress')).toContainText('Sending invitations… 0 of 120');
+  await expect(page.getByRole('progressbar', { name: 'Invitations sent: 0 of 120' })).toHaveAttribute('aria-valuenow', '0');
+  await page.screenshot({ path: 'test-results/screenshots/csv-progress.png' });
+  await page.getByRole('button', { name: 'Cancel sending' }).click();
+  await expect(page.getByTestId('invite-progress')).toContainText('Stopping after this batch… 0 of 120');
+  release();
+  await expect(page.getByText('Invited 50 of 120; the other 70 were not invited.')).toBeVisible();
+  expect(chunks).toEqual([0]);
+  await page.unroute(/invitations\.createMany/);
+});
+
+// The invitation link's #/invite/TOKEN never reaches the server, so the page itself explains how
+// to accept it when this browser has not opened the console through its launch link.
+test('an invitation link opened without the launch token explains how to accept it', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const page = await context.newPage();
+  await page.goto('/#/invite/not-a-real-token-0123456789');
+  await expect(page.getByRole('heading', { name: 'Accept your invitation in Meterdesk' })).toBeVisible();
+  await expect(page.getByText(/Then open this invitation link again/)).toBeVisible();
+  await page.goto('/#/members');
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Open Meterdesk with its link' })).toBeVisible();
+  await context.close();
+});
+
+// Manager scope: a personal limit above the whole budget of one of the person's teams is flagged
+// in the member drawer as it is typed (Noah is in Support).
+test('a personal limit above the team budget is flagged where it is set', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByLabel('Work email').fill('olivia.owens@acme.test');
+  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.goto('/#/teams');
+  await page.getByRole('button', { name: 'Support' }).click();
+  await page.getByRole('dialog').getByPlaceholder('Add a budget').click();
+  await page.getByRole('option', { name: 'SMS sent', exact: true }).click();
+  await page.getByRole('dialog').getByRole('textbox', { name: 'SMS sent' }).fill('1000');
+  await page.getByRole('button', { name: 'Save budgets' }).click();
+  await expect(page.getByRole('button', { name: 'Save budgets' })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
+  await page.goto('/#/members');
+  await page.getByText('noah.schmidt@acme.test').click();
+  const drawer = page.getByRole('dialog');
+  await drawer.getByPlaceholder('Add a limit').click();
+  await page.getByRole('option', { name: 'SMS sent', exact: true }).click();
+  await drawer.getByRole('textbox', { name: 'SMS sent' }).fill('5000');
+  await expect(drawer.getByTestId('limit-above-budget')).toContainText('SMS sent: 5,000 is more than Support’s whole budget of 1,000; the team budget runs out first.');
+  await page.screenshot({ path: 'test-results/screenshots/limit-above-budget.png' });
+  await drawer.getByRole('textbox', { name: 'SMS sent' }).fill('800');
+  await expect(drawer.getByTestId('limit-above-budget')).toHaveCount(0);
+});

@@ -206,6 +206,19 @@ describe.each(databaseTargets)('organizations, members, teams and invitations on
       const emails = (await admin.outbox.list()).map((e) => e.to);
       expect(emails).toEqual(expect.arrayContaining(['one@acme.test', 'two@acme.test']));
     });
+
+    it('answers a CSV over 512 KB as a file problem in words, without a "csv:" field prefix, writing nothing', async () => {
+      const admin = await as(a.people.admin.carrier);
+      const before = await databaseFingerprint(t.app);
+      const rows = Array.from({ length: 16_000 }, (_, i) => `person.number.${i}@acme.test,member,`);
+      const csv = ['email,role,team', ...rows].join('\n');
+      expect(Buffer.byteLength(csv)).toBeGreaterThan(512 * 1024);
+      const preview = await admin.invitations.previewCsv({ csv });
+      expect(preview.rows).toEqual([]);
+      expect(preview.fileError).toMatch(/^The file is \d+ KB; at most 512 KB \(and 1,000 people\) can be imported at once/);
+      expect(preview.fileError).not.toMatch(/csv:/);
+      expect(await databaseFingerprint(t.app)).toEqual(before);
+    });
   });
 
   describe('members', () => {

@@ -5,7 +5,8 @@ import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { FormErrorAlert } from './FormErrorAlert';
-import { MetricLimitsEditor, diffLimits, toDrafts, type LimitRow } from './MetricLimits';
+import { MetricLimitsEditor, diffLimits, toDrafts, type Draft, type LimitRow } from './MetricLimits';
+import type { ReactNode } from 'react';
 
 export interface MetricLimitsFormProps {
   limits: LimitRow[];
@@ -16,9 +17,11 @@ export interface MetricLimitsFormProps {
   noun: 'limit' | 'budget';
   emptyText: string;
   savedMessage: string;
+  /** Advice on the amounts as typed (e.g. above a team budget); shown under the editor, never blocking. */
+  advice?(drafts: Draft[]): ReactNode;
 }
 
-export function MetricLimitsForm({ limits, save: send, refresh, noun, emptyText, savedMessage }: MetricLimitsFormProps) {
+export function MetricLimitsForm({ limits, save: send, refresh, noun, emptyText, savedMessage, advice }: MetricLimitsFormProps) {
   const initial = useMemo(() => toDrafts(limits), [limits]);
   const [drafts, setDrafts] = useState(initial);
   const [showErrors, setShowErrors] = useState(false);
@@ -50,6 +53,7 @@ export function MetricLimitsForm({ limits, save: send, refresh, noun, emptyText,
           </Text>
         )}
         <MetricLimitsEditor drafts={drafts} onChange={setDrafts} addLabel={`Add a ${noun}`} noun={noun} showErrors={showErrors} />
+        {advice?.(drafts)}
         <FormErrorAlert error={save.error} />
         {(changes.length > 0 || incomplete) && (
           <Group gap="sm">

@@ -26,7 +26,7 @@ export function DashboardScreen() {
           </div>
         </Group>
         <Text c="dimmed" mt={4}>
-          Welcome back, {firstName(me.user.name)}. Here is your organization at a glance.
+          {me.firstSession ? 'Welcome' : 'Welcome back'}, {firstName(me.user.name)}. Here is your organization at a glance.
         </Text>
       </div>
       <Overview />

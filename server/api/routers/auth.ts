@@ -16,6 +16,12 @@ export const authRouter = router({
     const organizations = await listMyOrganizations(ctx.db, ctx.session.user.id);
     const active = organizations.find((o) => o.id === ctx.session!.activeOrganizationId) ?? null;
     const { user } = ctx.session;
+    // "Welcome" rather than "Welcome back": no session of theirs predates this one (sign-up and
+    // accepting an invitation start the first).
+    const earlier = await ctx.db.prisma.session.findFirst({
+      where: { userId: user.id, id: { not: ctx.session.id }, createdAt: { lte: ctx.session.createdAt } },
+      select: { id: true },
+    });
     return {
       user: { id: user.id, email: user.email, name: user.name, platformRole: user.platformRole },
       organizations,
@@ -23,6 +29,7 @@ export const authRouter = router({
       permissions: active ? ORG_ROLE_PERMISSIONS[active.role as OrgRoleName] : [],
       platformPermissions: user.platformRole ? PLATFORM_ROLE_PERMISSIONS[user.platformRole] : [],
       sessionExpiresAt: ctx.session.expiresAt,
+      firstSession: !earlier,
     };
   }),
 

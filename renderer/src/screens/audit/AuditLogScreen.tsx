@@ -1,7 +1,7 @@
 // #/audit: who changed what in the organization, newest first, 50 at a time; each event opens to
 // show its before → after.
 import { Avatar, Button, Card, Collapse, EmptyState, Group, SegmentedControl, Skeleton, Stack, Text, UnstyledButton } from '@mantine/core';
-import { IconChevronRight, IconHistory } from '@tabler/icons-react';
+import { IconChevronRight, IconHistory, IconRobot } from '@tabler/icons-react';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { ErrorState } from '../../components/ErrorState';
@@ -101,15 +101,17 @@ function useTargetNames(): ReadonlyMap<string, string> {
 
 function AuditEventRow({ event, names }: { event: AuditEvent; names: ReadonlyMap<string, string> }) {
   const [open, setOpen] = useState(false);
-  const actor = event.actor?.name ?? (event.actorUserId ? 'Deleted user' : 'System');
+  // No actor id means Meterdesk itself acted (schedules, billing webhooks, expiry), not a person.
+  const system = !event.actorUserId;
+  const actor = event.actor?.name ?? (system ? 'Meterdesk (system)' : 'Deleted user');
   const detailsId = `audit-${event.id}`;
   return (
     <li className="md-audit-row">
       <UnstyledButton w="100%" px="md" py="sm" onClick={() => setOpen((o) => !o)} aria-expanded={open} aria-controls={detailsId}>
         <Group gap="md" wrap="nowrap">
           <IconChevronRight size={16} aria-hidden style={{ flexShrink: 0, transform: open ? 'rotate(90deg)' : undefined, transition: 'transform 120ms', opacity: 0.6 }} />
-          <Avatar size={30} radius="xl" variant="light" color={event.actor ? 'brand' : 'gray'} aria-hidden>
-            {event.actor ? initials(event.actor.name) : '·'}
+          <Avatar size={30} radius="xl" variant="light" color={event.actor ? 'brand' : system ? 'indigo' : 'gray'} aria-hidden>
+            {event.actor ? initials(event.actor.name) : system ? <IconRobot size={16} /> : '?'}
           </Avatar>
           <div style={{ flex: 1, minWidth: 0 }}>
             <Text size="sm" truncate>

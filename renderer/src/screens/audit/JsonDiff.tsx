@@ -15,8 +15,14 @@ function asRecord(value: Json): Record<string, Json> | null {
   return typeof value === 'object' ? (value as Record<string, Json>) : null;
 }
 
+// Absent, null, empty lists and empty strings all read as "none" rather than raw JSON ([] / null / "").
+function isEmpty(value: Json): boolean {
+  return value === null || value === '' || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+}
+
 function show(value: Json): string {
   if (value === undefined) return '—';
+  if (isEmpty(value)) return 'none';
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }
@@ -36,10 +42,10 @@ export function JsonDiff({ before, after }: { before: Json; after: Json }) {
         <Table.Tbody>
           <Table.Tr>
             <Table.Td>
-              <Code block fz="xs">{JSON.stringify(before, null, 2) ?? '—'}</Code>
+              <Code block fz="xs">{show(before) === 'none' ? 'none' : (JSON.stringify(before, null, 2) ?? '—')}</Code>
             </Table.Td>
             <Table.Td>
-              <Code block fz="xs">{JSON.stringify(after, null, 2) ?? '—'}</Code>
+              <Code block fz="xs">{show(after) === 'none' ? 'none' : (JSON.stringify(after, null, 2) ?? '—')}</Code>
             </Table.Td>
           </Table.Tr>
         </Table.Tbody>

@@ -1,18 +1,32 @@
 // Bulk invitations from a CSV (header `email,role,team`): the server checks every row first, the
-// table shows each row's problems, and only the valid rows are invited.
-import { Alert, Badge, Button, Code, FileButton, Group, List, Modal, ScrollArea, Stack, Switch, Table, Text, Textarea, ThemeIcon } from '@mantine/core';
+// table shows each row's problems, and only the valid rows are invited — in chunks, with a progress
+// bar and a way to stop between chunks.
+import { Alert, Badge, Button, Code, FileButton, Group, List, Modal, Progress, ScrollArea, Stack, Switch, Table, Text, Textarea, ThemeIcon } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconCheck, IconFileUpload, IconUsersPlus, IconX } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { MAX_CSV_BYTES, csvTooLargeMessage } from '../../../../server/invitations/csv-limits';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
 import { plural } from '../../lib/format';
 import { orgRoleLabel, type RouterOutputs } from '../../lib/me';
 import { useRefresh } from '../../lib/useRefresh';
-import { useTRPC } from '../../trpc';
+import { useTRPC, useTRPCClient } from '../../trpc';
 
 type Preview = RouterOutputs['invitations']['previewCsv'];
-const MAX_BYTES = 512 * 1024;
+type Row = Preview['rows'][number];
+interface Sending {
+  sent: number;
+  total: number;
+  cancelling: boolean;
+}
+
+/** UTF-8 size, as the server counts it; a Blob measures without copying into a byte array. */
+function byteSize(text: string): number {
+  return new Blob([text]).size;
+}
+/** Invitations per createMany call: small enough to show progress and stop between chunks. */
+export const INVITE_CHUNK = 50;
 const EXAMPLE = 'email,role,team\nana.silva@example.com,member,Sales\nraj.mehta@example.com,manager,Support';
 
 export function ImportCsvModal({ opened, onClose, onInvited }: { opened: boolean; onClose: () => void; onInvited?: () => void }) {
@@ -24,44 +38,93 @@ export function ImportCsvModal({ opened, onClose, onInvited }: { opened: boolean
   const [preview, setPreview] = useState<Preview | null>(null);
   const [onlyProblems, setOnlyProblems] = useState(false);
 
+  const client = useTRPCClient();
   const check = useMutation(trpc.invitations.previewCsv.mutationOptions({ onSuccess: setPreview }));
-  const send = useMutation(
-    trpc.invitations.createMany.mutationOptions({
-      onSuccess: async ({ invited, delivery }) => {
-        notifications.show(
-          delivery === 'smtp'
-            ? { color: 'teal', title: 'Invitations sent', message: `${plural(invited, 'person', 'people')} will get an email with a link to join.` }
-            : { color: 'blue', title: 'Invitations ready', message: `No email server is set up: copy each link from the Outbox and send it yourself (${plural(invited, 'person', 'people')}).` },
-        );
-        close();
-        onInvited?.();
-        await refresh.invitations();
-      },
-    }),
-  );
+  const [sending, setSending] = useState<Sending | null>(null);
+  const [sendError, setSendError] = useState<{ error: unknown; sent: number } | null>(null);
+  const cancelRequested = useRef(false);
+
+  // Each chunk is one createMany call (all or nothing on the server); cancelling lets the chunk in
+  // flight finish, so the count reported is exactly what was sent.
+  const sendAll = async (rows: Row[]) => {
+    cancelRequested.current = false;
+    setSendError(null);
+    setSending({ sent: 0, total: rows.length, cancelling: false });
+    let sent = 0;
+    let delivery: string | null = null;
+    try {
+      for (let i = 0; i < rows.length && !cancelRequested.current; i += INVITE_CHUNK) {
+        const chunk = rows.slice(i, i + INVITE_CHUNK);
+        const result = await client.invitations.createMany.mutate({ invitations: chunk.map((r) => ({ email: r.email, role: r.role, teamId: r.teamId })) });
+        sent += result.invited;
+        delivery = result.delivery;
+        setSending((s) => s && { ...s, sent });
+      }
+    } catch (error) {
+      // Keep the rows not yet sent, so "Invite" after fixing the cause sends only those.
+      const done = new Set(rows.slice(0, sent).map((r) => r.email));
+      setPreview((p) => (p && p.fileError === null ? { ...p, rows: p.rows.filter((r) => !done.has(r.email)) } : p));
+      setSendError({ error, sent });
+      setSending(null);
+      if (sent > 0) await refresh.invitations();
+      return;
+    }
+    const cancelled = sent < rows.length;
+    const who = plural(sent, 'person', 'people');
+    notifications.show(
+      cancelled
+        ? { color: 'orange', title: 'Sending stopped', message: `Invited ${sent} of ${rows.length}; the other ${rows.length - sent} were not invited.` }
+        : delivery === 'smtp'
+          ? { color: 'teal', title: 'Invitations sent', message: `${who} will get an email with a link to join.` }
+          : { color: 'blue', title: 'Invitations ready', message: `No email server is set up: copy each link from the Outbox and send it yourself (${who}).` },
+    );
+    setSending(null);
+    close();
+    onInvited?.();
+    await refresh.invitations();
+  };
 
   const close = () => {
+    if (sending) {
+      // Closing while sending stops after the chunk in flight rather than abandoning it silently.
+      cancelRequested.current = true;
+      setSending({ ...sending, cancelling: true });
+      return;
+    }
     setCsv('');
     setFileName(null);
     setFileProblem(null);
     setPreview(null);
     setOnlyProblems(false);
     check.reset();
-    send.reset();
+    setSendError(null);
     onClose();
+  };
+
+  // Refused here, before upload: a file near the HTTP body limit would otherwise freeze the text
+  // area and fail as an unreadable transport error.
+  const acceptText = (text: string, name: string | null) => {
+    const bytes = byteSize(text);
+    if (bytes > MAX_CSV_BYTES) {
+      setFileProblem(name ? `${name}: ${csvTooLargeMessage(bytes)}` : csvTooLargeMessage(bytes));
+      return false;
+    }
+    setFileProblem(null);
+    return true;
   };
 
   const pickFile = async (file: File | null) => {
     if (!file) return;
     setPreview(null);
     check.reset();
-    if (file.size > MAX_BYTES) {
-      setFileProblem(`${file.name} is larger than 512 KB; split it into smaller files.`);
+    if (file.size > MAX_CSV_BYTES) {
+      setFileProblem(`${file.name}: ${csvTooLargeMessage(file.size)}`);
       return;
     }
-    setFileProblem(null);
+    const text = await file.text();
+    if (!acceptText(text, file.name)) return;
     setFileName(file.name);
-    setCsv(await file.text());
+    setCsv(text);
   };
 
   const valid = preview?.rows.filter((r) => r.errors.length === 0) ?? [];
@@ -74,7 +137,7 @@ export function ImportCsvModal({ opened, onClose, onInvited }: { opened: boolean
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (csv.trim()) check.mutate({ csv });
+            if (csv.trim() && acceptText(csv, fileName)) check.mutate({ csv });
           }}
         >
           <Stack gap="md">
@@ -111,7 +174,18 @@ export function ImportCsvModal({ opened, onClose, onInvited }: { opened: boolean
               minRows={5}
               maxRows={12}
               value={csv}
-              onChange={(e) => (setCsv(e.currentTarget.value), setFileName(null))}
+              onPaste={(e) => {
+                const field = e.currentTarget;
+                const pasted = e.clipboardData.getData('text');
+                const next = field.value.slice(0, field.selectionStart) + pasted + field.value.slice(field.selectionEnd);
+                if (!acceptText(next, null)) e.preventDefault();
+              }}
+              onChange={(e) => {
+                const next = e.currentTarget.value;
+                if (!acceptText(next, null)) return;
+                setCsv(next);
+                setFileName(null);
+              }}
               styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 'var(--mantine-font-size-sm)' } }}
               spellCheck={false}
             />
@@ -195,22 +269,37 @@ export function ImportCsvModal({ opened, onClose, onInvited }: { opened: boolean
               </ScrollArea.Autosize>
             </>
           )}
-          <FormErrorAlert error={send.error} />
-          <Group justify="space-between" gap="sm">
-            <Button variant="default" onClick={() => (setPreview(null), send.reset())} disabled={send.isPending}>
-              Back
-            </Button>
-            {!preview.fileError && (
-              <Button
-                leftSection={<IconUsersPlus size={16} />}
-                disabled={valid.length === 0}
-                loading={send.isPending}
-                onClick={() => send.mutate({ invitations: valid.map((r) => ({ email: r.email, role: r.role, teamId: r.teamId })) })}
-              >
-                Invite {plural(valid.length, 'person', 'people')}
+          {sendError && sendError.sent > 0 && (
+            <Text size="sm" fw={600}>
+              {plural(sendError.sent, 'person was', 'people were')} invited before sending stopped; the rows left below were not.
+            </Text>
+          )}
+          <FormErrorAlert error={sendError?.error} />
+          {sending ? (
+            <Stack gap={6} data-testid="invite-progress">
+              <Group justify="space-between" gap="sm">
+                <Text size="sm" fw={600} aria-live="polite">
+                  {sending.cancelling ? 'Stopping after this batch… ' : 'Sending invitations… '}
+                  {sending.sent} of {sending.total}
+                </Text>
+                <Button size="xs" variant="default" color="red" disabled={sending.cancelling} onClick={close}>
+                  Cancel sending
+                </Button>
+              </Group>
+              <Progress value={(sending.sent / sending.total) * 100} animated={!sending.cancelling} aria-label={`Invitations sent: ${sending.sent} of ${sending.total}`} />
+            </Stack>
+          ) : (
+            <Group justify="space-between" gap="sm">
+              <Button variant="default" onClick={() => (setPreview(null), setSendError(null))}>
+                Back
               </Button>
-            )}
-          </Group>
+              {!preview.fileError && (
+                <Button leftSection={<IconUsersPlus size={16} />} disabled={valid.length === 0} onClick={() => void sendAll(valid)}>
+                  Invite {plural(valid.length, 'person', 'people')}
+                </Button>
+              )}
+            </Group>
+          )}
         </Stack>
       )}
     </Modal>

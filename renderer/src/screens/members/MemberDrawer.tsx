@@ -94,7 +94,7 @@ function MemberDetails({ membershipId, onRemoved }: { membershipId: string; onRe
 
       <DrawerSection title="Monthly limits" hint="Per person, on top of the team budget and the organization’s quota.">
         {manage ? (
-          <MemberLimitsForm key={m.membershipId} membershipId={m.membershipId} name={m.name} limits={m.limits} />
+          <MemberLimitsForm key={m.membershipId} membershipId={m.membershipId} name={m.name} limits={m.limits} teamIds={m.teams.map((t) => t.id)} />
         ) : (
           <LimitsList rows={m.limits} empty="No personal limits." />
         )}

@@ -1,7 +1,7 @@
 // The organization's plan, subscription state and the period being shown.
 import { Badge, Card, Group, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconCalendar, IconGauge, IconShieldHalf } from '@tabler/icons-react';
-import { formatPeriod, plural } from '../../lib/format';
+import { formatMonth, formatPeriod, plural } from '../../lib/format';
 import { OVERAGE_POLICY_TEXT, STATUS_META, shareOfLimit, type UsageSummary } from './usageDisplay';
 
 export function PlanCard({ summary, current }: { summary: UsageSummary; current: boolean }) {
@@ -10,6 +10,9 @@ export function PlanCard({ summary, current }: { summary: UsageSummary; current:
   const shares = summary.metrics.map(shareOfLimit).filter((p): p is number => p !== null);
   const atLimit = shares.filter((p) => p >= 100).length;
   const nearLimit = shares.filter((p) => p >= 75 && p < 100).length;
+  const unused = summary.metrics.every((m) => m.used === 0 && m.reserved === 0);
+  // A past period is closed: "yet" would promise usage that can no longer come.
+  const unusedLabel = current ? 'Nothing used yet in this period' : `Nothing was used in ${formatMonth(summary.periodStart)}`;
   return (
     <Card h="100%">
       <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
@@ -74,7 +77,7 @@ export function PlanCard({ summary, current }: { summary: UsageSummary; current:
         )}
         {atLimit === 0 && nearLimit === 0 && (
           <Badge variant="light" color="teal">
-            {!shares.length ? 'No limits on this plan' : summary.metrics.every((m) => m.used === 0 && m.reserved === 0) ? 'Nothing used yet in this period' : 'Every metric below 75% of its limit'}
+            {!shares.length ? 'No limits on this plan' : unused ? unusedLabel : current ? 'Every metric below 75% of its limit' : 'Every metric stayed below 75% of its limit'}
           </Badge>
         )}
       </Group>

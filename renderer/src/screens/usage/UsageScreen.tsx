@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import { ErrorState } from '../../components/ErrorState';
 import { PaywallModal } from '../../components/PaywallModal';
 import { PageHeader } from '../../components/PageHeader';
-import { plural } from '../../lib/format';
+import { formatMonth, plural } from '../../lib/format';
 import { useAccess } from '../../lib/me';
 import { useTRPC } from '../../trpc';
 import { PlanCard } from './PlanCard';
@@ -142,8 +142,12 @@ function UsageContent({
             py={48}
             variant="light"
             icon={<IconChartBar size={26} />}
-            title={current ? 'Nothing used or limited yet' : 'Nothing used in this period'}
-            description="Usage your services report through the API, and the messages, calls and AI queries sent from Meterdesk, appear here as they happen."
+            title={current ? 'Nothing used or limited yet' : `Nothing was used in ${formatMonth(summary.periodStart)}`}
+            description={
+              current
+                ? 'Usage your services report through the API, and the messages, calls and AI queries sent from Meterdesk, appear here as they happen.'
+                : 'No usage was recorded for this period. Pick another month above, or the current period to see usage as it happens.'
+            }
           >
             {quiet > 0 && (
               <EmptyState.Actions>
