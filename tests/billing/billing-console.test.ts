@@ -2,26 +2,16 @@
 // stand-in, on PGlite and PostgreSQL. Checkout → completed on the stand-in → checkoutStatus applies
 // it → the overview shows the new plan and limits; plan change at the previewed amount;
 // cancel/resume; invoices; the portal; roles refused writing nothing; billing not configured.
-import { TRPCError } from '@trpc/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { databaseFingerprint, seedTenant, type Tenant } from '../helpers/tenants';
+import { refused } from '../helpers/refusals';
 import { startEventsFixture, type EventsFixture } from './events-helpers';
 import type { MemoryCarrier } from '../helpers/test-app';
 
 async function api(t: TestApp, carrier: MemoryCarrier) {
   return (await t.client(carrier)).api;
-}
-
-async function refused(promise: Promise<unknown>, code: string, message?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code).toBe(code);
-  if (message) expect((error as TRPCError).message).toMatch(message);
 }
 
 describe.each(databaseTargets)('billing console on $name', (target) => {

@@ -2,7 +2,6 @@
 // real one when a Secret Service runs), the real `stripe` client against the stand-in, PGlite and
 // PostgreSQL. A saved secret comes back only as its last four characters — never in a tRPC
 // answer, a table row or a log line; saving a key turns billing on without a restart.
-import { TRPCError } from '@trpc/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { CredentialStore } from '../../server/credentials/credential-store';
@@ -11,18 +10,8 @@ import { setLogSink } from '../../server/logging/log-error';
 import { databaseTargets } from '../helpers/databases';
 import { memoryKeychain, startTestApp, type TestApp } from '../helpers/test-app';
 import { databaseFingerprint, seedTenant } from '../helpers/tenants';
+import { refused } from '../helpers/refusals';
 import { withStandIn, type StandInContext } from './stripe-helpers';
-
-async function refused(promise: Promise<unknown>, code: string, message?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code).toBe(code);
-  if (message) expect((error as TRPCError).message).toMatch(message);
-  return error as TRPCError;
-}
 
 /** Every row of every table as text: the secret must appear in none. */
 async function allRowsText(t: TestApp) {

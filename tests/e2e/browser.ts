@@ -30,3 +30,11 @@ export async function exploreDemoAsAcmeOwner(page: Page) {
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Acme Messaging' })).toBeVisible();
 }
+
+/** Opens the console with its launch link and signs in (demo accounts share one password). */
+export async function signIn(page: Page, email: string, password = 'meterdesk-demo-1') {
+  await page.goto(`/?token=${E2E_LAUNCH_TOKEN}`);
+  await page.getByLabel('Work email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}

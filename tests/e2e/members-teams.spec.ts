@@ -1,6 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { E2E_LAUNCH_TOKEN as TOKEN } from '../playwright.config';
-import { chromiumAvailable } from './browser';
+import { chromiumAvailable, exploreDemoAsAcmeOwner, signIn } from './browser';
 
 test.skip(!chromiumAvailable, 'Chromium is not installed');
 
@@ -21,13 +20,7 @@ async function openNewestOutboxLink(page: Page) {
 // Owner invites a manager into Sales; the manager accepts from the outbox link, creates a team, adds
 // Sam by email and sees only their teams' members.
 test('invite a manager, accept, create a team, add a member', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByRole('button', { name: 'Explore with demo data' }).click();
-  await page.getByRole('button', { name: 'Continue to sign in' }).click({ timeout: 60_000 });
-  await page.getByLabel('Work email').fill('olivia.owens@acme.test');
-  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Acme Messaging' })).toBeVisible();
+  await exploreDemoAsAcmeOwner(page);
 
   await page.goto('/#/members');
   await expect(page.getByText('maya.patel@acme.test')).toBeVisible();
@@ -65,10 +58,7 @@ test('invite a manager, accept, create a team, add a member', async ({ page }) =
 });
 
 test('CSV import preview shows the erroneous row and invites only the valid ones', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByLabel('Work email').fill('olivia.owens@acme.test');
-  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await signIn(page, 'olivia.owens@acme.test');
   await page.goto('/#/members');
   await page.getByRole('button', { name: 'Import CSV' }).click();
   await page.getByLabel('Or paste the CSV').fill('email,role,team\nx1@example.com,member,Sales\nx2@example.com,guest,\nnot-an-email,member,');
@@ -85,10 +75,7 @@ test('CSV import preview shows the erroneous row and invites only the valid ones
 // Someone who already has an account (Gloria, owner at Globex) signs in on the invitation screen
 // first, comes back to it, and accepts with one click: no password goes to the invitation itself.
 test('an existing account signs in from the invitation, then accepts it', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByLabel('Work email').fill('olivia.owens@acme.test');
-  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await signIn(page, 'olivia.owens@acme.test');
   await page.goto('/#/members');
   await page.getByRole('button', { name: 'Invite member' }).click();
   await page.getByLabel('Email').fill('gloria.hart@globex.test');
@@ -115,10 +102,7 @@ test('an existing account signs in from the invitation, then accepts it', async 
 // A CSV over the limit is refused in the browser, before upload, with the limit in words; sending
 // many invitations shows counts and can be stopped between chunks.
 test('CSV import refuses an oversized file before upload, shows progress and can be cancelled', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByLabel('Work email').fill('olivia.owens@acme.test');
-  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await signIn(page, 'olivia.owens@acme.test');
   await page.goto('/#/members');
   await page.getByRole('button', { name: 'Import CSV' }).click();
 
@@ -184,10 +168,7 @@ test('an invitation link opened without the launch token explains how to accept 
 // Manager scope: a personal limit above the whole budget of one of the person's teams is flagged
 // in the member drawer as it is typed (Noah is in Support).
 test('a personal limit above the team budget is flagged where it is set', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByLabel('Work email').fill('olivia.owens@acme.test');
-  await page.getByLabel('Password', { exact: true }).fill('meterdesk-demo-1');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await signIn(page, 'olivia.owens@acme.test');
   await page.goto('/#/teams');
   await page.getByRole('button', { name: 'Support' }).click();
   await page.getByRole('dialog').getByPlaceholder('Add a budget').click();

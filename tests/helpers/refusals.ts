@@ -1,8 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
 
-/** Awaits a tRPC call that must be refused with `code` (and a message matching `message`). */
-export async function refused(promise: Promise<unknown>, code: string, message?: RegExp) {
+/** Awaits a tRPC call that must be refused with `code` (and a message matching `message`); returns the error. */
+export async function refused(promise: Promise<unknown>, code: string, message?: RegExp): Promise<TRPCError> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
@@ -10,4 +10,5 @@ export async function refused(promise: Promise<unknown>, code: string, message?:
   expect(error, 'expected a refusal').toBeInstanceOf(TRPCError);
   expect((error as TRPCError).code, (error as Error).message).toBe(code);
   if (message) expect((error as Error).message).toMatch(message);
+  return error as TRPCError;
 }
