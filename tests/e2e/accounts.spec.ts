@@ -73,6 +73,9 @@ test('change password, revoke a session, reset a forgotten password through supp
   expect(link).toMatch(/#\/reset-password\/mdr_/);
   await page.getByRole('button', { name: 'Account menu' }).click();
   await page.getByRole('menuitem', { name: 'Sign out', exact: true }).click();
+  // Signing out ends by showing the sign-in screen; opening the link (a same-page hash change)
+  // before that would be overtaken by it.
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 
   // The owner opens it and chooses a new password.
   await page.goto(link.replace(/^https?:\/\/[^/]+/, ''));
