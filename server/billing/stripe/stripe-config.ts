@@ -3,6 +3,7 @@
 // The app reads the key through server/credentials (environment first, then the keychain).
 // Only the last four characters of a key are ever shown.
 import { AppError } from '../../errors';
+import { lastFourOf, parseSecret } from '../../credentials/credential-store';
 import type { StripeClientOptions } from './stripe-client';
 
 export function stripeOptionsFromEnvironment(env: NodeJS.ProcessEnv, overrides: { apiBase?: string } = {}): StripeClientOptions {
@@ -10,8 +11,11 @@ export function stripeOptionsFromEnvironment(env: NodeJS.ProcessEnv, overrides: 
   if (!secretKey) {
     throw new AppError('PRECONDITION_FAILED', 'No Stripe secret key: set STRIPE_SECRET_KEY to a secret (sk_…) or restricted (rk_…) key.');
   }
-  if (!/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.test(secretKey)) {
-    throw new AppError('BAD_REQUEST', `STRIPE_SECRET_KEY (ending ${lastFour(secretKey)}) is not a Stripe secret or restricted key (sk_test_…, sk_live_…, rk_…).`);
+  // The same format rule as a key saved in Settings → Connections.
+  try {
+    parseSecret('stripe.secret_key', secretKey);
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', `STRIPE_SECRET_KEY (ending ${lastFourOf(secretKey)}): ${(error as Error).message}`);
   }
   const apiBase = overrides.apiBase ?? (env.STRIPE_API_BASE?.trim() || undefined);
   if (apiBase) {
@@ -24,8 +28,4 @@ export function stripeOptionsFromEnvironment(env: NodeJS.ProcessEnv, overrides: 
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AppError('BAD_REQUEST', `The Stripe API base must be http or https, not ${url.protocol}`);
   }
   return { secretKey, ...(apiBase ? { apiBase } : {}) };
-}
-
-export function lastFour(secret: string) {
-  return `…${secret.slice(-4)}`;
 }
