@@ -171,7 +171,7 @@ describe.each(databaseTargets)('contacts on $name', (target) => {
     // The same file again: nothing new is created or counted.
     const again = await importCsv(member, csv, 'fair.csv', { tagsForAll: ['Fair 2026'] });
     expect(again).toMatchObject({ created: 0, updated: 4 });
-    const usage = await t.app.services.db.query<{ n: string }>(`select count(*) as n from usage_events where organization_id = $1 and metric = 'contacts_created' and resource_type = 'contact'`, [a.organizationId]);
+    const usage = await t.app.services.db.query<{ n: string }>(`select sum(quantity) as n from usage_events where organization_id = $1 and metric = 'contacts_created'`, [a.organizationId]);
     expect(Number(usage[0]!.n)).toBe(await prisma().contact.count({ where: { organizationId: a.organizationId } }) + 1 /* the deleted one */);
     expect(await prisma().auditEvent.count({ where: { organizationId: a.organizationId, action: 'contacts.import' } })).toBe(2);
     // A file revoking consent revokes it, with history.
