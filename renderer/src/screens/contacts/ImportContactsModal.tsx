@@ -13,6 +13,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { CONTACT_CSV_PARSE_OPTIONS, toImportRow, type ImportRow } from '../../../../server/contacts/contact-import-rows';
 import {
   IMPORT_FIELDS,
+  IMPORT_UPLOADS_IN_FLIGHT,
   IMPORT_FIELD_LABELS,
   MAX_IMPORT_CHUNK_BYTES,
   MAX_IMPORT_CHUNK_ROWS,
@@ -131,17 +132,30 @@ export function ImportContactsModal({ opened, onClose }: { opened: boolean; onCl
     const sum: Totals = { created: 0, updated: 0, duplicates: 0, keptOptedOut: 0, errors: [], done: 0, total: rows.length };
     setTotals({ ...sum });
     try {
-      for (const chunk of chunks) {
-        if (stop.current) break;
-        const result = await client.contacts.importRows.mutate({ importId, fileName: file.name, defaultCountry: country ?? undefined, tagsForAll, rows: chunk });
-        sum.created += result.created;
-        sum.updated += result.updated;
-        sum.duplicates += result.duplicates;
-        sum.keptOptedOut += result.keptOptedOut;
-        sum.errors.push(...result.errors);
-        sum.done += chunk.length;
-        setTotals({ ...sum, errors: [...sum.errors] });
-      }
+      // Two uploads in flight: the server checks one while it writes the other (concurrent uploads
+      // are safe: each locks its rows in phone order). Lines of one number in two different uploads
+      // still merge, though not necessarily in file order.
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: IMPORT_UPLOADS_IN_FLIGHT }, async () => {
+          while (next < chunks.length && !stop.current) {
+            const chunk = chunks[next++]!;
+            const result = await client.contacts.importRows
+              .mutate({ importId, fileName: file.name, defaultCountry: country ?? undefined, tagsForAll, rows: chunk })
+              .catch((error: unknown) => {
+                stop.current = true; // the other upload finishes its current rows and stops
+                throw error;
+              });
+            sum.created += result.created;
+            sum.updated += result.updated;
+            sum.duplicates += result.duplicates;
+            sum.keptOptedOut += result.keptOptedOut;
+            sum.errors.push(...result.errors);
+            sum.done += chunk.length;
+            setTotals({ ...sum, errors: [...sum.errors].sort((x, y) => x.line - y.line) });
+          }
+        }),
+      );
     } catch (error) {
       setImportError(error);
     } finally {
