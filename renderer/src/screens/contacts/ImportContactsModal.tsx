@@ -294,8 +294,8 @@ export function ImportContactsModal({ opened, onClose }: { opened: boolean; onCl
                               </Badge>
                             ) : (
                               <Group gap={4} wrap="nowrap">
-                                <Badge color={r.action === 'create' ? 'teal' : 'blue'} variant="light" tt="none">
-                                  {r.action === 'create' ? 'New' : 'Update'}
+                                <Badge color={r.action === 'create' ? 'teal' : r.action === 'merge' ? 'grape' : 'blue'} variant="light" tt="none">
+                                  {r.action === 'create' ? 'New' : r.action === 'merge' ? `Merged into line ${r.mergesInto}` : 'Update'}
                                 </Badge>
                                 {r.optedOut && (
                                   <Badge color="red" variant="outline" tt="none">
