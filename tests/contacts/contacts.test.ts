@@ -180,6 +180,20 @@ describe.each(databaseTargets)('contacts on $name', (target) => {
     expect(existing.contact.id).toBe((await byPhone('+14155550140')).id);
   });
 
+  it('takes hostile files apart line by line: formulas stay text, control characters and huge cells are refused, oversized uploads write nothing', async () => {
+    const csv = ['name,phone,email,tags', '"=cmd|\' /C calc\'!A0",+14155550160,,', `"Esc\u001b[31m",+14155550161,,`, `${'y'.repeat(5000)},+14155550162,,`, 'Tags,+14155550163,,"ok,=HYPERLINK(1)"', `Nul,+14155550164,a\u0000@example.com,`].join('\n');
+    const result = await importCsv(a.people.admin.carrier, csv, 'hostile.csv');
+    expect(result.created).toBe(1);
+    expect(result.errors.map((e) => e.line)).toEqual([3, 4, 5, 6]);
+    expect((await prisma().contact.findFirst({ where: { organizationId: a.organizationId, phone: '+14155550160' } }))!.name).toBe("=cmd|' /C calc'!A0");
+    const before = await databaseFingerprint(t.app);
+    const admin = await as(a.people.admin.carrier);
+    await refused(admin.contacts.importRows({ importId: randomUUID(), fileName: 'big.csv', rows: Array.from({ length: 2001 }, (_, i) => ({ line: i + 2, phone: '+14155550170' })) }), 'BAD_REQUEST', /at most 2000 rows/);
+    await refused(admin.contacts.importRows({ importId: randomUUID(), fileName: 'big.csv', rows: [{ line: 2, phone: '+14155550171', name: 'z'.repeat(1_000_000) }] }), 'BAD_REQUEST', /longer than 1000/);
+    await refused(admin.contacts.importRows({ importId: 'not-a-uuid', fileName: 'x.csv', rows: [] }), 'BAD_REQUEST');
+    expect(await databaseFingerprint(t.app)).toEqual(before);
+  });
+
   it('previews rows without writing, and leaves contacts the importer may not change alone', async () => {
     await setSharing('personal');
     const outsider = await as(a.people.outsideMember.carrier);
