@@ -3,6 +3,7 @@ import { apiKeysRouter } from './routers/api-keys';
 import { auditRouter } from './routers/audit';
 import { billingRouter } from './routers/billing';
 import { connectionsRouter } from './routers/connections';
+import { contactsRouter } from './routers/contacts';
 import { billingOverageRouter } from './routers/billing-overage';
 import { authRouter } from './routers/auth';
 import { invitationsRouter } from './routers/invitations';
@@ -33,6 +34,7 @@ export const appRouter = router({
   billingOverage: billingOverageRouter,
   billing: billingRouter,
   connections: connectionsRouter,
+  contacts: contactsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -16,6 +16,7 @@ interface Fixture {
   apiKeyId: string;
   invitationId: string;
   invitationToken: string;
+  contactId: string;
 }
 
 type Input = (f: Fixture) => unknown;
@@ -68,6 +69,17 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'organization.transferOwnership': (f) => ({ membershipId: f.a.people.member.membershipId }),
   'organization.scheduleDeletion': () => ({ confirmName: 'alpha Inc' }),
   'organization.cancelDeletion': () => undefined,
+  'contacts.list': () => ({}),
+  'contacts.get': (f) => ({ id: f.contactId }),
+  'contacts.tags': () => undefined,
+  'contacts.assignees': () => undefined,
+  'contacts.create': () => ({ name: 'Intruder', phone: '+14155550199' }),
+  'contacts.update': (f) => ({ id: f.contactId, name: 'Renamed by intruder' }),
+  'contacts.delete': (f) => ({ ids: [f.contactId] }),
+  'contacts.tag': (f) => ({ ids: [f.contactId], add: ['intruder'] }),
+  'contacts.changeConsent': (f) => ({ id: f.contactId, action: 'opt_out' }),
+  'contacts.previewImport': () => ({ rows: [{ line: 2, phone: '+14155550100', name: 'Probe' }] }),
+  'contacts.importRows': () => ({ importId: '0193a000-0000-7000-8000-000000000001', fileName: 'intruder.csv', rows: [{ line: 2, phone: '+14155550100', name: 'Intruder' }] }),
 
 };
 
@@ -255,8 +267,8 @@ describe.each(databaseTargets)('tenant isolation on $name', (target) => {
     const { id } = await adminCaller.invitations.create({ email: 'pending@alpha.test', role: 'member' });
     const outbox = await adminCaller.outbox.list();
     const apiKey = await adminCaller.apiKeys.create({ name: 'Billing sync', scopes: ['usage:write'] });
-    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]! };
-    await t.app.services.db.prisma.contact.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.member.userId, name: 'A contact' } });
+    const contact = await t.app.services.db.prisma.contact.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.member.userId, name: 'A contact', phone: '+14155550100', country: 'US' } });
+    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, contactId: contact.id };
     forged = new MemoryCarrier();
     forged.token = (await createSession(t.app.services.db.prisma, { userId: b.people.owner.userId, remember: false, activeOrganizationId: a.organizationId }, { clock: t.clock, policy: t.app.services.authPolicy })).token;
   });

@@ -1,5 +1,6 @@
 // The sidebar's sections, each with the permission that reveals it (the same table the server checks).
 import {
+  IconAddressBook,
   IconBuildingCommunity,
   IconChartBar,
   IconCreditCard,
@@ -51,6 +52,12 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'Billing',
     icon: IconCreditCard,
     visible: (a) => a.can('billing:read'),
+  },
+  {
+    route: 'contacts',
+    label: 'Contacts',
+    icon: IconAddressBook,
+    visible: (a) => a.can('contacts:read_all') || a.can('contacts:read_team') || a.can('contacts:manage_own'),
   },
   { route: 'api-keys', label: 'API keys', icon: IconKey, visible: (a) => a.can('api_keys:manage') },
   { route: 'audit', label: 'Audit log', icon: IconHistory, visible: (a) => a.can('audit:read') },
