@@ -110,8 +110,10 @@ export async function recordUsageEvents(db: Database, organizationId: string, ra
   return results;
 }
 
-// One statement, so events, counters and daily rollups move together or not at all. Counter rows are upserted in
-// key order, so concurrent batches lock them in the same order and cannot deadlock.
+// One statement, so events, counters and daily rollups move together or not at all. Counter rows are
+// upserted in the order reservations and commits lock them — users, then teams, then the organization,
+// each by id — so concurrent batches, reservations and commits cannot deadlock; then the rollups, in
+// the same order (as meterdesk_settle does).
 const INSERT_EVENTS_SQL = `
 with input as (
   select * from unnest($2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::jsonb[], $11::bigint[], $12::bigint[], $13::text[])
@@ -145,7 +147,7 @@ deltas as (
 counted as (
   insert into usage_counters (organization_id, scope, scope_id, metric, period_start, used, reserved, updated_at)
   select $1::uuid, scope, scope_id, metric, period_start, quantity, 0, $14::timestamptz from deltas
-   order by scope, scope_id, metric, period_start
+   order by case scope when 'user' then 0 when 'team' then 1 else 2 end, scope_id, metric, period_start
   on conflict (organization_id, scope, scope_id, metric, period_start)
   do update set used = case when excluded.metric = any($15::text[]) then greatest(usage_counters.used, excluded.used) else usage_counters.used + excluded.used end,
                 updated_at = excluded.updated_at
@@ -160,7 +162,7 @@ rolled as (
   -- After the counters (cross join on their count), in key order: the lock order of meterdesk_settle too.
   insert into usage_daily_rollups as r (organization_id, scope, scope_id, metric, day, quantity, cost_micros, price_micros)
   select $1::uuid, scope, scope_id, metric, day, quantity, cost_micros, price_micros from day_deltas, (select count(*) from counted) c
-   order by scope, scope_id, metric, day
+   order by case scope when 'user' then 0 when 'team' then 1 else 2 end, scope_id, metric, day
   on conflict (organization_id, scope, scope_id, metric, day)
   do update set quantity = case when excluded.metric = any($15::text[]) then greatest(r.quantity, excluded.quantity) else r.quantity + excluded.quantity end,
                 cost_micros = r.cost_micros + excluded.cost_micros,

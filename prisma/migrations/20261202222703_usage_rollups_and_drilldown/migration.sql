@@ -67,7 +67,7 @@ BEGIN
     SELECT p_org, s.scope, s.scope_id, r.metric, (p_now AT TIME ZONE 'UTC')::DATE, v_actual, coalesce(p_cost_micros, 0), coalesce(p_price_micros, 0)
       FROM (VALUES ('organization'::"CounterScope", p_org), ('team'::"CounterScope", r.team_id), ('user'::"CounterScope", r.user_id)) s(scope, scope_id)
      WHERE s.scope_id IS NOT NULL
-     ORDER BY s.scope, s.scope_id
+     ORDER BY CASE s.scope WHEN 'user' THEN 0 WHEN 'team' THEN 1 ELSE 2 END
     ON CONFLICT (organization_id, scope, scope_id, metric, day)
     DO UPDATE SET quantity = ro.quantity + excluded.quantity, cost_micros = ro.cost_micros + excluded.cost_micros, price_micros = ro.price_micros + excluded.price_micros;
   END IF;
