@@ -67,7 +67,7 @@ try {
     await q(
       `with p as (select array_agg(tm.user_id order by tm.user_id) as users, array_agg(tm.team_id order by tm.user_id) as teams from team_memberships tm where tm.organization_id = $1)
        insert into usage_events (organization_id, id, metric, quantity, occurred_at, recorded_at, idempotency_key, user_id, team_id, resource_type, resource_id, cost_micros, price_micros, currency, source)
-       select $1, gen_random_uuid(), m.metric, 1 + (g % 3), at, at, 'bench-' || g, p.users[1 + (g * 7919) % ${MEMBERS}], p.teams[1 + (g * 7919) % ${MEMBERS}],
+       select $1, gen_random_uuid(), m.metric, 1 + (g % 3), at, at, 'bench-' || g, p.users[1 + (g::bigint * 7919) % ${MEMBERS}], p.teams[1 + (g::bigint * 7919) % ${MEMBERS}],
               'campaign', 'cmp-' || (g % 500), 5600 * (1 + g % 3), 7500 * (1 + g % 3), 'usd', 'api'
          from generate_series($2::int, $3::int) g
          cross join p
