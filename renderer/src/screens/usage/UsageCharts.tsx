@@ -20,7 +20,7 @@ export function DailyUsageChart({ breakdown, unit }: { breakdown: Breakdown; uni
       <Group justify="space-between" mb="sm">
         <div>
           <Title order={2} fz="md">
-            Daily usage
+            Daily usage <Text span c="dimmed" fz="sm" fw={400}>({unit} per UTC day)</Text>
           </Title>
           <Text size="sm" c="dimmed">
             {breakdown.by ? `By ${breakdown.by}: the largest ${breakdown.stack.filter((s) => s.key !== 'other').length}, the rest as Other.` : 'Each day of the period so far (UTC days).'}
@@ -32,7 +32,7 @@ export function DailyUsageChart({ breakdown, unit }: { breakdown: Breakdown; uni
           Nothing yet this period.
         </Text>
       ) : (
-        <BarChart h={260} data={data} dataKey="day" type="stacked" series={series} withLegend legendProps={{ verticalAlign: 'bottom' }} valueFormatter={(v) => `${formatNumber(v)} ${unit}`} tickLine="y" />
+        <BarChart h={260} data={data} dataKey="day" type="stacked" series={series} withLegend legendProps={{ verticalAlign: 'bottom' }} valueFormatter={(v) => formatNumber(v)} tickLine="y" />
       )}
     </Card>
   );
@@ -74,7 +74,7 @@ export function PeriodComparisonChart({ breakdown, currentUsed, unit }: { breakd
         legendProps={{ verticalAlign: 'bottom' }}
         curveType="linear"
         withDots={false}
-        valueFormatter={(v) => `${formatNumber(v)} ${unit}`}
+        valueFormatter={(v) => formatNumber(v)}
       />
     </Card>
   );
