@@ -171,6 +171,18 @@ describe.each(databaseTargets)('usage dashboards on $name', (target) => {
     await refused(() => owner.usage.overview({ scope: 'organization', period: '2027-05' }), 'BAD_REQUEST');
   });
 
+  it('applies a budget changed from the dashboard to the next reservation, and shows it beside what was used', async () => {
+    const owner = await as(a.people.owner);
+    await owner.teams.setBudgets({ teamId: a.otherTeamId, budgets: [{ metric: 'sms_sent', limit: 32 }] });
+    expect((await owner.usage.overview({ scope: 'team', id: a.otherTeamId })).metrics.find((m) => m.metric === 'sms_sent')).toMatchObject({ used: 30, limit: 32, remaining: 2 });
+    const blocked = await reserveUsage(db(), a.organizationId, { metric: 'sms_sent', quantity: 3, ttlSeconds: 60, team: a.otherTeamId }, t.clock);
+    expect(blocked).toMatchObject({ status: 'blocked', scope: 'team', limit: 32, remaining: 2 });
+    // A manager cannot change budgets (teams:manage), from the dashboard or anywhere.
+    const manager = await as(a.people.manager);
+    await refused(() => manager.teams.setBudgets({ teamId: a.managedTeamId, budgets: [{ metric: 'sms_sent', limit: 1 }] }), 'FORBIDDEN');
+    await owner.teams.setBudgets({ teamId: a.otherTeamId, budgets: [{ metric: 'sms_sent', limit: null }] });
+  });
+
   it('compares with the previous period and shows past periods as they closed', async () => {
     const owner = await as(a.people.owner);
     const october = await owner.usage.overview({ scope: 'organization', period: '2026-10' });

@@ -29,7 +29,7 @@ export function ScopeBar({ loc, go, overview }: { loc: UsageLocation; go: GoToUs
   const teamId = scope.kind === 'team' ? scope.id : loc.team;
   const team = reach.teams.find((t) => t.id === teamId);
   if (team) crumbs.push({ label: team.name, href: usageHref({ scope: 'team', id: team.id }) });
-  if (scope.kind === 'user') crumbs.push({ label: scope.id === reach.userId ? 'You' : scope.name });
+  if (scope.kind === 'user') crumbs.push({ label: scope.id === reach.userId ? 'You' : scope.name, href: usageHref({ scope: 'user', id: scope.id, team: loc.team }) });
   if (loc.view === 'events') crumbs.push({ label: 'Events' });
   else if (crumbs.length) delete crumbs[crumbs.length - 1]!.href;
   return (
@@ -87,7 +87,8 @@ export function UsageDashboard({ overview, loc, go, periodInput, current }: { ov
   // Who may change this scope's limits: the same permissions as the Teams and Members screens.
   const canEditLimits = (scope.kind === 'team' && can('teams:manage')) || (scope.kind === 'user' && can('members:manage') && 'membershipId' in scope);
   const membershipId = scope.kind === 'user' && 'membershipId' in scope ? scope.membershipId : null;
-  const eventsHref = usageHref({ view: 'events', scope: scope.kind === 'organization' ? undefined : scope.kind, id: scope.kind === 'organization' ? undefined : scope.id, team: scope.kind === 'team' ? scope.id : undefined, person: scope.kind === 'user' ? scope.id : undefined });
+  // From a person reached through a team, the events stay that team's (and the way back leads there).
+  const eventsHref = usageHref({ view: 'events', scope: scope.kind === 'organization' ? undefined : scope.kind, id: scope.kind === 'organization' ? undefined : scope.id, team: scope.kind === 'team' ? scope.id : loc.team, person: scope.kind === 'user' ? scope.id : undefined });
   const drill = (row: { id: string }) => (breakdown.data?.by === 'team' ? usageHref({ scope: 'team', id: row.id }) : usageHref({ scope: 'user', id: row.id, team: scope.kind === 'team' ? scope.id : undefined }));
 
   return (
