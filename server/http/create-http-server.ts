@@ -11,6 +11,7 @@ import type { AppRouter } from '../api/root';
 import type { MeterdeskApp } from '../app';
 import { logUnexpectedError, unexpectedErrorMessage } from '../logging/log-error';
 import { registerUsageApi, usageApiErrorHandler } from '../usage-api/register-usage-api';
+import type { ApiRequestCounterOptions } from '../usage-api/count-api-requests';
 import { registerStripeWebhook, STRIPE_WEBHOOK_PATH } from './register-stripe-webhook';
 import { cookieSessionCarrier } from './cookie-session-carrier';
 import { parseRequestTarget } from './request-target';
@@ -24,6 +25,8 @@ export interface HttpServerOptions {
   host?: string;
   /** Built renderer (index.html and assets); omitted in API-only tests. */
   rendererDir?: string;
+  /** How the usage API's own requests are batched into api_requests usage (defaults: every 5 s or 1,000 requests). */
+  apiRequestMetering?: ApiRequestCounterOptions;
 }
 
 export const LAUNCH_TOKEN_HEADER = 'x-meterdesk-token';
@@ -114,7 +117,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
 
   await server.register(async (api) => {
     api.setErrorHandler(usageApiErrorHandler);
-    registerUsageApi(api, app);
+    registerUsageApi(api, app, options.apiRequestMetering);
   });
   await server.register(async (webhooks) => registerStripeWebhook(webhooks, app));
 

@@ -35,3 +35,13 @@ export async function getAccountState(db: Database, organizationId: string, at: 
     periodEnd: new Date(row.period_end),
   };
 }
+
+/**
+ * When to read the organization's limit (quota override or plan) for a period: now for the current
+ * period, so an override that started mid-period counts with and without `period` alike; for a
+ * past period, its last moment (what was in force when it closed).
+ */
+export function limitEvaluationTime(account: Pick<AccountState, 'periodStart' | 'periodEnd'>, now: Date): Date {
+  if (now >= account.periodStart && now < account.periodEnd) return now;
+  return now >= account.periodEnd ? new Date(account.periodEnd.getTime() - 1) : account.periodStart;
+}

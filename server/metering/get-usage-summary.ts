@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import { getAccountState } from './get-usage-state';
+import { getAccountState, limitEvaluationTime } from './get-usage-state';
 import { METRICS, type MetricKey } from './metrics';
 
 export const usageSummaryInput = z.object({
@@ -13,7 +13,11 @@ export const usageSummaryInput = z.object({
     .optional(),
 });
 
-/** Used, limit and remaining per metric for the organization in one period. */
+/**
+ * Used, limit and remaining per metric for the organization in one period. The limit is the one in
+ * force now for the current period, whether or not `period` names it (an override that started
+ * mid-period shows either way); a past period shows the limit in force at its end.
+ */
 export async function getUsageSummary(db: Database, organizationId: string, input: z.output<typeof usageSummaryInput>, clock: Clock) {
   const at = input.period ? new Date(`${input.period}-01T00:00:00Z`) : clock.now();
   const account = await getAccountState(db, organizationId, at);
@@ -23,7 +27,7 @@ export async function getUsageSummary(db: Database, organizationId: string, inpu
        from unnest($4::text[]) as m(metric)
        left join usage_counters c on c.organization_id = $1 and c.scope = 'organization' and c.scope_id = $1 and c.metric = m.metric and c.period_start = $2
        left join lateral meterdesk_org_limit($1, $3, m.metric, $5) l on true`,
-    [organizationId, account.periodStart, account.planKey, Object.keys(METRICS), at < account.periodEnd && at >= account.periodStart ? at : account.periodStart],
+    [organizationId, account.periodStart, account.planKey, Object.keys(METRICS), limitEvaluationTime(account, clock.now())],
   );
   const credits = await db.query<{ metric: string; remaining: string }>(
     `select metric, sum(remaining) as remaining from credit_grants where organization_id = $1 and remaining > 0 and (expires_at is null or expires_at > $2) group by metric`,

@@ -16,6 +16,7 @@ import { commitReservation, commitReservationInput, releaseReservation, type Set
 import { usageApiOpenApi } from './usage-api-openapi';
 import { createRequestTokenTaker } from './take-request-token';
 import { sendApiError, sendFieldError, sendValidationError } from './usage-api-errors';
+import { ApiRequestCounter, type ApiRequestCounterOptions } from './count-api-requests';
 
 const reservationParams = z.object({ id: z.uuid('The reservation id in the path is not valid.') });
 
@@ -27,10 +28,13 @@ function sendSettled(reply: FastifyReply, result: SettleResult) {
   return sendApiError(reply, 409, `reservation_${state}`, message, { status: state, committedQuantity });
 }
 
-export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp) {
+export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp, apiRequestMetering?: ApiRequestCounterOptions) {
   const { db, clock } = app.services;
   const authenticate = createApiKeyAuthenticator(db, clock);
   const takeRequestToken = createRequestTokenTaker(db, clock);
+  // Admitted requests are metered as api_requests in batches (not an event each); flushed at close.
+  const apiRequests = new ApiRequestCounter(db, clock, apiRequestMetering);
+  server.addHook('onClose', () => apiRequests.close());
 
   /** Resolves the key and takes a rate token; answers the error itself and returns null when refused. */
   async function admit(req: FastifyRequest, reply: FastifyReply, scope: ApiKeyScope): Promise<ApiKeyIdentity | null> {
@@ -53,6 +57,7 @@ export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp) {
       sendApiError(reply, 429, 'rate_limited', `Too many requests for this organization. Retry after ${token.retryAfterSeconds} s.`, { retryAfterSeconds: token.retryAfterSeconds });
       return null;
     }
+    apiRequests.count(identity.organizationId);
     return identity;
   }
 

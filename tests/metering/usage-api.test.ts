@@ -39,8 +39,9 @@ describe.each(databaseTargets)('usage API over HTTP on $name', (target) => {
   }
 
   beforeAll(async () => {
+    // api_requests are flushed at close only here, so no flush lands between a refusal's fingerprints.
     t = await startTestApp(target);
-    ({ server } = await createHttpServer({ app: t.app, port: 0, launchToken: 'unused-launch-token-0123456789abc' }).then((s) => ({ server: s.server, port: s.port })));
+    ({ server } = await createHttpServer({ app: t.app, port: 0, launchToken: 'unused-launch-token-0123456789abc', apiRequestMetering: { intervalMs: 3_600_000, maxPending: 1_000_000 } }).then((s) => ({ server: s.server, port: s.port })));
     base = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
     tenant = await seedTenant(t.app, 'apico');
     other = await seedTenant(t.app, 'otherco');

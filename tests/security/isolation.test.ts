@@ -80,6 +80,10 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'contacts.changeConsent': (f) => ({ id: f.contactId, action: 'opt_out' }),
   'contacts.previewImport': () => ({ rows: [{ line: 2, phone: '+14155550100', name: 'Probe' }] }),
   'contacts.importRows': () => ({ importId: '0193a000-0000-7000-8000-000000000001', fileName: 'intruder.csv', rows: [{ line: 2, phone: '+14155550100', name: 'Intruder' }] }),
+  // Usage dashboards (usage:read_own; the reach inside is checked per role in tests/insight/usage-dashboards.test.ts).
+  'usage.overview': (f) => ({ scope: 'team', id: f.a.otherTeamId }),
+  'usage.breakdown': (f) => ({ scope: 'team', id: f.a.otherTeamId, metric: 'sms_sent' }),
+  'usage.events': (f) => ({ userId: f.a.people.outsideMember.userId }),
 
 };
 
@@ -206,6 +210,11 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
   'platform.setTrialSettings': {
     why: 'super admins only',
     check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.setTrialSettings', { trialDays: 365, trialEndWithoutPaymentMethod: 'pause' }, ['FORBIDDEN']),
+  },
+  'platform.listTenants': { why: 'platform staff only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.listTenants', { search: 'bravo' }, ['FORBIDDEN']) },
+  'platform.tenantUsage': {
+    why: 'platform staff only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.tenantUsage', { organizationId: f.b.organizationId }, ['FORBIDDEN']),
   },
   'connections.list': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'connections.list', undefined, ['FORBIDDEN']) },
   'connections.save': {

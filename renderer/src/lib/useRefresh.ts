@@ -15,10 +15,10 @@ export function useRefresh() {
        * One member's details, team counts and the dashboard, without refetching every loaded page of
        * the members list (callers patch the rows they changed: see usePatchMemberRows).
        */
-      member: () => invalidate(trpc.members.get.pathKey(), trpc.teams.pathKey(), trpc.organization.overview.pathKey(), audit),
-      teams: () => invalidate(trpc.teams.pathKey(), trpc.members.pathKey(), trpc.organization.overview.pathKey(), audit),
+      member: () => invalidate(trpc.members.get.pathKey(), trpc.teams.pathKey(), trpc.organization.overview.pathKey(), trpc.usage.pathKey(), audit),
+      teams: () => invalidate(trpc.teams.pathKey(), trpc.members.pathKey(), trpc.organization.overview.pathKey(), trpc.usage.pathKey(), audit),
       invitations: () => invalidate(trpc.invitations.list.pathKey(), trpc.outbox.pathKey(), audit),
-      organization: () => invalidate(trpc.organization.pathKey(), trpc.auth.me.pathKey(), audit),
+      organization: () => invalidate(trpc.organization.pathKey(), trpc.auth.me.pathKey(), trpc.usage.pathKey(), audit),
       apiKeys: () => invalidate(trpc.apiKeys.list.pathKey(), audit),
     };
   }, [trpc, queryClient]);

@@ -15,6 +15,7 @@ import { ContactsScreen } from '../screens/contacts/ContactsScreen';
 import { SettingsScreen } from '../screens/SettingsScreen';
 import { TeamsScreen } from '../screens/teams/TeamsScreen';
 import { UsageScreen } from '../screens/usage/UsageScreen';
+import { TenantsScreen } from '../screens/tenants/TenantsScreen';
 import { AccountScreen } from '../screens/account/AccountScreen';
 import { DeletionBanner } from './DeletionBanner';
 import { SubscriptionBanner } from './SubscriptionBanner';
@@ -143,6 +144,8 @@ function Screen({ item }: { item: NavItem }) {
       return <SettingsScreen />;
     case 'account':
       return <AccountScreen />;
+    case 'tenants':
+      return <TenantsScreen />;
     default:
       return <ComingSoonScreen title={item.label} description={item.comingSoon ?? 'This section is on its way.'} icon={<item.icon size={26} />} />;
   }

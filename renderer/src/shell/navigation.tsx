@@ -44,8 +44,8 @@ export const NAV_ITEMS: NavItem[] = [
     route: 'usage',
     label: 'Usage',
     icon: IconChartBar,
-    // The organization-wide view; a team's or a person's own usage needs endpoints of its own.
-    visible: (a) => a.can('usage:read'),
+    // Owners and admins see the organization, managers their teams, everyone else their own usage.
+    visible: (a) => a.can('usage:read') || a.can('usage:read_team') || a.can('usage:read_own'),
   },
   {
     route: 'billing',
@@ -69,6 +69,5 @@ export const NAV_ITEMS: NavItem[] = [
     icon: IconBuildingCommunity,
     group: 'platform',
     visible: (a) => a.canPlatform('platform:tenants:read'),
-    comingSoon: 'Every tenant at a glance: trials, credits, subscription status and impersonation with a recorded reason.',
   },
 ];

@@ -7,6 +7,8 @@ import { extendTrial, extendTrialInput } from '../../billing/extend-trial';
 import { refundInvoice, refundInvoiceInput } from '../../billing/refund-invoice';
 import { setTenantPlan, setTenantPlanInput } from '../../billing/set-tenant-plan';
 import { suspendTenant, suspendTenantInput, unsuspendTenant, unsuspendTenantInput } from '../../platform/suspend-tenant';
+import { getTenantUsage, getTenantUsageInput } from '../../platform/get-tenant-usage';
+import { listTenants, listTenantsInput } from '../../platform/list-tenants';
 import { platformProcedure, router } from '../trpc';
 
 /** The platform's staff acting on a tenant. Every change is audited in the tenant's trail with a reason. */
@@ -26,5 +28,7 @@ export const platformRouter = router({
   settings: platformProcedure('platform:settings:manage').query(async ({ ctx }) => ({ inviteOnly: await isInviteOnly(ctx.db) })),
   setInviteOnly: platformProcedure('platform:settings:manage').input(setInviteOnlyInput).mutation(({ ctx, input }) => setInviteOnly(ctx.db, ctx.user.id, input, ctx.clock.now())),
   trialSettings: platformProcedure('platform:settings:manage').query(({ ctx }) => getTrialSettings(ctx.db)),
+  listTenants: platformProcedure('platform:tenants:read').input(listTenantsInput).query(({ ctx, input }) => listTenants(ctx.db, input)),
+  tenantUsage: platformProcedure('platform:tenants:read').input(getTenantUsageInput).query(({ ctx, input }) => getTenantUsage(ctx.db, input, ctx.clock)),
   setTrialSettings: platformProcedure('platform:settings:manage').input(trialSettingsInput).mutation(({ ctx, input }) => setTrialSettings(ctx.db, ctx.user.id, input, ctx.clock.now())),
 });

@@ -13,6 +13,7 @@ import { useTRPC } from '../../trpc';
 import { MemberAccessActions, MemberRoleSelect, MemberTransferButton } from './MemberActions';
 import { LimitsList } from '../../components/MetricLimits';
 import { MemberLimitsForm } from './MemberLimitsForm';
+import { UsedAgainstLimits } from '../usage/UsedAgainstLimits';
 
 type Member = RouterOutputs['members']['get'];
 
@@ -93,6 +94,7 @@ function MemberDetails({ membershipId, onRemoved }: { membershipId: string; onRe
       )}
 
       <DrawerSection title="Monthly limits" hint="Per person, on top of the team budget and the organization’s quota.">
+        <UsedAgainstLimits scope="user" id={m.userId} />
         {manage ? (
           <MemberLimitsForm key={m.membershipId} membershipId={m.membershipId} name={m.name} limits={m.limits} teamIds={m.teams.map((t) => t.id)} />
         ) : (

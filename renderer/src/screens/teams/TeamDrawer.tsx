@@ -11,6 +11,7 @@ import { useTRPC } from '../../trpc';
 import { LimitsList } from '../../components/MetricLimits';
 import { TeamBudgetsForm } from './TeamBudgetsForm';
 import { TeamMembersSection } from './TeamMembersSection';
+import { UsedAgainstLimits } from '../usage/UsedAgainstLimits';
 import { TeamSettingsSection } from './TeamSettingsSection';
 
 export function TeamDrawer({ teamId, onClose }: { teamId: string | null; onClose: () => void }) {
@@ -74,6 +75,7 @@ function TeamDetails({ teamId }: { teamId: string }) {
       </DrawerSection>
 
       <DrawerSection title="Monthly budgets" hint="Usage by the team’s members counts against these, inside the organization’s quota.">
+        <UsedAgainstLimits scope="team" id={team.id} />
         {admin ? <TeamBudgetsForm key={team.id} team={team} /> : <LimitsList rows={team.budgets} empty="No budgets: the team shares the organization’s quota." />}
       </DrawerSection>
 

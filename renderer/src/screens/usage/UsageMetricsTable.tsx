@@ -1,10 +1,40 @@
-// One row per metric: used against the limit with a meter, what is in flight, what is left and
-// the prepaid credits that apply once the included amount is spent.
-import { Badge, Group, Progress, Table, Text, Tooltip } from '@mantine/core';
+// One row per metric: used against the limit with a meter (coloured at the organization's alert
+// thresholds), what is in flight, what is left and the prepaid credits that apply once the included
+// amount is spent; on the dashboards also the projection to the period's end and cost so far.
+import { ActionIcon, Badge, Group, Progress, Table, Text, Tooltip } from '@mantine/core';
+import { IconPencil } from '@tabler/icons-react';
 import { formatNumber } from '../../lib/format';
-import { formatPercent, meterColor, shareOfLimit, type MetricUsage } from './usageDisplay';
+import { formatMicros, formatPercent, meterColor, shareOfLimit, thresholdColor, type MetricUsage } from './usageDisplay';
 
-export function UsageMetricsTable({ metrics }: { metrics: MetricUsage[] }) {
+/** What the dashboards add to a metric's row (usage.overview). */
+export interface MetricInsight {
+  projected: number;
+  projectedOverage: number;
+  willExceed: boolean;
+  costMicros: number;
+  priceMicros: number;
+  successRate: number | null;
+}
+
+type RowMetric = Pick<MetricUsage, 'metric' | 'label' | 'unit' | 'used' | 'reserved' | 'limit' | 'remaining' | 'credits'> & Partial<MetricInsight>;
+
+export function UsageMetricsTable({
+  metrics,
+  thresholds,
+  showCredits = true,
+  current = true,
+  onEditLimit,
+}: {
+  metrics: RowMetric[];
+  /** The organization's alert thresholds; the default ladder (50/75/90/100) without them. */
+  thresholds?: number[];
+  showCredits?: boolean;
+  /** Projections only mean something for the period under way. */
+  current?: boolean;
+  /** Shown as a pencil on each row for those allowed to change the limit. */
+  onEditLimit?: (metric: string) => void;
+}) {
+  const insight = metrics.some((m) => m.projected !== undefined);
   return (
     <Table.ScrollContainer minWidth={760}>
       <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Usage by metric">
@@ -18,16 +48,33 @@ export function UsageMetricsTable({ metrics }: { metrics: MetricUsage[] }) {
               </Tooltip>
             </Table.Th>
             <Table.Th ta="right">Remaining</Table.Th>
-            <Table.Th ta="right">
-              <Tooltip label="Prepaid credits for this metric, used once the included amount runs out.">
-                <span>Credits</span>
-              </Tooltip>
-            </Table.Th>
+            {showCredits && (
+              <Table.Th ta="right">
+                <Tooltip label="Prepaid credits for this metric, used once the included amount runs out.">
+                  <span>Credits</span>
+                </Tooltip>
+              </Table.Th>
+            )}
+            {insight && current && (
+              <Table.Th ta="right">
+                <Tooltip label="Where this period ends at the pace so far (linear on the days gone by).">
+                  <span>Projected</span>
+                </Tooltip>
+              </Table.Th>
+            )}
+            {insight && (
+              <Table.Th ta="right">
+                <Tooltip label="What these events cost (provider) and what they are priced at, from the rate card, so far this period.">
+                  <span>Cost / price</span>
+                </Tooltip>
+              </Table.Th>
+            )}
+            {onEditLimit && <Table.Th w={40} />}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {metrics.map((m) => (
-            <MetricRow key={m.metric} metric={m} />
+            <MetricRow key={m.metric} metric={m} thresholds={thresholds} showCredits={showCredits} insight={insight} current={current} onEditLimit={onEditLimit} />
           ))}
         </Table.Tbody>
       </Table>
@@ -35,8 +82,23 @@ export function UsageMetricsTable({ metrics }: { metrics: MetricUsage[] }) {
   );
 }
 
-function MetricRow({ metric: m }: { metric: MetricUsage }) {
+function MetricRow({
+  metric: m,
+  thresholds,
+  showCredits,
+  insight,
+  current,
+  onEditLimit,
+}: {
+  metric: RowMetric;
+  thresholds?: number[];
+  showCredits: boolean;
+  insight: boolean;
+  current: boolean;
+  onEditLimit?: (metric: string) => void;
+}) {
   const percent = shareOfLimit(m);
+  const colorAt = (p: number) => (thresholds ? thresholdColor(p, thresholds) : meterColor(p));
   const over = m.limit !== null && m.used > m.limit ? m.used - m.limit : 0;
   return (
     <Table.Tr data-testid={`usage-${m.metric}`} data-used={m.used} data-limit={m.limit ?? 'unlimited'}>
@@ -72,13 +134,13 @@ function MetricRow({ metric: m }: { metric: MetricUsage }) {
               Not included
             </Badge>
           ) : (
-            <Text size="xs" fw={600} c={percent >= 75 ? meterColor(percent) : 'dimmed'} className="md-stat-value">
+            <Text size="xs" fw={600} c={colorAt(percent) === 'teal' ? 'dimmed' : colorAt(percent)} className="md-stat-value">
               {' '}
               {formatPercent(percent)}
             </Text>
           )}
         </Group>
-        {percent !== null && m.limit !== null && <Meter used={m.used} reserved={m.reserved} limit={m.limit} label={m.label} percent={percent} />}
+        {percent !== null && m.limit !== null && <Meter used={m.used} reserved={m.reserved} limit={m.limit} label={m.label} color={colorAt(percent)} />}
         {over > 0 && (
           <Text size="xs" c="red.7" mt={4}>
             {' '}
@@ -102,16 +164,48 @@ function MetricRow({ metric: m }: { metric: MetricUsage }) {
           </Text>
         )}
       </Table.Td>
-      <Table.Td ta="right">
-        <Amount value={m.credits} />
-      </Table.Td>
+      {showCredits && (
+        <Table.Td ta="right">
+          <Amount value={m.credits} />
+        </Table.Td>
+      )}
+      {insight && current && (
+        <Table.Td ta="right" data-testid="projected" data-projected={m.projected}>
+          <Text size="sm" className="md-stat-value">
+            {formatNumber(m.projected ?? 0)}
+          </Text>
+          {m.willExceed && (
+            <Badge color="red" variant="light" size="xs">
+              {m.projectedOverage ? `${formatNumber(m.projectedOverage)} over` : 'Over the limit'}
+            </Badge>
+          )}
+        </Table.Td>
+      )}
+      {insight && (
+        <Table.Td ta="right">
+          <Text size="sm" className="md-stat-value">
+            {formatMicros(m.costMicros ?? 0)}
+          </Text>
+          <Text size="xs" c="dimmed" className="md-stat-value">
+            priced {formatMicros(m.priceMicros ?? 0)}
+          </Text>
+        </Table.Td>
+      )}
+      {onEditLimit && (
+        <Table.Td>
+          <Tooltip label={`Change the ${m.label} limit`}>
+            <ActionIcon variant="subtle" color="gray" aria-label={`Change the ${m.label} limit`} onClick={() => onEditLimit(m.metric)}>
+              <IconPencil size={16} />
+            </ActionIcon>
+          </Tooltip>
+        </Table.Td>
+      )}
     </Table.Tr>
   );
 }
 
 /** Used in the threshold's color, then what is reserved as a lighter stripe. */
-function Meter({ used, reserved, limit, label, percent }: { used: number; reserved: number; limit: number; label: string; percent: number }) {
-  const color = meterColor(percent);
+function Meter({ used, reserved, limit, label, color }: { used: number; reserved: number; limit: number; label: string; color: string }) {
   const usedShare = limit > 0 ? Math.min(100, (used / limit) * 100) : 100;
   const reservedShare = limit > 0 ? Math.min(100 - usedShare, (reserved / limit) * 100) : 0;
   return (

@@ -1,68 +1,108 @@
-// #/usage: the organization's usage this period (or one of the eleven before) against its plan,
-// with what is in flight, what is left and prepaid credits; plus the plan's features.
-import { Alert, Button, Card, EmptyState, Grid, Group, Loader, Select, Skeleton, Stack, Switch, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconChartBar, IconCreditCard, IconRefresh } from '@tabler/icons-react';
+// #/usage: usage dashboards by role. Owners and admins open on the organization (its plan and
+// features, every metric, daily charts by team or person) and drill into any team, person and the
+// events themselves; managers open on their teams and their people; members and guests see their
+// own usage. The place in the drill-down is kept in the address (usageRoute.ts).
+import { Alert, Button, Card, Grid, Group, Loader, Select, Skeleton, Stack, Text } from '@mantine/core';
+import { IconAlertTriangle, IconCreditCard, IconRefresh } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ErrorState } from '../../components/ErrorState';
 import { PaywallModal } from '../../components/PaywallModal';
 import { PageHeader } from '../../components/PageHeader';
-import { formatMonth, plural } from '../../lib/format';
 import { useAccess } from '../../lib/me';
 import { useTRPC } from '../../trpc';
 import { PlanCard } from './PlanCard';
 import { PlanFeaturesCard } from './PlanFeaturesCard';
-import { UsageMetricsTable } from './UsageMetricsTable';
-import { CURRENT_PERIOD, accessWarning, isQuiet, periodOptions, type UsageSummary } from './usageDisplay';
+import { ScopeBar, UsageDashboard } from './UsageDashboard';
+import { UsageEventsView } from './UsageEventsView';
+import { CURRENT_PERIOD, accessWarning, periodOptions, type UsageSummary } from './usageDisplay';
+import { useUsageLocation, type UsageScope } from './usageRoute';
 
 export function UsageScreen() {
   const trpc = useTRPC();
+  const { can } = useAccess();
+  const [loc, go] = useUsageLocation();
   const [period, setPeriod] = useState(CURRENT_PERIOD);
   const options = useMemo(() => periodOptions(new Date()), []);
   const current = period === CURRENT_PERIOD;
-  const summary = useQuery({
-    ...trpc.usage.summary.queryOptions(current ? {} : { period }),
+  const orgWide = can('usage:read');
+  const scope: UsageScope = loc.scope ?? (orgWide ? 'organization' : 'user');
+  const periodInput = current ? {} : { period };
+  const overview = useQuery({
+    ...trpc.usage.overview.queryOptions({ scope, id: loc.id, ...periodInput }),
     placeholderData: keepPreviousData,
     // Usage arrives through the API while the screen is open; a past period no longer moves.
     refetchInterval: current ? 30_000 : false,
   });
-  const switching = summary.isPlaceholderData && summary.isFetching;
+  const switching = overview.isPlaceholderData && overview.isFetching;
+  const reach = overview.data?.reach;
+  // Managers open on their (first) team rather than on themselves.
+  useEffect(() => {
+    if (!loc.scope && reach?.level === 'team' && reach.teams[0]) go({ scope: 'team', id: reach.teams[0].id }, { replace: true });
+  }, [loc.scope, reach, go]);
+
+  const scopeName = overview.data?.scope.name;
+  const description =
+    scope === 'organization'
+      ? 'What your organization used this period against the amounts its plan includes.'
+      : scope === 'team'
+        ? `What ${scopeName ?? 'this team'} used this period against its budgets.`
+        : overview.data && overview.data.scope.id === overview.data.reach.userId
+          ? 'What you used this period against your limits.'
+          : `What ${scopeName ?? 'this person'} used this period against their limits.`;
 
   return (
     <Stack gap="lg">
       <PageHeader
-        title="Usage"
-        description="What your organization used this period against the amounts its plan includes."
+        title={loc.view === 'events' ? 'Usage events' : 'Usage'}
+        description={loc.view === 'events' ? 'Every usage event you may see, newest first: open one for its attribution and metadata.' : description}
         actions={
           <>
-            <Select
-              size="sm"
-              w={250}
-              aria-label="Billing period"
-              data={options}
-              value={period}
-              onChange={(v) => v && setPeriod(v)}
-              allowDeselect={false}
-              rightSection={switching ? <Loader size={14} /> : undefined}
-              comboboxProps={{ keepMounted: false, position: 'bottom-end' }}
-            />
-            <Button variant="default" leftSection={<IconRefresh size={16} />} loading={summary.isFetching && !switching && !summary.isPending} onClick={() => summary.refetch()}>
+            {loc.view !== 'events' && (
+              <Select
+                size="sm"
+                w={250}
+                aria-label="Billing period"
+                data={options}
+                value={period}
+                onChange={(v) => v && setPeriod(v)}
+                allowDeselect={false}
+                rightSection={switching ? <Loader size={14} /> : undefined}
+                comboboxProps={{ keepMounted: false, position: 'bottom-end' }}
+              />
+            )}
+            <Button variant="default" leftSection={<IconRefresh size={16} />} loading={overview.isFetching && !switching && !overview.isPending} onClick={() => overview.refetch()}>
               Refresh
             </Button>
           </>
         }
       />
-      {summary.isError && !summary.data ? (
+      {overview.data && <ScopeBar loc={loc} go={go} overview={overview.data} />}
+      {overview.isError && !overview.data ? (
         <Card>
-          <ErrorState error={summary.error} onRetry={() => summary.refetch()} title="Usage could not be loaded" />
+          <ErrorState error={overview.error} onRetry={() => overview.refetch()} title="Usage could not be loaded" />
         </Card>
-      ) : !summary.data ? (
+      ) : !overview.data ? (
         <UsageSkeleton />
+      ) : loc.view === 'events' ? (
+        <UsageEventsView loc={loc} go={go} teams={overview.data.reach.teams} personName={loc.person === overview.data.scope.id ? overview.data.scope.name : undefined} />
       ) : (
-        <UsageContent summary={summary.data} current={current} refreshFailed={summary.isError} onRetry={() => summary.refetch()} />
+        <>
+          {scope === 'organization' && orgWide && <OrganizationPlan periodInput={periodInput} current={current} />}
+          <UsageDashboard overview={overview.data} loc={loc} go={go} periodInput={periodInput} current={current} />
+        </>
       )}
     </Stack>
   );
+}
+
+/** The plan, its features and what blocks sending: the organization's own view (usage.summary). */
+function OrganizationPlan({ periodInput, current }: { periodInput: { period?: string }; current: boolean }) {
+  const trpc = useTRPC();
+  const summary = useQuery({ ...trpc.usage.summary.queryOptions(periodInput), placeholderData: keepPreviousData, refetchInterval: current ? 30_000 : false });
+  if (summary.isError && !summary.data) return <ErrorState error={summary.error} onRetry={() => summary.refetch()} title="The plan could not be loaded" />;
+  if (!summary.data) return <Skeleton h={190} radius="lg" />;
+  return <UsageContent summary={summary.data} current={current} refreshFailed={summary.isError} onRetry={() => summary.refetch()} />;
 }
 
 function UsageContent({
@@ -77,10 +117,7 @@ function UsageContent({
   onRetry: () => void;
 }) {
   const { can } = useAccess();
-  const [showAll, setShowAll] = useState(false);
   const warning = accessWarning(summary);
-  const quiet = summary.metrics.filter(isQuiet).length;
-  const shown = showAll ? summary.metrics : summary.metrics.filter((m) => !isQuiet(m));
   // Under a hard cap, a metric at its limit refuses the next send: say so once, with the way on.
   const capped = current && summary.plan.overagePolicy === 'hard_cap' ? summary.metrics.find((m) => m.limit !== null && m.limit > 0 && m.used >= m.limit && m.credits === 0) : undefined;
   const [paywallDismissed, setPaywallDismissed] = useState(false);
@@ -125,42 +162,6 @@ function UsageContent({
           <PlanFeaturesCard />
         </Grid.Col>
       </Grid>
-      <Card p={0}>
-        <Group justify="space-between" gap="sm" px="lg" py="md" wrap="wrap" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
-          <div>
-            <Title order={2} fz="md">
-              Metrics
-            </Title>
-            <Text size="sm" c="dimmed">
-              {showAll || quiet === 0 ? 'Every metric Meterdesk meters.' : `${plural(quiet, 'metric')} without a limit or usage hidden.`}
-            </Text>
-          </div>
-          <Switch label="Show all metrics" checked={showAll} onChange={(e) => setShowAll(e.currentTarget.checked)} />
-        </Group>
-        {shown.length === 0 ? (
-          <EmptyState
-            py={48}
-            variant="light"
-            icon={<IconChartBar size={26} />}
-            title={current ? 'Nothing used or limited yet' : `Nothing was used in ${formatMonth(summary.periodStart)}`}
-            description={
-              current
-                ? 'Usage your services report through the API, and the messages, calls and AI queries sent from Meterdesk, appear here as they happen.'
-                : 'No usage was recorded for this period. Pick another month above, or the current period to see usage as it happens.'
-            }
-          >
-            {quiet > 0 && (
-              <EmptyState.Actions>
-                <Button variant="default" onClick={() => setShowAll(true)}>
-                  Show every metric
-                </Button>
-              </EmptyState.Actions>
-            )}
-          </EmptyState>
-        ) : (
-          <UsageMetricsTable metrics={shown} />
-        )}
-      </Card>
     </>
   );
 }

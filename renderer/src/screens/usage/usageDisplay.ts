@@ -105,3 +105,22 @@ export const OVERAGE_POLICY_TEXT: Record<UsageSummary['plan']['overagePolicy'], 
   hard_cap: { label: 'Hard cap', hint: 'Sending stops when a limit is reached (prepaid credits are used first).' },
   bill: { label: 'Overage billed', hint: 'Usage past a limit goes through and is billed as overage.' },
 };
+
+/**
+ * A bar's color at the organization's own alert thresholds (Settings): calm below the first, then
+ * warmer at each one passed, red at the highest below 100 %, dark red at the limit.
+ */
+export function thresholdColor(percent: number, thresholds: number[]): string {
+  if (percent >= 100) return 'red.8';
+  const below = [...thresholds].filter((t) => t < 100).sort((a, b) => a - b);
+  const passed = below.filter((t) => percent >= t).length;
+  if (passed === 0) return 'teal';
+  if (passed === below.length) return 'red';
+  return passed / below.length >= 0.5 ? 'orange' : 'yellow';
+}
+
+/** Micros of a currency as money: "$12.34" (usd when the events did not say). */
+export function formatMicros(micros: number, currency = 'usd'): string {
+  const value = micros / 1_000_000;
+  return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase(), minimumFractionDigits: 2, maximumFractionDigits: value !== 0 && Math.abs(value) < 1 ? 4 : 2 }).format(value);
+}

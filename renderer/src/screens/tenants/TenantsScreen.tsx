@@ -1,0 +1,239 @@
+// #/tenants (platform staff): find a tenant, see its usage this period, and — with the platform
+// permissions for it — set a time-boxed quota override or grant credits, each with a reason and an
+// expiry (audited in the tenant's trail; server/metering/set-quota-override.ts, grant-credits.ts).
+import { Badge, Button, Card, Grid, Group, Modal, NumberInput, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, UnstyledButton } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconSearch } from '@tabler/icons-react';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ErrorState } from '../../components/ErrorState';
+import { FormErrorAlert } from '../../components/FormErrorAlert';
+import { PageHeader } from '../../components/PageHeader';
+import { formatDate, formatNumber, formatPeriod } from '../../lib/format';
+import { useAccess } from '../../lib/me';
+import { METRIC_OPTIONS, isMetricKey, metricLabel, type MetricKey } from '../../lib/metrics';
+import { useTRPC, useTRPCClient } from '../../trpc';
+import { UsageMetricsTable } from '../usage/UsageMetricsTable';
+
+export function TenantsScreen() {
+  const trpc = useTRPC();
+  const [search, setSearch] = useState('');
+  const [selected, setSelected] = useState<string | null>(null);
+  const tenants = useQuery({ ...trpc.platform.listTenants.queryOptions({ search: search.trim() || undefined }), placeholderData: keepPreviousData });
+  return (
+    <Stack gap="lg">
+      <PageHeader title="Tenants" description="Every organization on the platform: find one to see its usage, override a quota or grant credits." />
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <Card p="md">
+            <TextInput leftSection={<IconSearch size={16} />} placeholder="Search by name or slug" aria-label="Search tenants" value={search} onChange={(e) => setSearch(e.currentTarget.value)} mb="sm" />
+            {tenants.isError ? (
+              <ErrorState error={tenants.error} onRetry={() => tenants.refetch()} title="Tenants could not be loaded" />
+            ) : (
+              <Stack gap={4}>
+                {(tenants.data?.tenants ?? []).map((t) => (
+                  <UnstyledButton key={t.id} onClick={() => setSelected(t.id)} p="xs" style={{ borderRadius: 8, background: selected === t.id ? 'var(--mantine-color-default-hover)' : undefined }} data-testid={`tenant-${t.slug}`}>
+                    <Group justify="space-between" wrap="nowrap">
+                      <div style={{ minWidth: 0 }}>
+                        <Text size="sm" fw={600} truncate>
+                          {t.name}
+                        </Text>
+                        <Text size="xs" c="dimmed">
+                          {t.slug} · {t.planKey} · {formatNumber(t.members)} members
+                        </Text>
+                      </div>
+                      {t.suspended ? <Badge color="red">Suspended</Badge> : <Badge variant="light">{t.status}</Badge>}
+                    </Group>
+                  </UnstyledButton>
+                ))}
+                {tenants.data?.tenants.length === 0 && (
+                  <Text size="sm" c="dimmed">
+                    No tenant matches.
+                  </Text>
+                )}
+                {tenants.data?.nextAfter && (
+                  <Text size="xs" c="dimmed">
+                    More tenants match: narrow the search.
+                  </Text>
+                )}
+              </Stack>
+            )}
+          </Card>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 8 }}>{selected ? <TenantUsage organizationId={selected} /> : <Card p="lg"><Text c="dimmed">Pick a tenant to see its usage.</Text></Card>}</Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
+
+function TenantUsage({ organizationId }: { organizationId: string }) {
+  const trpc = useTRPC();
+  const { canPlatform } = useAccess();
+  const [dialog, setDialog] = useState<'override' | 'credits' | null>(null);
+  const usage = useQuery(trpc.platform.tenantUsage.queryOptions({ organizationId }));
+  if (usage.isError) return <ErrorState error={usage.error} onRetry={() => usage.refetch()} title="This tenant's usage could not be loaded" />;
+  if (!usage.data) return <Card p="lg">Loading…</Card>;
+  const { organization, summary, overrides, grants } = usage.data;
+  return (
+    <Stack gap="lg" data-testid="tenant-usage">
+      <Card p={0}>
+        <Group justify="space-between" px="lg" py="md" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
+          <div>
+            <Title order={2} fz="md">
+              {organization.name}
+            </Title>
+            <Text size="sm" c="dimmed">
+              {summary.plan.name} · {formatPeriod(summary.periodStart, summary.periodEnd)}
+            </Text>
+          </div>
+          <Group gap="xs">
+            {canPlatform('platform:tenants:manage') && (
+              <Button size="xs" variant="default" onClick={() => setDialog('override')}>
+                Override a quota
+              </Button>
+            )}
+            {canPlatform('platform:credits:grant') && (
+              <Button size="xs" variant="default" onClick={() => setDialog('credits')}>
+                Grant credits
+              </Button>
+            )}
+          </Group>
+        </Group>
+        <UsageMetricsTable metrics={summary.metrics.filter((m) => m.limit !== null || m.used > 0 || m.credits > 0)} />
+      </Card>
+      <Card p="lg">
+        <Title order={3} fz="sm" mb="xs">
+          Quota overrides
+        </Title>
+        <Table>
+          <Table.Tbody>
+            {overrides.length === 0 && (
+              <Table.Tr>
+                <Table.Td c="dimmed">None.</Table.Td>
+              </Table.Tr>
+            )}
+            {overrides.map((o) => (
+              <Table.Tr key={o.id}>
+                <Table.Td>{metricLabel(o.metric)}</Table.Td>
+                <Table.Td>{o.limit === null ? 'Unlimited' : formatNumber(o.limit)}</Table.Td>
+                <Table.Td>
+                  {formatDate(o.startsAt)} – {formatDate(o.endsAt)}
+                </Table.Td>
+                <Table.Td>{o.reason}</Table.Td>
+                <Table.Td>{o.revokedAt ? <Badge color="gray">Revoked</Badge> : o.active ? <Badge color="teal">Active</Badge> : <Badge variant="light">Scheduled or ended</Badge>}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        <Title order={3} fz="sm" mt="lg" mb="xs">
+          Credit grants
+        </Title>
+        <Table>
+          <Table.Tbody>
+            {grants.length === 0 && (
+              <Table.Tr>
+                <Table.Td c="dimmed">None.</Table.Td>
+              </Table.Tr>
+            )}
+            {grants.map((g) => (
+              <Table.Tr key={g.id}>
+                <Table.Td>{metricLabel(g.metric)}</Table.Td>
+                <Table.Td>
+                  {formatNumber(g.remaining)} of {formatNumber(g.amount)} left
+                </Table.Td>
+                <Table.Td>{g.expiresAt ? `Expires ${formatDate(g.expiresAt)}` : 'No expiry'}</Table.Td>
+                <Table.Td>{g.reason}</Table.Td>
+                <Table.Td>{g.active ? <Badge color="teal">Active</Badge> : <Badge color="gray">Used or expired</Badge>}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Card>
+      <OverrideModal organizationId={organizationId} opened={dialog === 'override'} onClose={() => setDialog(null)} />
+      <CreditsModal organizationId={organizationId} opened={dialog === 'credits'} onClose={() => setDialog(null)} />
+    </Stack>
+  );
+}
+
+/** A date input's YYYY-MM-DD as the start of that UTC day, or undefined. */
+const day = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : undefined);
+
+function useTenantRefresh() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: trpc.platform.tenantUsage.pathKey() });
+}
+
+function OverrideModal({ organizationId, opened, onClose }: { organizationId: string; opened: boolean; onClose: () => void }) {
+  const client = useTRPCClient();
+  const refresh = useTenantRefresh();
+  const [metric, setMetric] = useState<MetricKey>('sms_sent');
+  const [limit, setLimit] = useState<number | ''>('');
+  const [unlimited, setUnlimited] = useState(false);
+  const [endsAt, setEndsAt] = useState('');
+  const [reason, setReason] = useState('');
+  const save = useMutation({
+    mutationFn: () => client.platform.setQuotaOverride.mutate({ organizationId, metric, limit: unlimited ? null : (limit === '' ? -1 : limit), endsAt: day(endsAt) ?? new Date(NaN), reason }),
+    onSuccess: () => {
+      notifications.show({ color: 'teal', message: 'Quota override saved; the next reservation uses it.' });
+      onClose();
+    },
+    onSettled: () => refresh(),
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title={<Text fw={650}>Override a quota</Text>}>
+      <Stack gap="sm">
+        <Select label="Metric" data={METRIC_OPTIONS} value={metric} onChange={(v) => v && isMetricKey(v) && setMetric(v)} allowDeselect={false} searchable />
+        <Switch label="Unlimited during the window" checked={unlimited} onChange={(e) => setUnlimited(e.currentTarget.checked)} />
+        {!unlimited && <NumberInput label="Limit for the window" min={0} allowDecimal={false} allowNegative={false} thousandSeparator="," value={limit} onChange={(v) => setLimit(typeof v === 'number' ? v : '')} />}
+        <TextInput label="Ends on" description="Starts now; ends at the start of this day (UTC)." type="date" value={endsAt} onChange={(e) => setEndsAt(e.currentTarget.value)} />
+        <Textarea label="Reason" description="Recorded in the tenant's audit trail." value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />
+        {save.isError && <FormErrorAlert error={save.error} />}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button loading={save.isPending} onClick={() => save.mutate()}>
+            Save override
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+function CreditsModal({ organizationId, opened, onClose }: { organizationId: string; opened: boolean; onClose: () => void }) {
+  const client = useTRPCClient();
+  const refresh = useTenantRefresh();
+  const [metric, setMetric] = useState<MetricKey>('sms_sent');
+  const [amount, setAmount] = useState<number | ''>('');
+  const [expiresAt, setExpiresAt] = useState('');
+  const [reason, setReason] = useState('');
+  const save = useMutation({
+    mutationFn: () => client.platform.grantCredits.mutate({ organizationId, metric, amount: amount === '' ? 0 : amount, expiresAt: day(expiresAt), reason }),
+    onSuccess: () => {
+      notifications.show({ color: 'teal', message: 'Credits granted.' });
+      onClose();
+    },
+    onSettled: () => refresh(),
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title={<Text fw={650}>Grant credits</Text>}>
+      <Stack gap="sm">
+        <Select label="Metric" data={METRIC_OPTIONS} value={metric} onChange={(v) => v && isMetricKey(v) && setMetric(v)} allowDeselect={false} searchable />
+        <NumberInput label="Amount" min={1} allowDecimal={false} allowNegative={false} thousandSeparator="," value={amount} onChange={(v) => setAmount(typeof v === 'number' ? v : '')} />
+        <TextInput label="Expires on" description="Optional (UTC day)." type="date" value={expiresAt} onChange={(e) => setExpiresAt(e.currentTarget.value)} />
+        <Textarea label="Reason" description="Recorded in the tenant's audit trail." value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />
+        {save.isError && <FormErrorAlert error={save.error} />}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button loading={save.isPending} onClick={() => save.mutate()}>
+            Grant
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
