@@ -36,6 +36,8 @@ export const ORG_PERMISSIONS = [
   'contacts:manage_own',
   'audit:read',
   'api_keys:manage',
+  /** Register outbound webhook endpoints, read their delivery log, replay deliveries. */
+  'webhooks:manage',
 ] as const;
 export type OrgPermission = (typeof ORG_PERMISSIONS)[number];
 
@@ -96,6 +98,7 @@ const adminBase: OrgPermission[] = [
   'contacts:read_all',
   'audit:read',
   'api_keys:manage',
+  'webhooks:manage',
 ];
 
 export const ORG_ROLE_PERMISSIONS: Record<OrgRoleName, readonly OrgPermission[]> = {
