@@ -51,7 +51,7 @@ export function notificationText(f: AlertFacts): { title: string; body: string }
       };
     case 'spike':
       return {
-        title: `Spike in ${label.toLowerCase()}`,
+        title: `Spike in ${label}`,
         body: `${fmt(f.used)} ${unit} today, at least ${f.spikeMultiplier}× the daily average of the last 7 days (${fmt(f.limit ?? 0)}).`,
       };
     case 'limit_blocked':
@@ -79,7 +79,7 @@ export function alertEmail(f: AlertFacts, recipientName: string, usageUrl: strin
           ? "A manager or admin can raise the team's budget from the usage dashboard."
           : "A manager or admin can raise this person's limit from the usage dashboard.";
     return {
-      subject: `${f.scope === 'organization' ? `Your ${f.organizationName}` : `${w.subject.replace(/^The /, '')}'s`} ${label.toLowerCase()} usage is at ${f.threshold}%`,
+      subject: `${f.scope === 'organization' ? `Your ${f.organizationName}` : `${w.subject}'s`} usage is at ${f.threshold}% (${label})`,
       text: `Hi ${recipientName},\n\n${w.subject} has used ${fmt(f.used)} of ${fmt(f.limit ?? 0)} ${unit} (${label}, ${w.limitName}) — ${f.threshold}%.\n\n${rate}\n\n${advice}\n\n${view}\n`,
     };
   }

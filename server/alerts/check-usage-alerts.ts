@@ -89,7 +89,7 @@ with today as (
      and r.day = ($2::timestamptz at time zone 'UTC')::date
      and ($3::text[] is null or r.metric = any($3::text[]))
 ),
-trailing as (
+trail as (
   select t.metric, t.quantity, t.day,
          (select coalesce(sum(p.quantity), 0) from usage_daily_rollups p
            where p.organization_id = $1::uuid and p.scope = 'organization' and p.scope_id = $1::uuid and p.metric = t.metric
@@ -98,7 +98,7 @@ trailing as (
 )
 insert into alert_firings (organization_id, id, kind, scope, scope_id, metric, period_start, threshold, used, "limit", fired_at)
 select $1::uuid, gen_random_uuid(), 'spike', 'organization', $1::uuid, t.metric, t.day::timestamp at time zone 'UTC', 0, t.quantity, ceil(t.average)::bigint, $2::timestamptz
-  from trailing t join organizations o on o.id = $1::uuid
+  from trail t join organizations o on o.id = $1::uuid
  where t.average > 0 and t.quantity >= $5::bigint and t.quantity >= o.spike_multiplier * t.average
    and not exists (select 1 from alert_firings f where f.organization_id = $1::uuid and f.kind = 'spike' and f.scope = 'organization' and f.scope_id = $1::uuid
                       and f.metric = t.metric and f.period_start = t.day::timestamp at time zone 'UTC' and f.threshold = 0)
