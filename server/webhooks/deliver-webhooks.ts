@@ -64,7 +64,7 @@ export async function deliverDueWebhooks(services: WebhookJobServices): Promise<
   // Deliveries whose window closed while their endpoint was disabled (never claimed) end here.
   await db.query(
     `update webhook_deliveries set status = 'failed', completed_at = $1, last_error = coalesce(last_error, 'Not delivered within 24 hours (the endpoint was disabled).')
-      where status = 'pending' and give_up_at < $1 - interval '1 minute'`,
+      where status = 'pending' and give_up_at < $1::timestamptz - interval '1 minute'`,
     [now],
   );
   const key = await webhookKey(services.keychain, { create: false });
