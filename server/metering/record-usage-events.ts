@@ -117,7 +117,7 @@ export async function recordUsageEvents(db: Database, organizationId: string, ra
   return results;
 }
 
-// One statement, so events and counters move together or not at all. Counter rows are upserted in
+// One statement, so events, counters and daily rollups move together or not at all. Counter rows are upserted in
 // key order, so concurrent batches lock them in the same order and cannot deadlock.
 const INSERT_EVENTS_SQL = `
 with input as (
@@ -129,18 +129,25 @@ ins as (
   select $1::uuid, gen_random_uuid(), metric, quantity, occurred_at, $14::timestamptz, idempotency_key, user_id, team_id, resource_type, resource_id, metadata, cost_micros, price_micros, currency, 'api'
     from input
   on conflict (organization_id, idempotency_key) do nothing
-  returning idempotency_key, metric, quantity, occurred_at, user_id, team_id
+  returning idempotency_key, metric, quantity, occurred_at, user_id, team_id, cost_micros, price_micros
 ),
 periods as (
-  select ins.*, meterdesk_period_start((select billing_anchor from subscriptions where organization_id = $1::uuid), ins.occurred_at) as period_start from ins
+  select ins.*, meterdesk_period_start((select billing_anchor from subscriptions where organization_id = $1::uuid), ins.occurred_at) as period_start,
+         (ins.occurred_at at time zone 'UTC')::date as day from ins
+),
+fine as (
+  -- Each event counts for the organization, and the team and user it is attributed to, per period
+  -- (counters) and UTC day (rollups). Gauges (storage) keep their highest reading; the rest add up.
+  select scope, scope_id, metric, period_start, day, case when metric = any($15::text[]) then max(quantity) else sum(quantity) end as quantity,
+         sum(coalesce(cost_micros, 0)) as cost_micros, sum(coalesce(price_micros, 0)) as price_micros from (
+    select 'organization'::"CounterScope" as scope, $1::uuid as scope_id, metric, period_start, day, quantity, cost_micros, price_micros from periods
+    union all select 'team'::"CounterScope", team_id, metric, period_start, day, quantity, cost_micros, price_micros from periods where team_id is not null
+    union all select 'user'::"CounterScope", user_id, metric, period_start, day, quantity, cost_micros, price_micros from periods where user_id is not null
+  ) d group by scope, scope_id, metric, period_start, day
 ),
 deltas as (
-  -- Gauges (storage) keep their highest reading; everything else adds up.
-  select scope, scope_id, metric, period_start, case when metric = any($15::text[]) then max(quantity) else sum(quantity) end as quantity from (
-    select 'organization'::"CounterScope" as scope, $1::uuid as scope_id, metric, period_start, quantity from periods
-    union all select 'team'::"CounterScope", team_id, metric, period_start, quantity from periods where team_id is not null
-    union all select 'user'::"CounterScope", user_id, metric, period_start, quantity from periods where user_id is not null
-  ) d group by scope, scope_id, metric, period_start
+  select scope, scope_id, metric, period_start, case when metric = any($15::text[]) then max(quantity) else sum(quantity) end as quantity
+    from fine group by scope, scope_id, metric, period_start
 ),
 counted as (
   insert into usage_counters (organization_id, scope, scope_id, metric, period_start, used, reserved, updated_at)
@@ -149,6 +156,22 @@ counted as (
   on conflict (organization_id, scope, scope_id, metric, period_start)
   do update set used = case when excluded.metric = any($15::text[]) then greatest(usage_counters.used, excluded.used) else usage_counters.used + excluded.used end,
                 updated_at = excluded.updated_at
+  returning 1
+),
+day_deltas as (
+  select scope, scope_id, metric, day, case when metric = any($15::text[]) then max(quantity) else sum(quantity) end as quantity,
+         sum(cost_micros) as cost_micros, sum(price_micros) as price_micros
+    from fine group by scope, scope_id, metric, day
+),
+rolled as (
+  -- After the counters (cross join on their count), in key order: the lock order of meterdesk_settle too.
+  insert into usage_daily_rollups as r (organization_id, scope, scope_id, metric, day, quantity, cost_micros, price_micros)
+  select $1::uuid, scope, scope_id, metric, day, quantity, cost_micros, price_micros from day_deltas, (select count(*) from counted) c
+   order by scope, scope_id, metric, day
+  on conflict (organization_id, scope, scope_id, metric, day)
+  do update set quantity = case when excluded.metric = any($15::text[]) then greatest(r.quantity, excluded.quantity) else r.quantity + excluded.quantity end,
+                cost_micros = r.cost_micros + excluded.cost_micros,
+                price_micros = r.price_micros + excluded.price_micros
   returning 1
 )
 select idempotency_key from ins`;
