@@ -201,6 +201,23 @@ describe.each(databaseTargets)('usage alerts on $name', (target) => {
     expect(await checkSpikeAlerts(db(), organizationId, null, t.clock.now())).toEqual([]);
     await expect(owner.alerts.updateSettings({ spikeMultiplier: 1 })).rejects.toThrow(/at least 1.5/);
     t.clock.advance(-86_400_000);
+    await owner.alerts.updateSettings({ spikeMultiplier: 3 });
+  });
+
+  it('fires a spike from ingestion alone: the rollups move with the ledger and the hook checks them', async () => {
+    const { organizationId } = tenant;
+    const now = t.clock.now().getTime();
+    const past = Array.from({ length: 7 }, (_, i) => ({ metric: 'calls_made', quantity: 4, idempotencyKey: `past-${i}`, occurredAt: new Date(now - (i + 1) * 86_400_000).toISOString() }));
+    await recordUsageEvents(db(), organizationId, past, t.clock);
+    await alertChecksIdle(db());
+    expect(await db().prisma.alertFiring.count({ where: { organizationId, kind: 'spike', metric: 'calls_made' } })).toBe(0);
+    await send(11, {}, 'calls_made'); // not yet 3 × 4 = 12
+    expect(await db().prisma.alertFiring.count({ where: { organizationId, kind: 'spike', metric: 'calls_made' } })).toBe(0);
+    await send(1, {}, 'calls_made'); // 12: the spike
+    await send(30, {}, 'calls_made'); // once a day
+    expect(await db().prisma.alertFiring.count({ where: { organizationId, kind: 'spike', metric: 'calls_made' } })).toBe(1);
+    const n = await db().prisma.notification.findFirstOrThrow({ where: { organizationId, userId: tenant.people.admin.userId, title: 'Spike in Calls made' } });
+    expect(n.body).toBe('12 calls today, at least 3× the daily average of the last 7 days (4).');
   });
 
   it('refuses thresholds outside 1–100 with a clear message and writes nothing', async () => {
