@@ -20,6 +20,8 @@ export interface AlertFacts {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const day = (d: Date) => d.toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+/** The period's last day (its end is exclusive: the next period's first instant). */
+const lastDay = (end: Date) => day(new Date(end.getTime() - 1));
 
 export function metricWords(metric: string) {
   const m = METRICS[metric as MetricKey];
@@ -47,7 +49,7 @@ export function notificationText(f: AlertFacts): { title: string; body: string }
     case 'threshold':
       return {
         title: `${label} at ${f.threshold}% — ${scopeTag}`,
-        body: `${w.subject} used ${fmt(f.used)} of ${fmt(f.limit ?? 0)} ${unit} (${w.limitName}) this period, which ends ${day(f.periodEnd)}.`,
+        body: `${w.subject} used ${fmt(f.used)} of ${fmt(f.limit ?? 0)} ${unit} (${w.limitName}) this period, which ends ${lastDay(f.periodEnd)}.`,
       };
     case 'spike':
       return {
@@ -70,8 +72,8 @@ export function alertEmail(f: AlertFacts, recipientName: string, usageUrl: strin
     const projected = projectedUsage(f);
     const rate =
       f.limit !== null && projected > f.limit
-        ? `At your current rate, you may exceed the limit before ${day(f.periodEnd)} (about ${fmt(projected)} ${unit} by then).`
-        : `At your current rate, you should stay within it until the period ends on ${day(f.periodEnd)}.`;
+        ? `At your current rate, you may exceed the limit before the period ends on ${lastDay(f.periodEnd)} (about ${fmt(projected)} ${unit} by then).`
+        : `At your current rate, you should stay within it until the period ends on ${lastDay(f.periodEnd)}.`;
     const advice =
       f.scope === 'organization'
         ? 'Consider upgrading your plan or buying credits in Billing to keep sending without interruption.'
