@@ -3,6 +3,7 @@
 const benches: Record<string, () => Promise<unknown>> = {
   usage: () => import('./usage-bench'),
   startup: () => import('./startup-bench'),
+  alerts: () => import('./alerts-bench'),
 };
 const benchName = process.argv[2];
 export {};
