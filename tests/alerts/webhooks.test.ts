@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type MeterdeskApp } from '../../server/app';
 import { deliverDueWebhooks, retryDelayMs } from '../../server/webhooks/deliver-webhooks';
 import { verifyWebhookSignature } from '../../server/webhooks/webhook-signature';
+import { usageApiOpenApi } from '../../server/usage-api/usage-api-openapi';
 import { createPostgresDatabase, postgresAvailable } from '../helpers/databases';
 import { memoryKeychain, TestClock } from '../helpers/test-app';
 import { databaseFingerprint, seedTenant, type Tenant } from '../helpers/tenants';
@@ -252,6 +253,24 @@ describe.runIf(postgresAvailable)('outbound webhooks (PostgreSQL)', () => {
     expect(all.at(-1)).toMatchObject({ status: 'succeeded', replayOf: d!.id, eventId: d!.eventId });
     expect(receiver.received).toHaveLength(1);
     await o.webhooks.delete({ endpointId: created.id });
+  });
+
+  it('documents the signature header and recipe in the usage API’s OpenAPI description', () => {
+    const doc = usageApiOpenApi();
+    expect(doc.info.description).toContain('Meterdesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>');
+    expect(doc.info.description).toContain('`<t>.<raw request body>`');
+    expect(Object.keys(doc.webhooks).sort()).toEqual(['api_key.created', 'member.invited', 'member.removed', 'usage.limit_blocked', 'usage.spike', 'usage.threshold_reached']);
+  });
+
+  it('refuses hostile text and oversized lists, writing nothing', async () => {
+    const o = await owner();
+    const before = await databaseFingerprint(app);
+    await expect(o.webhooks.create({ url: 'https://example.com/h', events: ['usage.spike'], description: 'line\u001b[31mred' })).rejects.toThrow(/control characters/);
+    await expect(o.webhooks.create({ url: 'https://example.com/h', events: ['usage.spike'], description: 'x'.repeat(201) })).rejects.toThrow(/under 200/);
+    await expect(o.notifications.markRead({ ids: Array.from({ length: 101 }, () => '00000000-0000-4000-8000-000000000000') })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(o.notifications.markRead({ ids: ['not-a-uuid'] })).rejects.toThrow(/notification ids/);
+    await expect(o.webhooks.replay({ deliveryId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await databaseFingerprint(app)).toEqual(before);
   });
 
   it('lets only owners and admins manage webhooks', async () => {
