@@ -91,7 +91,7 @@ describe.runIf(postgresAvailable)('threshold alerts under concurrency (PostgreSQ
     expect(subjects(people.owner.email).some((s) => s === 'Your racy Inc usage is at 100% (SMS sent)')).toBe(true);
     expect(subjects(people.teammate.email)).toEqual([]);
     expect(subjects(people.outsideMember.email)).toEqual([]);
-  });
+  }, 240_000); // three tsx processes start on a shared 2-core machine
 });
 
 describe.each(databaseTargets)('usage alerts on $name', (target) => {
