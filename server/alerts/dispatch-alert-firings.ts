@@ -11,6 +11,8 @@ import { alertEmail, notificationText, type AlertFacts } from './alert-messages'
 import type { AlertServices } from './alert-services';
 
 export const EMAIL_FROM_THRESHOLD = 75;
+/** Prisma's 5 s default is short on a busy machine; a firing left undispatched waits for the sweep. */
+const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 };
 
 interface FiringRow {
   organization_id: string;
@@ -105,7 +107,7 @@ async function announce(services: AlertServices, group: FiringRow[]): Promise<nu
     await enqueueWebhookEvent(tx, orgId, event.type, event.data, now);
     await tx.$executeRawUnsafe(`update alert_firings set dispatched_at = $3 where organization_id = $1::uuid and id = any($2::uuid[])`, orgId, locked.map((l) => l.id), now);
     return true;
-  });
+  }, TX_OPTIONS);
   if (!claimed) return 0;
   if (top.kind !== 'threshold' || top.threshold >= EMAIL_FROM_THRESHOLD) {
     const url = services.consoleUrl ? `${services.consoleUrl.replace(/\/$/, '')}/#/${link}` : null;

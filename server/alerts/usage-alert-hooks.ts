@@ -59,10 +59,16 @@ class AlertChecker {
     if (!w) this.waiting.set(organizationId, (w = { touches: new Map(), reservations: new Set() }));
     for (const t of touches) w.touches.set(`${t.metric}|${t.teamId ?? ''}|${t.userId ?? ''}`, t);
     for (const r of reservations) w.reservations.add(r);
-    if (!this.running.has(organizationId)) {
-      const run = this.drain(organizationId).finally(() => this.running.delete(organizationId));
-      this.running.set(organizationId, run);
-    }
+    if (!this.running.has(organizationId)) this.start(organizationId);
+  }
+
+  private start(organizationId: string) {
+    const run = this.drain(organizationId).finally(() => {
+      this.running.delete(organizationId);
+      // Touches noted after the loop's last look but before this ran would otherwise wait for the next one.
+      if (this.waiting.has(organizationId)) this.start(organizationId);
+    });
+    this.running.set(organizationId, run);
   }
 
   blocked(organizationId: string, metric: string, scope: 'organization' | 'team' | 'user', scopeId: string, limit: number | null) {

@@ -152,7 +152,7 @@ async function recordAttempt(services: WebhookJobServices, row: Claimed, result:
     } else {
       await tx.webhookEndpoint.updateMany({ where: { organizationId: row.organization_id, id: row.endpoint_id, failingSince: null }, data: { failingSince: now } });
     }
-  });
+  }, { maxWait: 30_000, timeout: 30_000 });
   if (!result.ok) await disableIfFailingTooLong(services, row.organization_id, row.endpoint_id, now);
 }
 
