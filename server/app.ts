@@ -16,6 +16,7 @@ import { CredentialStore } from './credentials/credential-store';
 import { createConnections, stripeClientOptions } from './credentials/stripe-connection';
 import { backgroundJobs, startJobs } from './jobs/registry';
 import { appRouter } from './api/root';
+import { alertChecksIdle, registerAlertServices } from './alerts/usage-alert-hooks';
 import { createCallerFactory, createContext, type AppServices, type RequestInfo } from './api/trpc';
 
 export interface CreateAppOptions {
@@ -95,6 +96,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
   const callerFactory = createCallerFactory(appRouter);
   const stripeOptions = options.stripe === undefined ? stored : options.stripe;
   services.stripeEvents = stripeOptions ? createStripeEventSource(stripeOptions) : null;
+  // Usage alerts fired by metering are announced with these services (mailer, console link).
+  registerAlertServices(services);
   const app: MeterdeskApp = {
     services,
     router: appRouter,
@@ -109,7 +112,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
       services.stripeEvents = source;
     },
     startBackgroundJobs(intervalMs = 30_000) {
-      const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents }, { intervalMs }));
+      const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents, alerts: services }, { intervalMs }));
       let stop = start();
       // A connection saved or removed in Settings → Connections: the jobs restart on the new Stripe.
       const restart = async () => {
@@ -122,7 +125,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
         await stop();
       };
     },
-    close: () => db.close(),
+    close: async () => {
+      await alertChecksIdle(db); // checks in flight finish before the database closes
+      await db.close();
+    },
   };
   return app;
 }

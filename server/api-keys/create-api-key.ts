@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event';
 import { z } from 'zod';
 import { plainText } from '../validation/text';
 import type { Database } from '../db/open-database';
@@ -35,6 +36,8 @@ export async function createApiKey(db: Database, actor: { organizationId: string
       targetId: created.id,
       after: { name: input.name, prefix, scopes: input.scopes, expiresAt },
     });
+    // Never the key itself: its prefix identifies it.
+    await enqueueWebhookEvent(tx, actor.organizationId, 'api_key.created', { apiKeyId: created.id, name: input.name, prefix, scopes: input.scopes, expiresAt, createdBy: actor.userId }, now);
     return created;
   });
   return { id: row.id, name: row.name, prefix, scopes: row.scopes, expiresAt, key };

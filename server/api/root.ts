@@ -15,6 +15,9 @@ import { usageRouter } from './routers/usage';
 import { organizationRouter } from './routers/organization';
 import { settingsRouter } from './routers/settings';
 import { setupRouter } from './routers/setup';
+import { alertsRouter } from './routers/alerts';
+import { notificationsRouter } from './routers/notifications';
+import { webhooksRouter } from './routers/webhooks';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -35,6 +38,9 @@ export const appRouter = router({
   billing: billingRouter,
   connections: connectionsRouter,
   contacts: contactsRouter,
+  alerts: alertsRouter,
+  notifications: notificationsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

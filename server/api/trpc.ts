@@ -43,6 +43,8 @@ export interface AppServices {
   stripeEvents?: StripeEventSource | null;
   /** Settings → Connections: the credential store and the rebuild of Stripe after a save (server/credentials). */
   connections?: Connections;
+  /** Outbound webhook delivery settings (timeout, response size); tests shorten the timeout. */
+  webhookDelivery?: Partial<import('../webhooks/deliver-webhooks').WebhookDeliveryOptions>;
 }
 
 export interface RequestInfo {

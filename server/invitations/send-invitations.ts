@@ -1,4 +1,5 @@
 import type { Prisma } from '../db/generated/client';
+import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event';
 import type { AppServices } from '../api/trpc';
 import { newToken } from '../auth/session-tokens';
 import type { Actor } from '../members/member-scope';
@@ -27,6 +28,8 @@ export async function issueInvitations(tx: Prisma.TransactionClient, actor: Acto
       data: { organizationId: actor.organizationId, email: target.email, role: target.role, teamId: target.teamId ?? null, tokenHash: hash, invitedById: actor.userId, expiresAt, lastSentAt: now },
     });
     issued.push({ id: row.id, email: row.email, role: row.role, expiresAt, token });
+    // Outbound webhook (never the link: it is the invitee's credential).
+    await enqueueWebhookEvent(tx, actor.organizationId, 'member.invited', { invitationId: row.id, email: row.email, role: row.role, teamId: row.teamId, invitedBy: actor.userId, expiresAt }, now);
   }
   return issued;
 }

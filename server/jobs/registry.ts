@@ -13,6 +13,10 @@ import { syncSeatsWithMembers } from '../billing/sync-seats-with-members';
 import { logUnexpectedError } from '../logging/log-error';
 import { expireReservations } from '../metering/settle-reservation';
 import { eraseDueOrganizations } from '../organizations/erase-organization';
+import type { AlertServices } from '../alerts/alert-services';
+import { sweepUsageAlerts } from '../alerts/sweep-usage-alerts';
+import type { Keychain } from '../keychain/keychain';
+import { deliverDueWebhooks, type WebhookDeliveryOptions } from '../webhooks/deliver-webhooks';
 
 export interface BackgroundJob {
   name: string;
@@ -27,6 +31,8 @@ export interface JobServices {
   billingProvider: BillingProvider | null;
   /** Without one (no Stripe key configured), Stripe events are not polled. */
   stripeEvents?: StripeEventSource | null;
+  /** Alerts and webhooks: the app's services (mailer, keychain); without them those jobs do not run. */
+  alerts?: AlertServices & { keychain: Keychain; webhookDelivery?: Partial<WebhookDeliveryOptions> };
 }
 
 export function backgroundJobs(services: JobServices, options: { intervalMs?: number } = {}): BackgroundJob[] {
@@ -37,6 +43,13 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
     // Organizations whose deletion grace period is over (safe when several servers run it).
     { name: 'erase-deleted-organizations', intervalMs: 10 * 60_000, run: () => eraseDueOrganizations(db, clock) },
   ];
+  if (services.alerts) {
+    const alerts = services.alerts;
+    // The safety net behind the metering hook: thresholds and spikes of recently moved counters, undispatched firings.
+    jobs.push({ name: 'sweep-usage-alerts', intervalMs: 60_000, run: () => sweepUsageAlerts(alerts) });
+    // Durable outbound webhooks: due deliveries claimed with SKIP LOCKED and a lease.
+    jobs.push({ name: 'deliver-webhooks', intervalMs: Math.min(options.intervalMs ?? 5_000, 5_000), run: () => deliverDueWebhooks(alerts) });
+  }
   if (billingProvider) jobs.push({ name: 'report-overage-to-meters', intervalMs: 60_000, run: () => reportOverage(db, billingProvider, clock) });
   // Seats follow active members: compares members with the mirrored subscription, corrects the provider.
   if (billingProvider) jobs.push({ name: 'sync-seats-with-members', intervalMs: 60_000, run: () => syncSeatsWithMembers(db, billingProvider, clock) });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
@@ -62,6 +63,7 @@ export async function removeMember(db: Database, actor: Actor, input: z.infer<ty
       before: { role: target.role, status: target.status, email: anonymized ? null : target.user.email },
       after: { removed: true, anonymized, transferredTo: heir?.user.email ?? null, ...moved },
     });
+    await enqueueWebhookEvent(tx, actor.organizationId, 'member.removed', { userId: target.userId, email: target.user.email, role: target.role, removedBy: actor.userId }, clock.now());
     return { anonymized, ...moved };
   });
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import { textProblem } from '../validation/text';
 import { GAUGE_METRICS, METRIC_KEYS } from './metrics';
 import { idempotencyKeySchema, usageDetailsSchema } from './usage-details';
+import { afterUsageRecorded } from '../alerts/usage-alert-hooks';
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 /** How far from now an event may have happened: back like Stripe's meter events, ahead for clock skew. */
@@ -106,6 +107,12 @@ export async function recordUsageEvents(db: Database, organizationId: string, ra
     for (const { index, event } of insertable) {
       results[index] = { index, idempotencyKey: event.idempotencyKey, status: accepted.has(event.idempotencyKey) ? 'accepted' : 'duplicate' };
     }
+    // Usage alerts for the counters this batch moved: checked after the response, never failing it.
+    afterUsageRecorded(
+      db,
+      organizationId,
+      insertable.filter((v) => accepted.has(v.event.idempotencyKey)).map((v) => ({ metric: v.event.metric, teamId: v.event.team, userId: v.event.user })),
+    );
   }
   return results;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { GAUGE_METRICS, METRIC_KEYS, type MetricKey } from './metrics';
+import { afterReservationBlocked } from '../alerts/usage-alert-hooks';
 
 export const DEFAULT_RESERVATION_TTL_SECONDS = 300;
 
@@ -90,7 +91,16 @@ class ReservationBatcher {
             batch.map((p) => p.expiresAt.toISOString()),
             this.clock.now(),
           ]);
-          for (const row of rows) batch[row.idx - 1]!.resolve(toResult(row, batch[row.idx - 1]!));
+          for (const row of rows) {
+            const pending = batch[row.idx - 1]!;
+            pending.resolve(toResult(row, pending));
+            // A limit refused it: a usage.limit_blocked alert (once per scope, metric and day).
+            const scope = row.status === 'blocked' ? row.blocked_scope : null;
+            if (scope === 'user' || scope === 'team' || scope === 'organization') {
+              const scopeId = scope === 'user' ? pending.input.user : scope === 'team' ? pending.input.team : organizationId;
+              if (scopeId) afterReservationBlocked(this.db, organizationId, metric, scope, scopeId, num(row.scope_limit));
+            }
+          }
         } catch (error) {
           for (const p of batch) p.reject(error);
         }

@@ -3,6 +3,7 @@ import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { idempotencyKeySchema, usageDetailsSchema } from './usage-details';
+import { afterReservationCommitted } from '../alerts/usage-alert-hooks';
 
 export const commitReservationInput = usageDetailsSchema.extend({
   quantity: z
@@ -65,6 +66,8 @@ async function settle(db: Database, organizationId: string, reservationId: strin
     case 'committed':
     case 'released':
     case 'expired':
+      // Usage alerts for the counters the commit moved: checked after the response, never failing it.
+      if (status === 'committed' && quantity > 0) afterReservationCommitted(db, organizationId, reservationId);
       return { status, committedQuantity: quantity, eventId: row!.event_id };
     default:
       throw new Error(`meterdesk_settle answered an unknown status: ${status}`);

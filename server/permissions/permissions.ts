@@ -40,6 +40,8 @@ export const ORG_PERMISSIONS = [
   'contacts:manage_all',
   'audit:read',
   'api_keys:manage',
+  /** Register outbound webhook endpoints, read their delivery log, replay deliveries. */
+  'webhooks:manage',
 ] as const;
 export type OrgPermission = (typeof ORG_PERMISSIONS)[number];
 
@@ -102,6 +104,7 @@ const adminBase: OrgPermission[] = [
   'contacts:manage_all',
   'audit:read',
   'api_keys:manage',
+  'webhooks:manage',
 ];
 
 export const ORG_ROLE_PERMISSIONS: Record<OrgRoleName, readonly OrgPermission[]> = {

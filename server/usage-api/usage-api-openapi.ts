@@ -5,6 +5,22 @@ import { checkUsageInput } from '../metering/check-usage';
 import { MAX_EVENTS_PER_BATCH, MAX_FUTURE_MINUTES, MAX_PAST_DAYS, usageEventSchema } from '../metering/record-usage-events';
 import { reserveUsageInput } from '../metering/reserve-usage';
 import { commitReservationInput } from '../metering/settle-reservation';
+import { WEBHOOK_EVENT_TYPES } from '../webhooks/webhook-event-types';
+import { SIGNATURE_HEADER } from '../webhooks/webhook-signature';
+
+/** Outbound webhooks, as receivers need them: the signature header and how to verify it. */
+export const WEBHOOK_SIGNATURE_DESCRIPTION = [
+  '## Outbound webhooks',
+  'Organizations register endpoints in the console (Alerts & webhooks). Each delivery is an HTTPS (or HTTP) POST of a JSON event',
+  '`{ id, type, createdAt, organizationId, data }` with the headers `Meterdesk-Event-Id`, `Meterdesk-Event-Type`, `Meterdesk-Delivery-Id` and',
+  `\`${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256>\`.`,
+  '',
+  '**Verify** each request before trusting it: take `t` and `v1` from the header; compute HMAC-SHA256 keyed with the endpoint’s signing secret',
+  '(`whsec_…`, shown once when the endpoint is created) over the string `<t>.<raw request body>` (the bytes as received, before any JSON parsing);',
+  'compare its lowercase hex with `v1` in constant time; refuse a `t` more than 5 minutes from your clock. Answer 2xx within 10 seconds;',
+  'anything else (or no answer) is retried after 1, 2, 4 … minutes, doubling up to 4 hours, for 24 hours, with a last attempt at the 24-hour mark.',
+  'An endpoint failing for 24 hours is disabled and the organization’s admins are told. Deliveries can repeat: deduplicate on the event id.',
+].join('\n');
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 
@@ -45,9 +61,30 @@ export function usageApiOpenApi() {
   const event = schema(usageEventSchema);
   return {
     openapi: '3.1.0',
-    info: { title: 'Meterdesk usage API', version: '1', description: `Record usage, check and reserve quota. Authenticate with an organization API key (scopes: ${API_KEY_SCOPES.join(', ')}).` },
+    info: { title: 'Meterdesk usage API', version: '1', description: `Record usage, check and reserve quota. Authenticate with an organization API key (scopes: ${API_KEY_SCOPES.join(', ')}).\n\n${WEBHOOK_SIGNATURE_DESCRIPTION}` },
     components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'mdk_…' } } },
     security: [{ apiKey: [] }],
+    // OpenAPI 3.1 webhooks: what Meterdesk POSTs to the organization's registered endpoints.
+    webhooks: Object.fromEntries(
+      Object.entries(WEBHOOK_EVENT_TYPES).map(([type, summary]) => [
+        type,
+        {
+          post: {
+            summary,
+            parameters: [
+              { in: 'header', name: SIGNATURE_HEADER, required: true, schema: { type: 'string', pattern: '^t=\\d+,v1=[0-9a-f]{64}$' }, description: 'HMAC-SHA256(secret, "<t>.<raw body>") in hex; see the description above.' },
+              { in: 'header', name: 'Meterdesk-Event-Id', required: true, schema: { type: 'string', format: 'uuid' } },
+            ],
+            requestBody: json({
+              type: 'object',
+              required: ['id', 'type', 'createdAt', 'organizationId', 'data'],
+              properties: { id: { type: 'string', format: 'uuid' }, type: { const: type }, createdAt: { type: 'string', format: 'date-time' }, organizationId: { type: 'string', format: 'uuid' }, data: { type: 'object' } },
+            }),
+            responses: { '2XX': { description: 'Delivered; anything else is retried for 24 hours' } },
+          },
+        },
+      ]),
+    ),
     paths: {
       '/v1/usage/events': {
         post: {

@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   startup: () => import('./startup-bench'),
   contacts: () => import('./contacts-bench'),
   dashboard: () => import('./dashboard-bench'),
+  alerts: () => import('./alerts-bench'),
 };
 const benchName = process.argv[2];
 export {};

@@ -17,6 +17,10 @@ interface Fixture {
   invitationId: string;
   invitationToken: string;
   contactId: string;
+  /** Organization A's notification (for its member), webhook endpoint and one of its deliveries. */
+  notificationId: string;
+  webhookEndpointId: string;
+  webhookDeliveryId: string;
 }
 
 type Input = (f: Fixture) => unknown;
@@ -84,6 +88,21 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'usage.overview': (f) => ({ scope: 'team', id: f.a.otherTeamId }),
   'usage.breakdown': (f) => ({ scope: 'team', id: f.a.otherTeamId, metric: 'sms_sent' }),
   'usage.events': (f) => ({ userId: f.a.people.outsideMember.userId }),
+  'alerts.banner': () => undefined,
+  'alerts.list': () => ({}),
+  'alerts.settings': () => undefined,
+  'alerts.updateSettings': () => ({ spikeMultiplier: 50 }),
+  'notifications.list': () => ({}),
+  'notifications.unreadCount': () => undefined,
+  'notifications.markRead': (f) => ({ ids: [f.notificationId] }),
+  'webhooks.list': () => undefined,
+  'webhooks.create': () => ({ url: 'https://example.com/intruder', events: ['member.invited'] }),
+  'webhooks.update': (f) => ({ endpointId: f.webhookEndpointId, url: 'https://example.com/intruder' }),
+  'webhooks.delete': (f) => ({ endpointId: f.webhookEndpointId }),
+  'webhooks.deliveries': (f) => ({ endpointId: f.webhookEndpointId }),
+  'webhooks.replay': (f) => ({ deliveryId: f.webhookDeliveryId }),
+  'webhooks.sendTest': (f) => ({ endpointId: f.webhookEndpointId }),
+  'webhooks.setSettings': () => ({ allowPrivateTargets: true }),
 
 };
 
@@ -275,9 +294,16 @@ describe.each(databaseTargets)('tenant isolation on $name', (target) => {
     const adminCaller = await t.app.createCaller(a.people.owner.carrier);
     const { id } = await adminCaller.invitations.create({ email: 'pending@alpha.test', role: 'member' });
     const outbox = await adminCaller.outbox.list();
+    // A's webhook endpoint (created before the API key, so that key's event gives it a delivery) and a notification.
+    await adminCaller.webhooks.setSettings({ allowPrivateTargets: true }); // no DNS lookup when registering
+    const endpoint = await adminCaller.webhooks.create({ url: 'https://hooks.alpha.test/meterdesk', events: ['api_key.created'] });
     const apiKey = await adminCaller.apiKeys.create({ name: 'Billing sync', scopes: ['usage:write'] });
     const contact = await t.app.services.db.prisma.contact.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.member.userId, name: 'A contact', phone: '+14155550100', country: 'US' } });
-    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, contactId: contact.id };
+    const delivery = await t.app.services.db.prisma.webhookDelivery.findFirstOrThrow({ where: { organizationId: a.organizationId } });
+    const notification = await t.app.services.db.prisma.notification.create({
+      data: { organizationId: a.organizationId, userId: a.people.member.userId, kind: 'usage.threshold', title: 'A notice', body: 'For A', link: 'usage', createdAt: new Date() },
+    });
+    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, contactId: contact.id, notificationId: notification.id, webhookEndpointId: endpoint.id, webhookDeliveryId: delivery.id };
     forged = new MemoryCarrier();
     forged.token = (await createSession(t.app.services.db.prisma, { userId: b.people.owner.userId, remember: false, activeOrganizationId: a.organizationId }, { clock: t.clock, policy: t.app.services.authPolicy })).token;
   });

@@ -24,6 +24,9 @@ import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { NAV_ITEMS, type NavItem } from './navigation';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
 import { UserMenu } from './UserMenu';
+import { NotificationBell } from './NotificationBell';
+import { UsageAlertBanner } from './UsageAlertBanner';
+import { WebhooksScreen } from '../screens/webhooks/WebhooksScreen';
 
 export function ConsoleShell() {
   const access = useAccess();
@@ -66,6 +69,7 @@ export function ConsoleShell() {
             <BrandMark />
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <NotificationBell />
             <ColorSchemeToggle />
             <UserMenu />
           </Group>
@@ -100,6 +104,7 @@ export function ConsoleShell() {
         <Container id="main-content" ref={mainRef} tabIndex={-1} size="lg" px={{ base: 'md', sm: 'xl' }} py="xl" style={{ outline: 'none' }}>
           <DeletionBanner />
           <SubscriptionBanner />
+          <UsageAlertBanner />
           <Screen item={current} />
         </Container>
       </AppShell.Main>
@@ -138,6 +143,8 @@ function Screen({ item }: { item: NavItem }) {
       return <BillingScreen />;
     case 'api-keys':
       return <ApiKeysScreen />;
+    case 'webhooks':
+      return <WebhooksScreen />;
     case 'audit':
       return <AuditLogScreen />;
     case 'settings':

@@ -11,6 +11,7 @@ import {
   IconUsers,
   IconUserShield,
   IconUsersGroup,
+  IconWebhook,
 } from '@tabler/icons-react';
 import type { Access } from '../lib/me';
 
@@ -60,6 +61,7 @@ export const NAV_ITEMS: NavItem[] = [
     visible: (a) => a.can('contacts:read_all') || a.can('contacts:read_team') || a.can('contacts:manage_own'),
   },
   { route: 'api-keys', label: 'API keys', icon: IconKey, visible: (a) => a.can('api_keys:manage') },
+  { route: 'webhooks', label: 'Alerts & webhooks', icon: IconWebhook, visible: (a) => a.can('webhooks:manage') },
   { route: 'audit', label: 'Audit log', icon: IconHistory, visible: (a) => a.can('audit:read') },
   { route: 'settings', label: 'Settings', icon: IconSettings, visible: () => true },
   { route: 'account', label: 'Password and sessions', icon: IconUserShield, visible: () => true, hidden: true },
