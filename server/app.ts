@@ -113,7 +113,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
       services.stripeEvents = source;
     },
     startBackgroundJobs(intervalMs = 30_000) {
-      const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents }, { intervalMs }));
+      const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents, credentials, sms: services.sms }, { intervalMs }));
       let stop = start();
       // A connection saved or removed in Settings → Connections: the jobs restart on the new Stripe.
       const restart = async () => {

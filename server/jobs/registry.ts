@@ -13,6 +13,9 @@ import { syncSeatsWithMembers } from '../billing/sync-seats-with-members';
 import { logUnexpectedError } from '../logging/log-error';
 import { expireReservations } from '../metering/settle-reservation';
 import { eraseDueOrganizations } from '../organizations/erase-organization';
+import type { CredentialStore } from '../credentials/credential-store';
+import type { SmsConfig } from '../sms/sms-provider-for-organization';
+import { syncDueOptOuts } from '../sms/sync-opt-outs';
 
 export interface BackgroundJob {
   name: string;
@@ -27,6 +30,9 @@ export interface JobServices {
   billingProvider: BillingProvider | null;
   /** Without one (no Stripe key configured), Stripe events are not polled. */
   stripeEvents?: StripeEventSource | null;
+  /** Provider keys per organization (SMS): without it, SMS opt-out lists are not synced. */
+  credentials?: CredentialStore;
+  sms?: SmsConfig;
 }
 
 export function backgroundJobs(services: JobServices, options: { intervalMs?: number } = {}): BackgroundJob[] {
@@ -42,6 +48,9 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
   if (billingProvider) jobs.push({ name: 'sync-seats-with-members', intervalMs: 60_000, run: () => syncSeatsWithMembers(db, billingProvider, clock) });
   // One poller at a time across processes (an advisory lock): the others skip their turn.
   if (stripeEvents) jobs.push({ name: 'poll-stripe-events', intervalMs: options.intervalMs ?? 30_000, run: () => pollStripeEvents({ db, stripe: stripeEvents.stripe, clock }) });
+  // Each organization's SMS opt-out list from the provider, hourly (one process per organization: SKIP LOCKED).
+  const credentials = services.credentials;
+  if (credentials) jobs.push({ name: 'sync-sms-opt-outs', intervalMs: options.intervalMs ?? 5 * 60_000, run: () => syncDueOptOuts({ db, clock, credentials, sms: services.sms }) });
   return jobs;
 }
 

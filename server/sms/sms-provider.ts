@@ -97,4 +97,11 @@ export interface SmsProvider {
 
 export class SmsNotificationRejected extends Error {
   override name = 'SmsNotificationRejected';
+  /** 400 for a body that is not a provider notification at all; 403 for a bad or missing signature. */
+  constructor(
+    message: string,
+    readonly status: 400 | 403 = 403,
+  ) {
+    super(message);
+  }
 }

@@ -99,9 +99,9 @@ export async function parseSnsNotification(rawBody: string, options: Notificatio
   try {
     json = JSON.parse(rawBody);
   } catch {
-    throw new SmsNotificationRejected('The body is not JSON.');
+    throw new SmsNotificationRejected('The body is not JSON.', 400);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new SmsNotificationRejected('The body is not an SNS message.');
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new SmsNotificationRejected('The body is not an SNS message.', 400);
   const verified = await verify(rawBody, options.certificateHosts);
   const envelope = envelopeSchema.safeParse(verified);
   if (!envelope.success) throw new SmsNotificationRejected(`The SNS message is malformed: ${envelope.error.issues[0]?.message ?? 'invalid'}`);
