@@ -14,6 +14,7 @@ import { usageRouter } from './routers/usage';
 import { organizationRouter } from './routers/organization';
 import { settingsRouter } from './routers/settings';
 import { setupRouter } from './routers/setup';
+import { smsRouter } from './routers/sms';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -33,6 +34,7 @@ export const appRouter = router({
   billingOverage: billingOverageRouter,
   billing: billingRouter,
   connections: connectionsRouter,
+  sms: smsRouter,
 });
 
 export type AppRouter = typeof appRouter;
