@@ -13,7 +13,7 @@ export async function updateSmsChannel(db: Database, actor: { organizationId: st
     if (!before) throw new AppError('PRECONDITION_FAILED', 'Connect SMS first: save the AWS access key and region.');
     if (input.topicArn) {
       // Serialise topic claims so two organizations cannot take the same topic at once.
-      await tx.$queryRawUnsafe('select pg_advisory_xact_lock(7320512)');
+      await tx.$queryRawUnsafe('select 1 from pg_advisory_xact_lock(7320512)');
       const taken = await tx.smsChannel.findFirst({ where: { topicArn: input.topicArn, NOT: { organizationId: actor.organizationId } }, select: { organizationId: true } });
       if (taken) throw new AppError('CONFLICT', 'Another organization already uses this SNS topic; create a topic for this organization.', { field: 'topicArn' });
     }
