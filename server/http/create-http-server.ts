@@ -34,7 +34,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   // Stated rather than left to defaults: parseRequestTarget only admits paths on which these
   // settings make no difference, so the router and the access checks see the same path.
   // (useSemicolonDelimiter is a find-my-way option its typings lack, hence the separate const.)
-  const routerOptions = { caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, useSemicolonDelimiter: false };
+  // maxParamLength: a batched tRPC GET names every procedure in one path parameter (tRPC's
+  // documented setting; find-my-way's default of 100 characters 404s a screen with many queries).
+  const routerOptions = { caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, useSemicolonDelimiter: false, maxParamLength: 5000 };
   const server = Fastify({ bodyLimit: 1024 * 1024, logger: false, trustProxy: false, routerOptions });
   let port = options.port;
   const consoleCookie = () => `md_console_${port}`;

@@ -29,7 +29,7 @@ export function SmsChannelCard() {
       ) : (
         <Stack gap="lg">
           <CredentialsSection data={d} />
-          {d.connected && d.channel && <ChannelSettingsForm key={JSON.stringify(d.channel)} channel={d.channel} />}
+          {d.connected && d.channel && <ChannelSettingsForm channel={d.channel} />}
           {d.connected && d.channel && <OptOutSync syncedAt={d.channel.optOutsSyncedAt} />}
         </Stack>
       )}
@@ -274,7 +274,7 @@ function ChannelSettingsForm({ channel }: { channel: Channel }) {
         />
         <Group align="flex-end" wrap="wrap">
           <TextInput label="Compliance footer" value={draft.complianceFooter} onChange={(e) => setDraft({ ...draft, complianceFooter: e.currentTarget.value })} w={260} />
-          <Select label="Quiet hours from" data={HOURS} value={String(draft.quietHoursStart)} allowDeselect={false} onChange={(v) => v && setDraft({ ...draft, quietHoursStart: Number(v) })} w={130} />
+          <Select label="Quiet from" data={HOURS} value={String(draft.quietHoursStart)} allowDeselect={false} onChange={(v) => v && setDraft({ ...draft, quietHoursStart: Number(v) })} w={130} />
           <Select label="until" data={HOURS} value={String(draft.quietHoursEnd)} allowDeselect={false} onChange={(v) => v && setDraft({ ...draft, quietHoursEnd: Number(v) })} w={130} />
         </Group>
         <Text size="xs" c="dimmed">
