@@ -1,7 +1,9 @@
 // smsProviderForOrganization: the channel's region and the organization's key pair from the
 // credential store make a working provider against the stand-in; without them a clear refusal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backgroundJobs } from '../../server/jobs/registry';
 import { smsProviderFor, smsProviderForOrganization } from '../../server/sms/sms-provider-for-organization';
+import { syncDueOptOuts } from '../../server/sms/sync-opt-outs';
 import { createPostgresDatabase } from '../helpers/databases';
 import { connectOrganizationToStandIn, startSmsStandIn } from '../helpers/sms';
 import { seedTenant, type Tenant } from '../helpers/tenants';
@@ -40,5 +42,21 @@ describe('smsProviderForOrganization', () => {
     // The other organization still has no key pair: one organization's keys never serve another.
     await expect(smsProviderFor(t.app.services, globex.organizationId)).rejects.toThrow(/SMS is not connected/);
     provider.destroy();
+  });
+
+  it('the scheduled sync claims each due organization once across concurrent runs, then waits its interval', async () => {
+    const services = { db: t.app.services.db, clock: t.clock, credentials: t.app.services.connections!.store, sms: t.app.services.sms };
+    expect(backgroundJobs({ db: services.db, clock: t.clock, billingProvider: null, credentials: services.credentials, sms: services.sms }).map((j) => j.name)).toContain('sync-sms-opt-outs');
+    standIn.store.optedOut.add('+14155550999');
+    const before = standIn.requests.filter((r) => r.action === 'ListPhoneNumbersOptedOut').length;
+    const runs = await Promise.all([syncDueOptOuts(services), syncDueOptOuts(services), syncDueOptOuts(services)]);
+    // Acme is connected; Globex has no channel row, so nothing is due there.
+    expect(runs.reduce((n, r) => n + r.synced, 0)).toBe(1);
+    expect(standIn.requests.filter((r) => r.action === 'ListPhoneNumbersOptedOut').length - before).toBe(1);
+    expect(await t.app.services.db.prisma.smsOptOut.count({ where: { organizationId: acme.organizationId, phone: '+14155550999', source: 'provider_sync' } })).toBe(1);
+    expect((await syncDueOptOuts(services)).synced).toBe(0);
+    t.clock.advance(61 * 60_000);
+    expect((await syncDueOptOuts(services)).synced).toBe(1);
+    standIn.store.optedOut.clear();
   });
 });
