@@ -7,6 +7,7 @@ import { Alert, Badge, Button, Card, Group, NumberInput, PasswordInput, Select, 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
+import type { RouterOutputs } from '../../lib/me';
 import { useTRPC } from '../../trpc';
 
 const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'];
@@ -37,11 +38,7 @@ export function SmsChannelCard() {
   );
 }
 
-type ChannelData = NonNullable<ReturnType<typeof useChannelData>>;
-function useChannelData() {
-  const trpc = useTRPC();
-  return useQuery(trpc.sms.channel.queryOptions()).data;
-}
+type ChannelData = RouterOutputs['sms']['channel'];
 
 function CredentialsSection({ data }: { data: ChannelData }) {
   const trpc = useTRPC();
