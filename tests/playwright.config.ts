@@ -8,9 +8,15 @@ import { E2E_LAUNCH_TOKEN, launchOptions } from './e2e/browser';
 // on a fresh embedded database, since each starts from the first-run wizard.
 const basePort = Number(process.env.E2E_PORT ?? 48731);
 export { E2E_LAUNCH_TOKEN } from './e2e/browser';
-const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'contacts', 'usage-dashboards', 'alerts'];
+const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings'];
 /** The billing suite's server runs the Stripe stand-in beside the console; its control port is here. */
 export const billingControlPort = basePort + 100;
+/** The SMS settings suite's server runs the SNS stand-in; its control port is here. */
+export const smsControlPort = basePort + 101;
+const servers: Record<string, { script: string; controlPort: number }> = {
+  billing: { script: 'tests/e2e/billing-server.ts', controlPort: billingControlPort },
+  'sms-settings': { script: 'tests/e2e/sms-server.ts', controlPort: smsControlPort },
+};
 
 export default defineConfig({
   testDir: './e2e',
@@ -27,12 +33,12 @@ export default defineConfig({
   },
   projects: suites.map((name, i) => ({ name, testMatch: `${name}.spec.ts`, use: { baseURL: `http://127.0.0.1:${basePort + i}` } })),
   webServer: suites.map((_, i) => ({
-    command: `node node_modules/tsx/dist/cli.mjs ${suites[i] === 'billing' ? 'tests/e2e/billing-server.ts' : 'server/serve.ts'}`,
+    command: `node node_modules/tsx/dist/cli.mjs ${servers[suites[i]!]?.script ?? 'server/serve.ts'}`,
     cwd: '..',
     url: `http://127.0.0.1:${basePort + i}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe' as const,
-    env: { PORT: String(basePort + i), MD_LAUNCH_TOKEN: E2E_LAUNCH_TOKEN, DATA_DIR: mkdtempSync(join(tmpdir(), 'meterdesk-e2e-')), DATABASE_URL: '', E2E_CONTROL_PORT: String(billingControlPort) },
+    env: { PORT: String(basePort + i), MD_LAUNCH_TOKEN: E2E_LAUNCH_TOKEN, DATA_DIR: mkdtempSync(join(tmpdir(), 'meterdesk-e2e-')), DATABASE_URL: '', E2E_CONTROL_PORT: String(servers[suites[i]!]?.controlPort ?? billingControlPort) },
   })),
 });

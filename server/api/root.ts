@@ -18,6 +18,7 @@ import { setupRouter } from './routers/setup';
 import { alertsRouter } from './routers/alerts';
 import { notificationsRouter } from './routers/notifications';
 import { webhooksRouter } from './routers/webhooks';
+import { smsRouter } from './routers/sms';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -41,6 +42,7 @@ export const appRouter = router({
   alerts: alertsRouter,
   notifications: notificationsRouter,
   webhooks: webhooksRouter,
+  sms: smsRouter,
 });
 
 export type AppRouter = typeof appRouter;

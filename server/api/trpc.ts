@@ -26,6 +26,7 @@ import {
 } from '../permissions/permissions';
 
 import type { Connections } from '../credentials/stripe-connection';
+import type { SmsConfig } from '../sms/sms-provider-for-organization';
 
 export interface AppServices {
   db: Database;
@@ -45,6 +46,8 @@ export interface AppServices {
   connections?: Connections;
   /** Outbound webhook delivery settings (timeout, response size); tests shorten the timeout. */
   webhookDelivery?: Partial<import('../webhooks/deliver-webhooks').WebhookDeliveryOptions>;
+  /** SMS through SNS: endpoint override (SNS_ENDPOINT, the stand-in in tests) and allowed notification certificate hosts. */
+  sms?: SmsConfig;
 }
 
 export interface RequestInfo {

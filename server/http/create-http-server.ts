@@ -13,6 +13,7 @@ import { logUnexpectedError, unexpectedErrorMessage } from '../logging/log-error
 import { registerUsageApi, usageApiErrorHandler } from '../usage-api/register-usage-api';
 import type { ApiRequestCounterOptions } from '../usage-api/count-api-requests';
 import { registerStripeWebhook, STRIPE_WEBHOOK_PATH } from './register-stripe-webhook';
+import { registerSnsWebhook, SNS_WEBHOOK_PATH } from './register-sns-webhook';
 import { cookieSessionCarrier } from './cookie-session-carrier';
 import { parseRequestTarget } from './request-target';
 
@@ -36,7 +37,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   // Stated rather than left to defaults: parseRequestTarget only admits paths on which these
   // settings make no difference, so the router and the access checks see the same path.
   // (useSemicolonDelimiter is a find-my-way option its typings lack, hence the separate const.)
-  const routerOptions = { caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, useSemicolonDelimiter: false };
+  // maxParamLength: a batched tRPC GET names every procedure in one path parameter (tRPC's
+  // documented setting; find-my-way's default of 100 characters 404s a screen with many queries).
+  const routerOptions = { caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, useSemicolonDelimiter: false, maxParamLength: 5000 };
   const server = Fastify({ bodyLimit: 1024 * 1024, logger: false, trustProxy: false, routerOptions });
   let port = options.port;
   const consoleCookie = () => `md_console_${port}`;
@@ -61,6 +64,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     if (target.family === 'v1') return;
     // Stripe's webhook deliveries likewise (each is authenticated by its signature), on that exact path only.
     if (target.family === 'webhooks' && target.path === STRIPE_WEBHOOK_PATH) return;
+    // SNS deliveries likewise (each is authenticated by its SNS signature), on that exact path only.
+    if (target.family === 'webhooks' && target.path === SNS_WEBHOOK_PATH) return;
     const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
     if (!allowedHosts.includes(req.headers.host ?? '')) {
       return reply.code(403).send({ error: { code: 'forbidden_host', message: 'Requests must address the console by 127.0.0.1 or localhost.' } });
@@ -120,6 +125,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     registerUsageApi(api, app, options.apiRequestMetering);
   });
   await server.register(async (webhooks) => registerStripeWebhook(webhooks, app));
+  await server.register(async (webhooks) => registerSnsWebhook(webhooks, app));
 
   await server.listen({ host: options.host ?? '127.0.0.1', port: options.port });
   const address = server.server.address();

@@ -17,6 +17,9 @@ import type { AlertServices } from '../alerts/alert-services';
 import { sweepUsageAlerts } from '../alerts/sweep-usage-alerts';
 import type { Keychain } from '../keychain/keychain';
 import { deliverDueWebhooks, type WebhookDeliveryOptions } from '../webhooks/deliver-webhooks';
+import type { CredentialStore } from '../credentials/credential-store';
+import type { SmsConfig } from '../sms/sms-provider-for-organization';
+import { syncDueOptOuts } from '../sms/sync-opt-outs';
 
 export interface BackgroundJob {
   name: string;
@@ -33,6 +36,9 @@ export interface JobServices {
   stripeEvents?: StripeEventSource | null;
   /** Alerts and webhooks: the app's services (mailer, keychain); without them those jobs do not run. */
   alerts?: AlertServices & { keychain: Keychain; webhookDelivery?: Partial<WebhookDeliveryOptions> };
+  /** Provider keys per organization (SMS): without it, SMS opt-out lists are not synced. */
+  credentials?: CredentialStore;
+  sms?: SmsConfig;
 }
 
 export function backgroundJobs(services: JobServices, options: { intervalMs?: number } = {}): BackgroundJob[] {
@@ -55,6 +61,9 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
   if (billingProvider) jobs.push({ name: 'sync-seats-with-members', intervalMs: 60_000, run: () => syncSeatsWithMembers(db, billingProvider, clock) });
   // One poller at a time across processes (an advisory lock): the others skip their turn.
   if (stripeEvents) jobs.push({ name: 'poll-stripe-events', intervalMs: options.intervalMs ?? 30_000, run: () => pollStripeEvents({ db, stripe: stripeEvents.stripe, clock }) });
+  // Each organization's SMS opt-out list from the provider, hourly (one process per organization: SKIP LOCKED).
+  const credentials = services.credentials;
+  if (credentials) jobs.push({ name: 'sync-sms-opt-outs', intervalMs: options.intervalMs ?? 5 * 60_000, run: () => syncDueOptOuts({ db, clock, credentials, sms: services.sms }) });
   return jobs;
 }
 

@@ -21,6 +21,8 @@ interface Fixture {
   notificationId: string;
   webhookEndpointId: string;
   webhookDeliveryId: string;
+  /** A's reply waiting for a revocation review. */
+  smsReviewId: string;
 }
 
 type Input = (f: Fixture) => unknown;
@@ -103,6 +105,16 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'webhooks.replay': (f) => ({ deliveryId: f.webhookDeliveryId }),
   'webhooks.sendTest': (f) => ({ endpointId: f.webhookEndpointId }),
   'webhooks.setSettings': () => ({ allowPrivateTargets: true }),
+  // SMS (Settings → Channels → SMS). Ordered so B never holds keys when a provider call would run.
+  'sms.channel': () => undefined,
+  'sms.testConnection': () => undefined,
+  'sms.senders': () => undefined,
+  'sms.syncOptOuts': () => undefined,
+  'sms.updateChannel': () => ({ region: 'us-east-1', defaultSmsType: 'Promotional', senderId: null, originationNumber: '+18445550100', partsPerSecond: 3, topicArn: 'arn:aws:sns:us-east-1:123456789012:alpha-sms', helpText: 'Alpha: help@alpha.test. Msg & data rates may apply.', complianceFooter: 'Reply STOP to opt out', quietHoursStart: 21, quietHoursEnd: 8 }),
+  'sms.reviews': () => undefined,
+  'sms.resolveReview': (f) => ({ id: f.smsReviewId, decision: 'opt_out' }),
+  'sms.saveCredentials': () => ({ accessKeyId: 'AKIAINTRUDER00000000', secretAccessKey: 'intruderintruderintruderintruderintruder', region: 'us-east-1' }),
+  'sms.deleteCredentials': () => undefined,
 
 };
 
@@ -303,7 +315,8 @@ describe.each(databaseTargets)('tenant isolation on $name', (target) => {
     const notification = await t.app.services.db.prisma.notification.create({
       data: { organizationId: a.organizationId, userId: a.people.member.userId, kind: 'usage.threshold', title: 'A notice', body: 'For A', link: 'usage', createdAt: new Date() },
     });
-    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, contactId: contact.id, notificationId: notification.id, webhookEndpointId: endpoint.id, webhookDeliveryId: delivery.id };
+    const review = await t.app.services.db.prisma.smsInboundMessage.create({ data: { organizationId: a.organizationId, providerMessageId: 'in-1', fromPhone: '+14155550100', toPhone: '+18445550100', body: 'please stop texting me', action: 'revocation_review' } });
+    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, contactId: contact.id, notificationId: notification.id, webhookEndpointId: endpoint.id, webhookDeliveryId: delivery.id, smsReviewId: review.id };
     forged = new MemoryCarrier();
     forged.token = (await createSession(t.app.services.db.prisma, { userId: b.people.owner.userId, remember: false, activeOrganizationId: a.organizationId }, { clock: t.clock, policy: t.app.services.authPolicy })).token;
   });
