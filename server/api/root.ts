@@ -2,6 +2,7 @@ import { accountRouter } from './routers/account';
 import { apiKeysRouter } from './routers/api-keys';
 import { auditRouter } from './routers/audit';
 import { billingRouter } from './routers/billing';
+import { campaignsRouter } from './routers/campaigns';
 import { connectionsRouter } from './routers/connections';
 import { billingOverageRouter } from './routers/billing-overage';
 import { authRouter } from './routers/auth';
@@ -33,6 +34,7 @@ export const appRouter = router({
   billingOverage: billingOverageRouter,
   billing: billingRouter,
   connections: connectionsRouter,
+  campaigns: campaignsRouter,
 });
 
 export type AppRouter = typeof appRouter;

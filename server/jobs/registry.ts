@@ -13,6 +13,7 @@ import { syncSeatsWithMembers } from '../billing/sync-seats-with-members';
 import { logUnexpectedError } from '../logging/log-error';
 import { expireReservations } from '../metering/settle-reservation';
 import { eraseDueOrganizations } from '../organizations/erase-organization';
+import { runCampaignSending, type SmsProviderResolver } from '../campaigns/send-campaign-messages';
 
 export interface BackgroundJob {
   name: string;
@@ -27,6 +28,10 @@ export interface JobServices {
   billingProvider: BillingProvider | null;
   /** Without one (no Stripe key configured), Stripe events are not polled. */
   stripeEvents?: StripeEventSource | null;
+  /** Each organization's SMS provider (its saved connection); without it campaigns are not sent. */
+  smsProviders?: SmsProviderResolver | null;
+  /** The provider's opt-out list into sms_opt_outs, before a scheduled campaign starts. */
+  syncOptOuts?: (organizationId: string) => Promise<void>;
 }
 
 export function backgroundJobs(services: JobServices, options: { intervalMs?: number } = {}): BackgroundJob[] {
@@ -42,6 +47,9 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
   if (billingProvider) jobs.push({ name: 'sync-seats-with-members', intervalMs: 60_000, run: () => syncSeatsWithMembers(db, billingProvider, clock) });
   // One poller at a time across processes (an advisory lock): the others skip their turn.
   if (stripeEvents) jobs.push({ name: 'poll-stripe-events', intervalMs: options.intervalMs ?? 30_000, run: () => pollStripeEvents({ db, stripe: stripeEvents.stripe, clock }) });
+  // Campaign messages: claimed with SKIP LOCKED, at most once, within each sender's rate (server/campaigns/send-campaign-messages.ts).
+  const { smsProviders, syncOptOuts } = services;
+  if (smsProviders) jobs.push({ name: 'send-campaign-messages', intervalMs: 1000, run: () => runCampaignSending({ db, clock, smsProviders, syncOptOuts }) });
   return jobs;
 }
 
