@@ -4,6 +4,7 @@ import { auditRouter } from './routers/audit';
 import { billingRouter } from './routers/billing';
 import { campaignsRouter } from './routers/campaigns';
 import { connectionsRouter } from './routers/connections';
+import { contactsRouter } from './routers/contacts';
 import { billingOverageRouter } from './routers/billing-overage';
 import { authRouter } from './routers/auth';
 import { invitationsRouter } from './routers/invitations';
@@ -35,6 +36,7 @@ export const appRouter = router({
   billing: billingRouter,
   connections: connectionsRouter,
   campaigns: campaignsRouter,
+  contacts: contactsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -34,6 +34,10 @@ export const ORG_PERMISSIONS = [
   'contacts:read_all',
   'contacts:read_team',
   'contacts:manage_own',
+  /** Edit, tag, delete and change consent of the contacts of the teams one manages. */
+  'contacts:manage_team',
+  /** Edit, tag, delete and change consent of every contact of the organization. */
+  'contacts:manage_all',
   'audit:read',
   'api_keys:manage',
 ] as const;
@@ -81,6 +85,7 @@ const managerBase: OrgPermission[] = [
   'usage:export',
   'communications:read_team',
   'contacts:read_team',
+  'contacts:manage_team',
 ];
 
 const adminBase: OrgPermission[] = [
@@ -94,6 +99,7 @@ const adminBase: OrgPermission[] = [
   'usage:read',
   'communications:read_all',
   'contacts:read_all',
+  'contacts:manage_all',
   'audit:read',
   'api_keys:manage',
 ];
