@@ -26,6 +26,8 @@ export const campaignFields = {
   quietHoursAction: z.enum(['hold', 'skip'], 'Choose to hold or skip recipients in quiet hours.'),
 };
 
+export const scheduledAtField = z.coerce.date('scheduledAt must be a date and time');
+
 export const campaignDraftInput = z.object({
   name: campaignFields.name,
   body: campaignFields.body,

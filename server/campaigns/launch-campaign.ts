@@ -13,11 +13,10 @@ import { reserveUsage } from '../metering/reserve-usage';
 import { findCampaignToChange } from './campaign-access';
 import { planCampaignSend } from './plan-campaign-send';
 import { noRecipientsMessage } from './preview-campaign';
-import type { CampaignDraft } from './campaign-rules';
+import { scheduledAtField, type CampaignDraft } from './campaign-rules';
 import { releaseCampaignReservation } from './finish-campaigns';
 
 const MAX_SCHEDULE_DAYS = 30;
-export const scheduledAtField = z.coerce.date('scheduledAt must be a date and time');
 
 export const launchCampaignInput = z.object({
   campaignId: z.uuid('campaignId must be a campaign id'),

@@ -6,7 +6,7 @@ import type { Database } from '../db/open-database';
 import { AppError } from '../errors';
 import type { Actor } from '../members/member-scope';
 import { findRate } from '../metering/find-rate';
-import { contactReachCondition } from './campaign-access';
+import { findAudienceContacts, type AudienceContact } from '../contacts/find-audience';
 import type { CampaignDraft } from './campaign-rules';
 import { composeSmsText, messageSegments, type MessageSegments } from './message-segments';
 import { phoneTimeZones, quietHoursZones } from './phone-time-zones';
@@ -56,14 +56,6 @@ export interface CampaignPlan {
   recipients: PlannedRecipient[];
 }
 
-interface AudienceRow {
-  id: string;
-  phone: string;
-  country: string | null;
-  consent_sms: boolean;
-  opted_out: boolean;
-}
-
 export async function planCampaignSend(db: Database, actor: Actor, draft: CampaignDraft, options: { startAt: Date; now: Date }): Promise<CampaignPlan> {
   const organizationId = actor.organizationId;
   const channel = await db.prisma.smsChannel.findUnique({ where: { organizationId } });
@@ -76,31 +68,23 @@ export async function planCampaignSend(db: Database, actor: Actor, draft: Campai
 
   await refuseUnknownTags(db, organizationId, [...draft.includeTags, ...draft.excludeTags]);
 
-  const params: unknown[] = [organizationId, draft.includeTags, draft.excludeTags];
-  const reach = await contactReachCondition(db, actor, params);
-  const rows = await db.query<AudienceRow>(
-    `select ct.id, ct.phone, ct.country, ct.consent_sms,
-            (ct.opt_out_sms or exists (select 1 from sms_opt_outs o where o.organization_id = ct.organization_id and o.phone = ct.phone)) as opted_out
-       from contacts ct
-      where ct.organization_id = $1 and ct.phone is not null
-        and (cardinality($2::text[]) = 0 or ct.tags && $2::text[])
-        and not (ct.tags && $3::text[])
-        and ${reach}`,
-    params,
+  // The contacts the actor may address (server/contacts/ decides who sees what), by tags.
+  const rows = (await findAudienceContacts(db, actor, { includeTags: draft.includeTags, excludeTags: draft.excludeTags })).filter(
+    (c): c is AudienceContact & { phone: string } => !!c.phone,
   );
 
   const quietHours = draft.smsType === 'Promotional' ? { start: channel?.quietHoursStart ?? 21, end: channel?.quietHoursEnd ?? 8 } : null;
   const counts = { matched: rows.length, noConsent: 0, optedOut: 0, eligible: 0, sendNow: 0, heldQuietHours: 0, skippedQuietHours: 0 };
   const recipients: PlannedRecipient[] = [];
   for (const row of rows) {
-    if (!row.consent_sms) {
+    if (!row.consentSms) {
       counts.noConsent++;
       continue;
     }
     const country = row.country ?? parsePhoneNumberFromString(row.phone)?.country ?? null;
     const zones = quietHours ? quietHoursZones(phoneTimeZones(row.phone), options.startAt) : [];
-    recipients.push({ contactId: row.id, phone: row.phone, country, zones, status: row.opted_out ? 'skipped_opt_out' : 'queued', notBefore: options.startAt, priceMicros: 0 });
-    if (row.opted_out) counts.optedOut++;
+    recipients.push({ contactId: row.id, phone: row.phone, country, zones, status: row.optedOut ? 'skipped_opt_out' : 'queued', notBefore: options.startAt, priceMicros: 0 });
+    if (row.optedOut) counts.optedOut++;
   }
 
   // Quiet hours, judged by the database's time zone rules (the claim checks again with the same function).

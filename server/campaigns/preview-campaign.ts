@@ -4,9 +4,8 @@ import { z } from 'zod';
 import type { Clock } from '../clock';
 import type { Database } from '../db/open-database';
 import type { Actor } from '../members/member-scope';
-import { campaignDraftInput } from './campaign-rules';
+import { campaignDraftInput, scheduledAtField } from './campaign-rules';
 import { planCampaignSend } from './plan-campaign-send';
-import { scheduledAtField } from './launch-campaign';
 
 export const previewCampaignInput = campaignDraftInput.extend({ scheduledAt: scheduledAtField.optional() });
 

@@ -160,7 +160,8 @@ CREATE FUNCTION meterdesk_record_campaign_outcomes(
 ) RETURNS TABLE (id UUID, status TEXT)
 LANGUAGE plpgsql AS $$
 DECLARE
-  c RECORD; r RECORD; v_new BIGINT := 0; v_from BIGINT := 0; v_period TIMESTAMPTZ; v_user UUID; v_team UUID;
+  c RECORD; r RECORD; v_new BIGINT := 0; v_cost BIGINT := 0; v_price BIGINT := 0; v_from BIGINT := 0; v_period TIMESTAMPTZ; v_user UUID; v_team UUID;
+  v_day DATE := (p_now AT TIME ZONE 'UTC')::DATE;
 BEGIN
   SELECT * INTO c FROM campaigns WHERE organization_id = p_org AND campaigns.id = p_campaign;
   IF NOT FOUND THEN RETURN; END IF;
@@ -198,8 +199,8 @@ BEGIN
            jsonb_build_object('message', o.id, 'country', o.country, 'outcome', o.status), o.cost, o.price, c.currency, 'campaign', c.reservation_id
       FROM meterdesk_outcome_rows o WHERE o.status IN ('sent', 'unknown') AND o.parts > 0
     ON CONFLICT (organization_id, idempotency_key) DO NOTHING
-    RETURNING quantity
-  ) SELECT coalesce(sum(quantity), 0) INTO v_new FROM ev;
+    RETURNING quantity, cost_micros, price_micros
+  ) SELECT coalesce(sum(ev.quantity), 0), coalesce(sum(ev.cost_micros), 0), coalesce(sum(ev.price_micros), 0) INTO v_new, v_cost, v_price FROM ev;
 
   IF v_new > 0 THEN
     SELECT * INTO r FROM usage_reservations ur WHERE ur.organization_id = p_org AND ur.id = c.reservation_id FOR UPDATE;
@@ -228,6 +229,14 @@ BEGIN
     INSERT INTO usage_counters (organization_id, scope, scope_id, metric, period_start) VALUES (p_org, 'organization', p_org, 'sms_sent', v_period) ON CONFLICT DO NOTHING;
     UPDATE usage_counters uc SET reserved = uc.reserved - v_from, used = uc.used + v_new, updated_at = p_now
      WHERE uc.organization_id = p_org AND uc.scope = 'organization' AND uc.scope_id = p_org AND uc.metric = 'sms_sent' AND uc.period_start = v_period;
+    -- Daily rollups, in the same transaction as the ledger and the counters (events → counters → rollups),
+    -- attributed like the events (the campaign's owner and team).
+    INSERT INTO usage_daily_rollups AS d (organization_id, scope, scope_id, metric, day, quantity, cost_micros, price_micros)
+    SELECT p_org, s.scope::"CounterScope", s.scope_id, 'sms_sent', v_day, v_new, v_cost, v_price
+      FROM (VALUES ('user', c.owner_user_id, 1), ('team', c.team_id, 2), ('organization', p_org, 3)) AS s(scope, scope_id, k)
+     WHERE s.scope_id IS NOT NULL ORDER BY s.k
+    ON CONFLICT (organization_id, scope, scope_id, metric, day) DO UPDATE
+      SET quantity = d.quantity + EXCLUDED.quantity, cost_micros = d.cost_micros + EXCLUDED.cost_micros, price_micros = d.price_micros + EXCLUDED.price_micros;
   END IF;
   RETURN QUERY SELECT o.id, o.status FROM meterdesk_outcome_rows o;
 END $$;

@@ -2,7 +2,6 @@ import { cancelCampaign, cancelCampaignInput } from '../../campaigns/cancel-camp
 import { createCampaign, createCampaignInput } from '../../campaigns/create-campaign';
 import { getCampaign, getCampaignInput } from '../../campaigns/get-campaign';
 import { launchCampaign, launchCampaignInput } from '../../campaigns/launch-campaign';
-import { listAudienceTags } from '../../campaigns/list-audience-tags';
 import { listCampaignMessages, listCampaignMessagesInput } from '../../campaigns/list-campaign-messages';
 import { listCampaigns, listCampaignsInput } from '../../campaigns/list-campaigns';
 import { pauseCampaign, pauseCampaignInput } from '../../campaigns/pause-campaign';
@@ -10,6 +9,7 @@ import { previewCampaign, previewCampaignInput } from '../../campaigns/preview-c
 import { resumeCampaign, resumeCampaignInput } from '../../campaigns/resume-campaign';
 import { reviewUnknownMessages, reviewUnknownMessagesInput } from '../../campaigns/review-unknown-messages';
 import { updateCampaign, updateCampaignInput } from '../../campaigns/update-campaign';
+import { listContactTags } from '../../contacts/list-contact-tags';
 import { orgProcedure, router } from '../trpc';
 
 // Reading needs communications:read_own (every role that reads has it); what is seen is widened by
@@ -18,7 +18,7 @@ export const campaignsRouter = router({
   list: orgProcedure('communications:read_own').input(listCampaignsInput).query(({ ctx, input }) => listCampaigns(ctx.db, ctx.actor, input)),
   get: orgProcedure('communications:read_own').input(getCampaignInput).query(({ ctx, input }) => getCampaign(ctx.db, ctx.actor, input, ctx.clock)),
   messages: orgProcedure('communications:read_own').input(listCampaignMessagesInput).query(({ ctx, input }) => listCampaignMessages(ctx.db, ctx.actor, input)),
-  audienceTags: orgProcedure('communications:send').query(({ ctx }) => listAudienceTags(ctx.db, ctx.actor)),
+  audienceTags: orgProcedure('communications:send').query(({ ctx }) => listContactTags(ctx.db, ctx.actor)),
   preview: orgProcedure('communications:send').input(previewCampaignInput).query(({ ctx, input }) => previewCampaign(ctx.db, ctx.actor, input, ctx.clock)),
   create: orgProcedure('communications:send').input(createCampaignInput).mutation(({ ctx, input }) => createCampaign(ctx.db, ctx.actor, input)),
   update: orgProcedure('communications:send').input(updateCampaignInput).mutation(({ ctx, input }) => updateCampaign(ctx.db, ctx.actor, input)),
