@@ -16,6 +16,8 @@ interface Fixture {
   apiKeyId: string;
   invitationId: string;
   invitationToken: string;
+  /** A draft campaign of A's owner. */
+  campaignId: string;
 }
 
 type Input = (f: Fixture) => unknown;
@@ -68,6 +70,18 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'organization.transferOwnership': (f) => ({ membershipId: f.a.people.member.membershipId }),
   'organization.scheduleDeletion': () => ({ confirmName: 'alpha Inc' }),
   'organization.cancelDeletion': () => undefined,
+  'campaigns.list': () => ({}),
+  'campaigns.get': (f) => ({ campaignId: f.campaignId }),
+  'campaigns.messages': (f) => ({ campaignId: f.campaignId }),
+  'campaigns.audienceTags': () => undefined,
+  'campaigns.preview': () => ({ name: 'Probe', body: 'Hello' }),
+  'campaigns.create': () => ({ name: 'Intruder campaign', body: 'Hello' }),
+  'campaigns.update': (f) => ({ campaignId: f.campaignId, name: 'Hijacked', body: 'Send money' }),
+  'campaigns.launch': (f) => ({ campaignId: f.campaignId }),
+  'campaigns.pause': (f) => ({ campaignId: f.campaignId }),
+  'campaigns.resume': (f) => ({ campaignId: f.campaignId }),
+  'campaigns.cancel': (f) => ({ campaignId: f.campaignId }),
+  'campaigns.reviewUnknown': (f) => ({ campaignId: f.campaignId, messageIds: [f.campaignId], outcome: 'failed' }),
 
 };
 
@@ -255,7 +269,8 @@ describe.each(databaseTargets)('tenant isolation on $name', (target) => {
     const { id } = await adminCaller.invitations.create({ email: 'pending@alpha.test', role: 'member' });
     const outbox = await adminCaller.outbox.list();
     const apiKey = await adminCaller.apiKeys.create({ name: 'Billing sync', scopes: ['usage:write'] });
-    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]! };
+    const campaign = await t.app.services.db.prisma.campaign.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.owner.userId, name: 'A campaign', body: 'Hello' } });
+    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, campaignId: campaign.id };
     await t.app.services.db.prisma.contact.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.member.userId, name: 'A contact' } });
     forged = new MemoryCarrier();
     forged.token = (await createSession(t.app.services.db.prisma, { userId: b.people.owner.userId, remember: false, activeOrganizationId: a.organizationId }, { clock: t.clock, policy: t.app.services.authPolicy })).token;
