@@ -8,7 +8,7 @@ export const listCampaignMessagesInput = z.object({
   campaignId: z.uuid('campaignId must be a campaign id'),
   status: z.enum(MESSAGE_STATUSES).optional(),
   /** Keyset paging: the last id of the previous page. */
-  after: z.uuid().optional(),
+  cursor: z.uuid().nullish(),
   limit: z.number().int().min(1).max(1000).default(200),
 });
 
@@ -16,7 +16,7 @@ export const listCampaignMessagesInput = z.object({
 export async function listCampaignMessages(db: Database, actor: Actor, input: z.output<typeof listCampaignMessagesInput>) {
   const campaign = await findVisibleCampaign(db, actor, input.campaignId);
   const rows = await db.prisma.campaignMessage.findMany({
-    where: { organizationId: actor.organizationId, campaignId: campaign.id, ...(input.status ? { status: input.status } : {}), ...(input.after ? { id: { gt: input.after } } : {}) },
+    where: { organizationId: actor.organizationId, campaignId: campaign.id, ...(input.status ? { status: input.status } : {}), ...(input.cursor ? { id: { gt: input.cursor } } : {}) },
     orderBy: { id: 'asc' },
     take: input.limit,
   });

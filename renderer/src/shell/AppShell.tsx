@@ -18,6 +18,7 @@ import { AccountScreen } from '../screens/account/AccountScreen';
 import { DeletionBanner } from './DeletionBanner';
 import { SubscriptionBanner } from './SubscriptionBanner';
 import { BillingScreen } from '../screens/billing/BillingScreen';
+import { CampaignsScreen } from '../screens/campaigns/CampaignsScreen';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { NAV_ITEMS, type NavItem } from './navigation';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
@@ -132,6 +133,8 @@ function Screen({ item }: { item: NavItem }) {
       return <UsageScreen />;
     case 'billing':
       return <BillingScreen />;
+    case 'campaigns':
+      return <CampaignsScreen />;
     case 'api-keys':
       return <ApiKeysScreen />;
     case 'audit':
