@@ -15,6 +15,7 @@ import { createStripeEventSource, type StripeEventSource, type StripeEventSource
 import { CredentialStore } from './credentials/credential-store';
 import { createConnections, stripeClientOptions } from './credentials/stripe-connection';
 import { backgroundJobs, startJobs } from './jobs/registry';
+import { smsConfigFromEnvironment, type SmsConfig } from './sms/sms-provider-for-organization';
 import { appRouter } from './api/root';
 import { createCallerFactory, createContext, type AppServices, type RequestInfo } from './api/trpc';
 
@@ -33,6 +34,8 @@ export interface CreateAppOptions {
   stripe?: StripeEventSourceOptions | null;
   /** Where STRIPE_* variables are read (server mode: they win over the keychain); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /** SMS through SNS: defaults to SNS_ENDPOINT / SNS_REGION; tests pass the stand-in's endpoint and certificate host. */
+  sms?: SmsConfig;
 }
 
 export interface MeterdeskApp {
@@ -90,6 +93,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
   const credentials = new CredentialStore(keychain, env);
   const apiBase = env.STRIPE_API_BASE?.trim() || undefined;
   services.connections = createConnections(services, credentials, apiBase);
+  services.sms = options.sms ?? smsConfigFromEnvironment(env);
   const stored = options.billingProvider === undefined || options.stripe === undefined ? await stripeClientOptions(credentials, apiBase) : null;
   services.billingProvider = options.billingProvider === undefined ? (stored ? new StripeProvider(stored.client) : null) : options.billingProvider;
   const callerFactory = createCallerFactory(appRouter);
@@ -109,7 +113,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
       services.stripeEvents = source;
     },
     startBackgroundJobs(intervalMs = 30_000) {
-      const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents }, { intervalMs }));
+      const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents, credentials, sms: services.sms }, { intervalMs }));
       let stop = start();
       // A connection saved or removed in Settings → Connections: the jobs restart on the new Stripe.
       const restart = async () => {

@@ -26,6 +26,7 @@ import {
 } from '../permissions/permissions';
 
 import type { Connections } from '../credentials/stripe-connection';
+import type { SmsConfig } from '../sms/sms-provider-for-organization';
 
 export interface AppServices {
   db: Database;
@@ -43,6 +44,8 @@ export interface AppServices {
   stripeEvents?: StripeEventSource | null;
   /** Settings → Connections: the credential store and the rebuild of Stripe after a save (server/credentials). */
   connections?: Connections;
+  /** SMS through SNS: endpoint override (SNS_ENDPOINT, the stand-in in tests) and allowed notification certificate hosts. */
+  sms?: SmsConfig;
 }
 
 export interface RequestInfo {

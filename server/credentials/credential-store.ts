@@ -29,10 +29,26 @@ export const CONNECTIONS = {
     envVar: 'STRIPE_WEBHOOK_SECRET',
     schema: noControl('The Stripe webhook signing secret').pipe(z.string().regex(/^whsec_[A-Za-z0-9_]+$/, 'The Stripe webhook signing secret must start with whsec_.')),
   },
-} as const satisfies Record<string, { label: string; envVar: string; schema: z.ZodType<string> }>;
+  // SMS through AWS SNS, one key pair per organization (Settings → Channels → SMS, server/sms/).
+  'sns.access_key_id': {
+    label: 'AWS access key ID (SMS)',
+    envVar: 'SNS_ACCESS_KEY_ID',
+    scope: 'organization',
+    schema: noControl('The AWS access key ID').pipe(z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'The AWS access key ID is 20 characters starting with AKIA (e.g. AKIAIOSFODNN7EXAMPLE).')),
+  },
+  'sns.secret_access_key': {
+    label: 'AWS secret access key (SMS)',
+    envVar: 'SNS_SECRET_ACCESS_KEY',
+    scope: 'organization',
+    schema: noControl('The AWS secret access key').pipe(z.string().regex(/^[A-Za-z0-9/+=]{40}$/, 'The AWS secret access key is 40 characters (letters, digits, / and +).')),
+  },
+} as const satisfies Record<string, { label: string; envVar: string; scope?: 'organization'; schema: z.ZodType<string> }>;
 
 export type ConnectionName = keyof typeof CONNECTIONS;
-export const connectionNames = Object.keys(CONNECTIONS) as [ConnectionName, ...ConnectionName[]];
+export const allConnectionNames = Object.keys(CONNECTIONS) as [ConnectionName, ...ConnectionName[]];
+/** Connections of the whole installation (Settings → Connections); per-organization ones have their own screens. */
+export const connectionNames = allConnectionNames.filter((n) => !('scope' in CONNECTIONS[n])) as [ConnectionName, ...ConnectionName[]];
+export const organizationConnectionNames = allConnectionNames.filter((n) => 'scope' in CONNECTIONS[n]) as [ConnectionName, ...ConnectionName[]];
 export const connectionNameSchema = z.enum(connectionNames);
 
 export interface ConnectionStatus {
@@ -94,9 +110,10 @@ export class CredentialStore {
     await this.keychain.delete(accountFor(name, organizationId));
   }
 
+  /** The installation's connections, or with an organization id that organization's (e.g. its SNS key pair). */
   async status(organizationId?: string): Promise<ConnectionStatus[]> {
     return Promise.all(
-      connectionNames.map(async (name) => {
+      (organizationId ? organizationConnectionNames : connectionNames).map(async (name) => {
         const env = this.fromEnvironment(name);
         const stored = env ? undefined : await this.keychain.get(accountFor(name, organizationId));
         const value = env ?? stored;

@@ -12,6 +12,7 @@ import type { MeterdeskApp } from '../app';
 import { logUnexpectedError, unexpectedErrorMessage } from '../logging/log-error';
 import { registerUsageApi, usageApiErrorHandler } from '../usage-api/register-usage-api';
 import { registerStripeWebhook, STRIPE_WEBHOOK_PATH } from './register-stripe-webhook';
+import { registerSnsWebhook, SNS_WEBHOOK_PATH } from './register-sns-webhook';
 import { cookieSessionCarrier } from './cookie-session-carrier';
 import { parseRequestTarget } from './request-target';
 
@@ -58,6 +59,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     if (target.family === 'v1') return;
     // Stripe's webhook deliveries likewise (each is authenticated by its signature), on that exact path only.
     if (target.family === 'webhooks' && target.path === STRIPE_WEBHOOK_PATH) return;
+    // SNS deliveries likewise (each is authenticated by its SNS signature), on that exact path only.
+    if (target.family === 'webhooks' && target.path === SNS_WEBHOOK_PATH) return;
     const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
     if (!allowedHosts.includes(req.headers.host ?? '')) {
       return reply.code(403).send({ error: { code: 'forbidden_host', message: 'Requests must address the console by 127.0.0.1 or localhost.' } });
@@ -117,6 +120,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     registerUsageApi(api, app);
   });
   await server.register(async (webhooks) => registerStripeWebhook(webhooks, app));
+  await server.register(async (webhooks) => registerSnsWebhook(webhooks, app));
 
   await server.listen({ host: options.host ?? '127.0.0.1', port: options.port });
   const address = server.server.address();

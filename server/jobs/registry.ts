@@ -14,6 +14,9 @@ import { logUnexpectedError } from '../logging/log-error';
 import { expireReservations } from '../metering/settle-reservation';
 import { eraseDueOrganizations } from '../organizations/erase-organization';
 import { runCampaignSending, type SmsProviderResolver } from '../campaigns/send-campaign-messages';
+import type { CredentialStore } from '../credentials/credential-store';
+import { findSmsProviderForOrganization, type SmsConfig } from '../sms/sms-provider-for-organization';
+import { syncDueOptOuts, syncOptOuts } from '../sms/sync-opt-outs';
 
 export interface BackgroundJob {
   name: string;
@@ -28,10 +31,11 @@ export interface JobServices {
   billingProvider: BillingProvider | null;
   /** Without one (no Stripe key configured), Stripe events are not polled. */
   stripeEvents?: StripeEventSource | null;
-  /** Each organization's SMS provider (its saved connection); without it campaigns are not sent. */
+  /** Provider keys per organization (SMS): without it, SMS opt-out lists are not synced and campaigns not sent. */
+  credentials?: CredentialStore;
+  sms?: SmsConfig;
+  /** Overrides where campaign sending finds each organization's SMS provider (tests, benchmarks). */
   smsProviders?: SmsProviderResolver | null;
-  /** The provider's opt-out list into sms_opt_outs, before a scheduled campaign starts. */
-  syncOptOuts?: (organizationId: string) => Promise<void>;
 }
 
 export function backgroundJobs(services: JobServices, options: { intervalMs?: number } = {}): BackgroundJob[] {
@@ -47,9 +51,18 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
   if (billingProvider) jobs.push({ name: 'sync-seats-with-members', intervalMs: 60_000, run: () => syncSeatsWithMembers(db, billingProvider, clock) });
   // One poller at a time across processes (an advisory lock): the others skip their turn.
   if (stripeEvents) jobs.push({ name: 'poll-stripe-events', intervalMs: options.intervalMs ?? 30_000, run: () => pollStripeEvents({ db, stripe: stripeEvents.stripe, clock }) });
+  // Each organization's SMS opt-out list from the provider, hourly (one process per organization: SKIP LOCKED).
+  const credentials = services.credentials;
+  if (credentials) jobs.push({ name: 'sync-sms-opt-outs', intervalMs: options.intervalMs ?? 5 * 60_000, run: () => syncDueOptOuts({ db, clock, credentials, sms: services.sms }) });
   // Campaign messages: claimed with SKIP LOCKED, at most once, within each sender's rate (server/campaigns/send-campaign-messages.ts).
-  const { smsProviders, syncOptOuts } = services;
-  if (smsProviders) jobs.push({ name: 'send-campaign-messages', intervalMs: 1000, run: () => runCampaignSending({ db, clock, smsProviders, syncOptOuts }) });
+  const smsProviders = services.smsProviders ?? (credentials ? (organizationId: string) => findSmsProviderForOrganization(db, credentials, organizationId, services.sms) : null);
+  if (smsProviders) {
+    const syncBeforeStart = async (organizationId: string) => {
+      const provider = await smsProviders(organizationId);
+      if (provider) await syncOptOuts(db, provider, organizationId, clock);
+    };
+    jobs.push({ name: 'send-campaign-messages', intervalMs: 1000, run: () => runCampaignSending({ db, clock, smsProviders, syncOptOuts: syncBeforeStart }) });
+  }
   return jobs;
 }
 

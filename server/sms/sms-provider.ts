@@ -40,8 +40,12 @@ export interface SendSmsInput {
 
 export type SendSmsResult =
   | { ok: true; providerMessageId: string }
-  /** `retryable` failures (throttling, 5xx, timeouts after the SDK's own retries) may be tried again; others are final for that message. */
-  | { ok: false; code: string; message: string; retryable: boolean; optedOut: boolean };
+  /**
+   * `retryable` failures (throttling, 5xx after the SDK's own retries) may be tried again; others
+   * are final for that message. `outcomeUnknown`: no answer came (timeout, dropped connection), so
+   * the provider may have sent it — never resend; mark the message for review.
+   */
+  | { ok: false; code: string; message: string; retryable: boolean; optedOut: boolean; outcomeUnknown?: boolean };
 
 export interface InboundSms {
   providerMessageId: string;
@@ -93,4 +97,11 @@ export interface SmsProvider {
 
 export class SmsNotificationRejected extends Error {
   override name = 'SmsNotificationRejected';
+  /** 400 for a body that is not a provider notification at all; 403 for a bad or missing signature. */
+  constructor(
+    message: string,
+    readonly status: 400 | 403 = 403,
+  ) {
+    super(message);
+  }
 }

@@ -6,6 +6,7 @@ import type { AuthPolicy } from '../../server/auth/auth-policy';
 import type { SessionCarrier } from '../../server/auth/session-carrier';
 import type { Clock } from '../../server/clock';
 import type { Keychain } from '../../server/keychain/keychain';
+import type { SmsConfig } from '../../server/sms/sms-provider-for-organization';
 import type { TestDatabaseTarget } from './databases';
 
 /** A clock tests move forward instead of sleeping. */
@@ -58,11 +59,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(target: TestDatabaseTarget, options: { authPolicy?: Partial<AuthPolicy> } = {}): Promise<TestApp> {
+export async function startTestApp(target: TestDatabaseTarget, options: { authPolicy?: Partial<AuthPolicy>; sms?: SmsConfig } = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'meterdesk-test-'));
   const database = await target.create();
   const clock = new TestClock();
-  const app = await createApp({ dataDir, databaseUrl: database.url, clock, keychain: memoryKeychain(), authPolicy: options.authPolicy });
+  const app = await createApp({ dataDir, databaseUrl: database.url, clock, keychain: memoryKeychain(), authPolicy: options.authPolicy, sms: options.sms });
   return {
     app,
     clock,

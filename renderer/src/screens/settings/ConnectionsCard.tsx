@@ -85,7 +85,7 @@ function ConnectionsTable() {
                       Test
                     </Button>
                   )}
-                  <Button size="xs" variant="default" disabled={c.source === 'environment'} onClick={() => setEditing(c.name)}>
+                  <Button size="xs" variant="default" disabled={c.source === 'environment'} onClick={() => setEditing(c.name as ConnectionName)}>
                     {c.set ? 'Replace' : 'Set'}
                   </Button>
                   {c.set && c.source === 'keychain' && (
