@@ -27,7 +27,15 @@ export const launchCampaignInput = z.object({
 /** After the start, the reservation stays held this long for held (quiet hours) and retried messages; the sender extends it while it runs. */
 const RESERVATION_TAIL_SECONDS = 24 * 3600;
 
-export async function launchCampaign(db: Database, actor: Actor, input: z.output<typeof launchCampaignInput>, clock: Clock) {
+export interface LaunchHooks {
+  /**
+   * Runs before the audience is planned: the provider's opt-out list into sms_opt_outs (sns:
+   * syncOptOuts), so numbers that replied STOP anywhere are skipped. Throws when SMS is not connected.
+   */
+  beforePlanning?: () => Promise<void>;
+}
+
+export async function launchCampaign(db: Database, actor: Actor, input: z.output<typeof launchCampaignInput>, clock: Clock, hooks: LaunchHooks = {}) {
   const now = clock.now();
   const campaign = await findCampaignToChange(db, actor, input.campaignId);
   if (campaign.status !== 'draft') throw new AppError('CONFLICT', `This campaign is ${campaign.status}, not a draft: it can be launched once.`);
@@ -44,6 +52,8 @@ export async function launchCampaign(db: Database, actor: Actor, input: z.output
   if (count === 0) throw new AppError('CONFLICT', 'This campaign is being launched already.');
   let reservationId: string | null = null;
   try {
+    // A scheduled campaign syncs again when it starts (server/jobs/registry.ts).
+    await hooks.beforePlanning?.();
     const draft: CampaignDraft = {
       name: campaign.name,
       body: campaign.body,

@@ -5,17 +5,17 @@ import type { Actor } from '../../server/members/member-scope';
 import type { SendSmsInput, SendSmsResult, SmsProvider } from '../../server/sms/sms-provider';
 import { DEFAULT_SENDER_OPTIONS, runCampaignSending, type CampaignSenderOptions } from '../../server/campaigns/send-campaign-messages';
 import type { TestApp } from '../helpers/test-app';
+import { connectOrganizationToStandIn } from '../helpers/sms';
+import type { SnsStandIn } from '../stand-ins/sns/server';
 import type { Tenant } from '../helpers/tenants';
 
 /** 10:00 in Los Angeles, 13:00 in New York: inside quiet hours' sending window for US numbers. */
 export const US_DAYTIME = new Date('2026-11-02T18:00:00Z');
 
-export async function connectSmsChannel(app: MeterdeskApp, organizationId: string, settings: { partsPerSecond?: number; quietHoursStart?: number; quietHoursEnd?: number } = {}) {
-  await app.services.db.prisma.smsChannel.upsert({
-    where: { organizationId },
-    create: { organizationId, region: 'us-east-1', partsPerSecond: settings.partsPerSecond ?? 1000, quietHoursStart: settings.quietHoursStart ?? 21, quietHoursEnd: settings.quietHoursEnd ?? 8 },
-    update: { partsPerSecond: settings.partsPerSecond ?? 1000 },
-  });
+/** Connects the organization to the SNS stand-in (keys in the credential store, channel settings) at `partsPerSecond`. */
+export async function connectSmsChannel(app: MeterdeskApp, organizationId: string, standIn: SnsStandIn | null, settings: { partsPerSecond?: number } = {}) {
+  if (standIn) await connectOrganizationToStandIn(app, organizationId, standIn, { partsPerSecond: settings.partsPerSecond ?? 1000 });
+  else await app.services.db.prisma.smsChannel.update({ where: { organizationId }, data: { partsPerSecond: settings.partsPerSecond ?? 1000 } });
 }
 
 /** `n` contacts with consecutive US numbers (+1415555xxxx, Los Angeles), consent given, owned by `ownerUserId`. */

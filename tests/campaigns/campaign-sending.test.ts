@@ -6,24 +6,37 @@ import { databaseTargets } from '../helpers/databases';
 import { refused } from '../helpers/refusals';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { databaseFingerprint, seedTenant, type Tenant } from '../helpers/tenants';
-import { connectSmsChannel, messageCounts, RecordingProvider, seedContacts, sendUntilIdle, smsCounters, unlimitedSms, US_DAYTIME } from './campaign-helpers';
+import { smsProviderFor } from '../../server/sms/sms-provider-for-organization';
+import type { SmsProvider } from '../../server/sms/sms-provider';
+import { startSmsStandIn } from '../helpers/sms';
+import type { SnsStandIn } from '../stand-ins/sns/server';
+import { connectSmsChannel, messageCounts, seedContacts, sendUntilIdle, smsCounters, unlimitedSms, US_DAYTIME } from './campaign-helpers';
 
 describe.each(databaseTargets)('campaign sending on $name', (target) => {
   let t: TestApp;
   let a: Tenant;
+  let standIn: SnsStandIn;
+  let provider: SmsProvider;
+  const published = (campaignBody?: string) => standIn.store.published.filter((p) => !campaignBody || p.message.startsWith(campaignBody));
 
   beforeAll(async () => {
-    t = await startTestApp(target);
+    const sms = await startSmsStandIn();
+    standIn = sms.standIn;
+    t = await startTestApp(target, { sms: sms.sms });
     t.clock.set(US_DAYTIME);
     a = await seedTenant(t.app, `camp${target.name}`);
-    await connectSmsChannel(t.app, a.organizationId);
+    await connectSmsChannel(t.app, a.organizationId, standIn);
+    provider = await smsProviderFor(t.app.services, a.organizationId);
     await seedContacts(t.app, a.organizationId, a.people.owner.userId, 30, { tags: ['customers'] });
     await seedContacts(t.app, a.organizationId, a.people.owner.userId, 3, { tags: ['customers'], consent: false, start: 100 });
     await seedContacts(t.app, a.organizationId, a.people.owner.userId, 2, { tags: ['customers', 'vip'], start: 200 });
     // One contact opted out through the organization's list.
     await t.app.services.db.query(`insert into sms_opt_outs (organization_id, phone, source) values ($1, '+14155550000', 'keyword')`, [a.organizationId]);
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    await standIn?.close();
+  });
 
   it('previews, launches under one reservation, sends each recipient once and releases the rest', async () => {
     const { api } = await t.client(a.people.owner.carrier);
@@ -42,11 +55,12 @@ describe.each(databaseTargets)('campaign sending on $name', (target) => {
     expect(await smsCounters(t.app, a.organizationId)).toMatchObject({ organization: { used: 0, reserved: 29 } });
     await refused(api.campaigns.launch({ campaignId: id }), 'CONFLICT', /launched once/);
 
-    const provider = new RecordingProvider();
     await sendUntilIdle(t, provider);
-    expect(provider.published).toHaveLength(29);
-    expect(provider.duplicates()).toBe(0);
-    expect(provider.published[0]!.body).toBe('Sale today: 20% off everything!\nReply STOP to opt out');
+    const sent = published('Sale today');
+    expect(sent).toHaveLength(29);
+    expect(new Set(sent.map((p) => p.phoneNumber)).size).toBe(29);
+    expect(sent[0]!.message).toBe('Sale today: 20% off everything!\nReply STOP to opt out');
+    expect(sent[0]!.attributes['AWS.SNS.SMS.SMSType']?.value).toBe('Promotional');
     expect(await messageCounts(t.app, id)).toEqual({ sent: 29, skipped_opt_out: 1 });
     const detail = await api.campaigns.get({ campaignId: id });
     expect(detail).toMatchObject({ status: 'completed', progress: 1, estimatedCostMicros: 29 * 7500, actualCostMicros: 29 * 7500 });
@@ -107,9 +121,9 @@ describe.each(databaseTargets)('campaign sending on $name', (target) => {
     await api.campaigns.cancel({ campaignId: id });
     expect(await messageCounts(t.app, id)).toEqual({ canceled: 31, skipped_opt_out: 1 });
     expect((await smsCounters(t.app, a.organizationId)).organization).toEqual({ used: held.organization!.used, reserved: 0 });
-    const provider = new RecordingProvider();
+    const before = standIn.store.published.length;
     await sendUntilIdle(t, provider);
-    expect(provider.published).toHaveLength(0);
+    expect(standIn.store.published.length).toBe(before);
     await refused(api.campaigns.cancel({ campaignId: id }), 'CONFLICT');
   });
 
@@ -119,15 +133,14 @@ describe.each(databaseTargets)('campaign sending on $name', (target) => {
     await t.app.services.db.prisma.quotaOverride.create({
       data: { organizationId: a.organizationId, metric: 'sms_sent', limit: 200n, startsAt: new Date(t.clock.now().getTime() - 86_400_000), endsAt: new Date(t.clock.now().getTime() + 86_400_000), reason: 'test cap' },
     });
-    const { id } = await api.campaigns.create({ name: 'Mid-campaign cap', body: 'Hello', smsType: 'Transactional', includeTags: ['customers'] });
+    const { id } = await api.campaigns.create({ name: 'Mid-campaign cap', body: 'Capped hello', smsType: 'Transactional', includeTags: ['customers'] });
     await api.campaigns.launch({ campaignId: id });
-    const provider = new RecordingProvider();
     // 10 parts a second and a clock that stands still: one run sends 10.
-    await connectSmsChannel(t.app, a.organizationId, { partsPerSecond: 10 });
+    await connectSmsChannel(t.app, a.organizationId, null, { partsPerSecond: 10 });
     t.clock.advance(5000);
     await sendUntilIdle(t, provider, { lanes: 1, batchSize: 10 }, 1);
-    expect(provider.published).toHaveLength(10);
-    await connectSmsChannel(t.app, a.organizationId, { partsPerSecond: 1000 });
+    expect(published('Capped hello')).toHaveLength(10);
+    await connectSmsChannel(t.app, a.organizationId, null, { partsPerSecond: 1000 });
     // Only one batch went… now the reservation disappears (expired while the senders were down).
     const campaign = await t.app.services.db.prisma.campaign.findFirstOrThrow({ where: { id } });
     await t.app.services.db.query(`update campaigns set status = 'paused' where id = $1`, [id]);
@@ -139,7 +152,7 @@ describe.each(databaseTargets)('campaign sending on $name', (target) => {
     await sendUntilIdle(t, provider);
     const counts = await messageCounts(t.app, id);
     expect(counts.blocked_quota).toBeGreaterThan(0);
-    expect(provider.published.length).toBe(counts.sent);
+    expect(published('Capped hello').length).toBe(counts.sent);
     const after = await smsCounters(t.app, a.organizationId);
     expect(after.organization!.used).toBeLessThanOrEqual(200);
     expect(after.organization!.reserved).toBe(0);

@@ -8,6 +8,8 @@ import { phoneTimeZones, quietHoursZones } from '../../server/campaigns/phone-ti
 import { databaseTargets } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { seedTenant, type Tenant } from '../helpers/tenants';
+import { startSmsStandIn } from '../helpers/sms';
+import type { SnsStandIn } from '../stand-ins/sns/server';
 import { connectSmsChannel, messageCounts, RecordingProvider, seedContacts, sendUntilIdle } from './campaign-helpers';
 
 describe('message segments', () => {
@@ -62,15 +64,21 @@ describe('phone time zones', () => {
 describe.each(databaseTargets)('quiet hours on $name', (target) => {
   let t: TestApp;
   let a: Tenant;
+  let standIn: SnsStandIn;
   beforeAll(async () => {
-    t = await startTestApp(target);
+    const sms = await startSmsStandIn();
+    standIn = sms.standIn;
+    t = await startTestApp(target, { sms: sms.sms });
     a = await seedTenant(t.app, `quiet${target.name}`);
-    await connectSmsChannel(t.app, a.organizationId);
+    await connectSmsChannel(t.app, a.organizationId, standIn);
     // New York numbers (+1212…) and Los Angeles numbers (+1415…).
     await seedContacts(t.app, a.organizationId, a.people.owner.userId, 3, { prefix: '+1212555', tags: ['east'] });
     await seedContacts(t.app, a.organizationId, a.people.owner.userId, 2, { prefix: '+1415555', tags: ['west'] });
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    await standIn?.close();
+  });
 
   it('holds promotional messages until 8 am local and releases each zone at its own 8 am', async () => {
     // 05:30 in New York, 02:30 in Los Angeles.

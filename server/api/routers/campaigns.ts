@@ -10,6 +10,8 @@ import { resumeCampaign, resumeCampaignInput } from '../../campaigns/resume-camp
 import { reviewUnknownMessages, reviewUnknownMessagesInput } from '../../campaigns/review-unknown-messages';
 import { updateCampaign, updateCampaignInput } from '../../campaigns/update-campaign';
 import { listContactTags } from '../../contacts/list-contact-tags';
+import { smsProviderFor } from '../../sms/sms-provider-for-organization';
+import { syncOptOuts } from '../../sms/sync-opt-outs';
 import { orgProcedure, router } from '../trpc';
 
 // Reading needs communications:read_own (every role that reads has it); what is seen is widened by
@@ -22,7 +24,14 @@ export const campaignsRouter = router({
   preview: orgProcedure('communications:send').input(previewCampaignInput).query(({ ctx, input }) => previewCampaign(ctx.db, ctx.actor, input, ctx.clock)),
   create: orgProcedure('communications:send').input(createCampaignInput).mutation(({ ctx, input }) => createCampaign(ctx.db, ctx.actor, input)),
   update: orgProcedure('communications:send').input(updateCampaignInput).mutation(({ ctx, input }) => updateCampaign(ctx.db, ctx.actor, input)),
-  launch: orgProcedure('communications:send').input(launchCampaignInput).mutation(({ ctx, input }) => launchCampaign(ctx.db, ctx.actor, input, ctx.clock)),
+  launch: orgProcedure('communications:send')
+    .input(launchCampaignInput)
+    .mutation(({ ctx, input }) =>
+      launchCampaign(ctx.db, ctx.actor, input, ctx.clock, {
+        // Refused when SMS is not connected; the provider's opt-out list is read first.
+        beforePlanning: async () => void (await syncOptOuts(ctx.db, await smsProviderFor(ctx, ctx.organizationId), ctx.organizationId, ctx.clock)),
+      }),
+    ),
   pause: orgProcedure('communications:send').input(pauseCampaignInput).mutation(({ ctx, input }) => pauseCampaign(ctx.db, ctx.actor, input, ctx.clock)),
   resume: orgProcedure('communications:send').input(resumeCampaignInput).mutation(({ ctx, input }) => resumeCampaign(ctx.db, ctx.actor, input, ctx.clock)),
   cancel: orgProcedure('communications:send').input(cancelCampaignInput).mutation(({ ctx, input }) => cancelCampaign(ctx.db, ctx.actor, input, ctx.clock)),
