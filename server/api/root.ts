@@ -16,6 +16,7 @@ import { usageRouter } from './routers/usage';
 import { organizationRouter } from './routers/organization';
 import { settingsRouter } from './routers/settings';
 import { setupRouter } from './routers/setup';
+import { smsRouter } from './routers/sms';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -37,6 +38,7 @@ export const appRouter = router({
   connections: connectionsRouter,
   campaigns: campaignsRouter,
   contacts: contactsRouter,
+  sms: smsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -18,6 +18,8 @@ interface Fixture {
   invitationToken: string;
   /** A draft campaign of A's owner. */
   campaignId: string;
+  /** A's reply waiting for a revocation review. */
+  smsReviewId: string;
 }
 
 type Input = (f: Fixture) => unknown;
@@ -82,6 +84,16 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'campaigns.resume': (f) => ({ campaignId: f.campaignId }),
   'campaigns.cancel': (f) => ({ campaignId: f.campaignId }),
   'campaigns.reviewUnknown': (f) => ({ campaignId: f.campaignId, messageIds: [f.campaignId], outcome: 'failed' }),
+  // SMS (Settings → Channels → SMS). Ordered so B never holds keys when a provider call would run.
+  'sms.channel': () => undefined,
+  'sms.testConnection': () => undefined,
+  'sms.senders': () => undefined,
+  'sms.syncOptOuts': () => undefined,
+  'sms.updateChannel': () => ({ region: 'us-east-1', defaultSmsType: 'Promotional', senderId: null, originationNumber: '+18445550100', partsPerSecond: 3, topicArn: 'arn:aws:sns:us-east-1:123456789012:alpha-sms', helpText: 'Alpha: help@alpha.test. Msg & data rates may apply.', complianceFooter: 'Reply STOP to opt out', quietHoursStart: 21, quietHoursEnd: 8 }),
+  'sms.reviews': () => undefined,
+  'sms.resolveReview': (f) => ({ id: f.smsReviewId, decision: 'opt_out' }),
+  'sms.saveCredentials': () => ({ accessKeyId: 'AKIAINTRUDER00000000', secretAccessKey: 'intruderintruderintruderintruderintruder', region: 'us-east-1' }),
+  'sms.deleteCredentials': () => undefined,
 
 };
 
@@ -270,7 +282,8 @@ describe.each(databaseTargets)('tenant isolation on $name', (target) => {
     const outbox = await adminCaller.outbox.list();
     const apiKey = await adminCaller.apiKeys.create({ name: 'Billing sync', scopes: ['usage:write'] });
     const campaign = await t.app.services.db.prisma.campaign.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.owner.userId, name: 'A campaign', body: 'Hello' } });
-    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, campaignId: campaign.id };
+    const review = await t.app.services.db.prisma.smsInboundMessage.create({ data: { organizationId: a.organizationId, providerMessageId: 'in-1', fromPhone: '+14155550100', toPhone: '+18445550100', body: 'please stop texting me', action: 'revocation_review' } });
+    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, campaignId: campaign.id, smsReviewId: review.id };
     await t.app.services.db.prisma.contact.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.member.userId, name: 'A contact' } });
     forged = new MemoryCarrier();
     forged.token = (await createSession(t.app.services.db.prisma, { userId: b.people.owner.userId, remember: false, activeOrganizationId: a.organizationId }, { clock: t.clock, policy: t.app.services.authPolicy })).token;

@@ -12,6 +12,7 @@ import { OrganizationSettingsCard } from './settings/OrganizationSettingsCard';
 import { OwnershipCard } from './settings/OwnershipCard';
 import { PlatformCard } from './settings/PlatformCard';
 import { ConnectionsCard } from './settings/ConnectionsCard';
+import { SmsChannelCard, SmsRevocationReviewCard } from './settings/SmsChannelCard';
 
 export function SettingsScreen() {
   const { me, can } = useAccess();
@@ -27,6 +28,8 @@ export function SettingsScreen() {
       {inOrganization && can('organization:read') && <OrganizationSettingsCard />}
       {inOrganization && can('billing:read') && <BillingProfileCard />}
       {inOrganization && (can('organization:transfer_ownership') || can('organization:delete')) && <OwnershipCard />}
+      {inOrganization && can('organization:update') && <SmsChannelCard />}
+      {inOrganization && can('organization:update') && <SmsRevocationReviewCard />}
       <PlatformCard />
       <ConnectionsCard />
       <AppearanceCard />
