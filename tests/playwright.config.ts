@@ -8,9 +8,11 @@ import { E2E_LAUNCH_TOKEN, launchOptions } from './e2e/browser';
 // on a fresh embedded database, since each starts from the first-run wizard.
 const basePort = Number(process.env.E2E_PORT ?? 48731);
 export { E2E_LAUNCH_TOKEN } from './e2e/browser';
-const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing'];
+const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'sms'];
 /** The billing suite's server runs the Stripe stand-in beside the console; its control port is here. */
 export const billingControlPort = basePort + 100;
+/** The SMS suite's server runs the SNS stand-in; its control port (keys, contacts, replies) is here. */
+export const smsControlPort = basePort + 101;
 
 export default defineConfig({
   testDir: './e2e',
@@ -27,12 +29,12 @@ export default defineConfig({
   },
   projects: suites.map((name, i) => ({ name, testMatch: `${name}.spec.ts`, use: { baseURL: `http://127.0.0.1:${basePort + i}` } })),
   webServer: suites.map((_, i) => ({
-    command: `node node_modules/tsx/dist/cli.mjs ${suites[i] === 'billing' ? 'tests/e2e/billing-server.ts' : 'server/serve.ts'}`,
+    command: `node node_modules/tsx/dist/cli.mjs ${suites[i] === 'billing' ? 'tests/e2e/billing-server.ts' : suites[i] === 'sms' ? 'tests/e2e/sms-server.ts' : 'server/serve.ts'}`,
     cwd: '..',
     url: `http://127.0.0.1:${basePort + i}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe' as const,
-    env: { PORT: String(basePort + i), MD_LAUNCH_TOKEN: E2E_LAUNCH_TOKEN, DATA_DIR: mkdtempSync(join(tmpdir(), 'meterdesk-e2e-')), DATABASE_URL: '', E2E_CONTROL_PORT: String(billingControlPort) },
+    env: { PORT: String(basePort + i), MD_LAUNCH_TOKEN: E2E_LAUNCH_TOKEN, DATA_DIR: mkdtempSync(join(tmpdir(), 'meterdesk-e2e-')), DATABASE_URL: '', E2E_CONTROL_PORT: String(suites[i] === 'sms' ? smsControlPort : billingControlPort) },
   })),
 });
