@@ -46,7 +46,7 @@ describe.skipIf(!postgresAvailable)('at most once on postgres', () => {
     standIn = sms.standIn;
     // The child processes use the real clock: so does this app.
     const clock = new TestClock(new Date());
-    const app = await createApp({ dataDir: dir, databaseUrl: url, clock, keychain: memoryKeychain(), sms: { ...sms.sms, requestTimeoutMs: 500 } });
+    const app = await createApp({ dataDir: dir, databaseUrl: url, clock, keychain: memoryKeychain(), sms: { ...sms.sms, requestTimeoutMs: 3000 } });
     t = { app, clock, dataDir: dir, client: async (carrier = new MemoryCarrier()) => ({ carrier, api: await app.createCaller(carrier) }), close: async () => app.close() };
     a = await seedTenant(t.app, 'amo');
     await connectSmsChannel(t.app, a.organizationId, standIn);
@@ -90,7 +90,7 @@ describe.skipIf(!postgresAvailable)('at most once on postgres', () => {
     const events = await t.app.services.db.query<{ n: string }>(`select count(*) as n from usage_events where resource_id = $1`, [id]);
     expect(Number(events[0]!.n)).toBe(60);
     await expect((await t.client(a.people.owner.carrier)).api.campaigns.get({ campaignId: id })).resolves.toMatchObject({ status: 'completed' });
-  });
+  }, 240_000);
 
   it('two workers at once send each message exactly once', async () => {
     const id = await launch('Two workers', 'two', 200, 1000);
@@ -100,7 +100,7 @@ describe.skipIf(!postgresAvailable)('at most once on postgres', () => {
     expect(published).toHaveLength(200);
     expect(new Set(published).size).toBe(200);
     expect(await messageCounts(t.app, id)).toEqual({ sent: 200 });
-  });
+  }, 240_000);
 
   it('throttling and 5xx are retried without duplicates; invalid numbers fail; a timeout is unknown and never resent', async () => {
     const id = await launch('Flaky provider', 'flaky', 20, 2000);

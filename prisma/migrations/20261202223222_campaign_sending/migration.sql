@@ -17,6 +17,9 @@ CREATE TABLE "sms_send_buckets" (
     CONSTRAINT "sms_send_buckets_pkey" PRIMARY KEY ("organization_id")
 );
 
+-- The claim's index (status, then not_before) also serves every lookup the old one did.
+DROP INDEX "campaign_messages_organization_id_campaign_id_status_idx";
+
 -- CreateIndex
 CREATE INDEX "campaign_messages_organization_id_campaign_id_status_not_be_idx" ON "campaign_messages"("organization_id", "campaign_id", "status", "not_before");
 
