@@ -68,7 +68,7 @@ END $$;
 
 -- Claims up to p_max due messages of one sending campaign for this process to send, in one
 -- transaction: the campaign row is share-locked (pause and cancel wait for it, so nothing is claimed
--- after they return), the reservation share-locked (the expiry job skips it meanwhile), candidate
+-- after they return), the reservation's state read, candidate
 -- rows locked with SKIP LOCKED (other workers take other rows). Among the candidates: opted-out
 -- numbers become skipped_opt_out, promotional ones now in quiet hours are held (or skipped),
 -- and the rest are claimed in order while the sender's token bucket has parts for them; those are
@@ -88,7 +88,9 @@ BEGIN
   SELECT * INTO c FROM campaigns WHERE organization_id = p_org AND campaigns.id = p_campaign FOR SHARE;
   IF NOT FOUND THEN RETURN QUERY SELECT 'state'::TEXT, NULL::UUID, NULL::TEXT, NULL::INT, NULL::INT, 'not_found'::TEXT, NULL::INT; RETURN; END IF;
   IF c.status <> 'sending' THEN RETURN QUERY SELECT 'state'::TEXT, NULL::UUID, NULL::TEXT, NULL::INT, NULL::INT, c.status, NULL::INT; RETURN; END IF;
-  SELECT ur.status::TEXT INTO v_res_status FROM usage_reservations ur WHERE ur.organization_id = p_org AND ur.id = c.reservation_id FOR SHARE;
+  -- Read, not locked: outcome recording locks the reservation, and claims must not queue behind it.
+  -- (A reservation released between this read and the outcomes is handled there: used += n only.)
+  SELECT ur.status::TEXT INTO v_res_status FROM usage_reservations ur WHERE ur.organization_id = p_org AND ur.id = c.reservation_id;
   IF v_res_status IS DISTINCT FROM 'pending' THEN
     RETURN QUERY SELECT 'state'::TEXT, NULL::UUID, NULL::TEXT, NULL::INT, NULL::INT, 'reservation_lost'::TEXT, NULL::INT; RETURN;
   END IF;
@@ -164,12 +166,11 @@ CREATE FUNCTION meterdesk_record_campaign_outcomes(
 LANGUAGE plpgsql AS $$
 DECLARE
   c RECORD; r RECORD; v_new BIGINT := 0; v_cost BIGINT := 0; v_price BIGINT := 0; v_from BIGINT := 0; v_period TIMESTAMPTZ; v_user UUID; v_team UUID;
-  v_day DATE := (p_now AT TIME ZONE 'UTC')::DATE;
+  v_day DATE := (p_now AT TIME ZONE 'UTC')::DATE; v_ids UUID[]; v_statuses TEXT[];
 BEGIN
   SELECT * INTO c FROM campaigns WHERE organization_id = p_org AND campaigns.id = p_campaign;
   IF NOT FOUND THEN RETURN; END IF;
-  CREATE TEMP TABLE IF NOT EXISTS meterdesk_outcome_rows (id UUID, status TEXT, parts INT, country TEXT, cost BIGINT, price BIGINT, phone TEXT) ON COMMIT DROP;
-  DELETE FROM meterdesk_outcome_rows;
+  -- One statement: the rows change, and the ones that went (or may have gone) become usage events.
   WITH input AS (
     SELECT * FROM unnest(p_ids, p_status, p_provider_ids, p_errors, p_not_before) AS i(id, status, provider_id, error, not_before)
   ), changed AS (
@@ -184,26 +185,27 @@ BEGIN
       FROM input i
      WHERE cm.organization_id = p_org AND cm.campaign_id = p_campaign AND cm.id = i.id
        AND (cm.status = 'sending' OR (cm.status = 'unknown' AND i.status = 'sent'))
-    RETURNING cm.id, cm.status, cm.parts, cm.country, cm.estimated_cost_micros, cm.phone
-  )
-  INSERT INTO meterdesk_outcome_rows (id, status, parts, country, price, phone)
-  SELECT ch.id, ch.status, ch.parts, ch.country, ch.estimated_cost_micros, ch.phone FROM changed ch;
-
-  -- What the provider charges per part for the destination (the rate card's cost line).
-  UPDATE meterdesk_outcome_rows o SET cost = o.parts * coalesce((
-    SELECT rc.cost_micros FROM rate_cards rc
-     WHERE rc.channel = 'sms' AND rc.message_type = 'sms' AND rc.country IN (coalesce(o.country, '*'), '*')
-       AND rc.effective_from <= p_now AND (rc.effective_to IS NULL OR rc.effective_to > p_now)
-     ORDER BY (rc.country = '*'), rc.effective_from DESC LIMIT 1), 0);
-
-  WITH ev AS (
+    RETURNING cm.id, cm.status, cm.parts, cm.country, cm.estimated_cost_micros
+  ), rates AS (
+    -- What the provider charges per part for each destination (the rate card's cost line).
+    SELECT k.country, coalesce((
+      SELECT rc.cost_micros FROM rate_cards rc
+       WHERE rc.channel = 'sms' AND rc.message_type = 'sms' AND rc.country IN (coalesce(k.country, '*'), '*')
+         AND rc.effective_from <= p_now AND (rc.effective_to IS NULL OR rc.effective_to > p_now)
+       ORDER BY (rc.country = '*'), rc.effective_from DESC LIMIT 1), 0) AS cost
+      FROM (SELECT DISTINCT ch.country FROM changed ch) k
+  ), ev AS (
     INSERT INTO usage_events (organization_id, id, metric, quantity, occurred_at, recorded_at, idempotency_key, user_id, team_id, resource_type, resource_id, metadata, cost_micros, price_micros, currency, source, reservation_id)
-    SELECT p_org, gen_random_uuid(), 'sms_sent', o.parts, p_now, p_now, 'campaign_message:' || o.id::TEXT, c.owner_user_id, c.team_id, 'campaign', c.id::TEXT,
-           jsonb_build_object('message', o.id, 'country', o.country, 'outcome', o.status), o.cost, o.price, c.currency, 'campaign', c.reservation_id
-      FROM meterdesk_outcome_rows o WHERE o.status IN ('sent', 'unknown') AND o.parts > 0
+    SELECT p_org, gen_random_uuid(), 'sms_sent', ch.parts, p_now, p_now, 'campaign_message:' || ch.id::TEXT, c.owner_user_id, c.team_id, 'campaign', c.id::TEXT,
+           jsonb_build_object('message', ch.id, 'country', ch.country, 'outcome', ch.status), ch.parts * rt.cost, ch.estimated_cost_micros, c.currency, 'campaign', c.reservation_id
+      FROM changed ch JOIN rates rt ON rt.country IS NOT DISTINCT FROM ch.country
+     WHERE ch.status IN ('sent', 'unknown') AND ch.parts > 0
     ON CONFLICT (organization_id, idempotency_key) DO NOTHING
     RETURNING quantity, cost_micros, price_micros
-  ) SELECT coalesce(sum(ev.quantity), 0), coalesce(sum(ev.cost_micros), 0), coalesce(sum(ev.price_micros), 0) INTO v_new, v_cost, v_price FROM ev;
+  )
+  SELECT (SELECT coalesce(sum(ev.quantity), 0) FROM ev), (SELECT coalesce(sum(ev.cost_micros), 0) FROM ev), (SELECT coalesce(sum(ev.price_micros), 0) FROM ev),
+         (SELECT array_agg(ch.id) FROM changed ch), (SELECT array_agg(ch.status) FROM changed ch)
+    INTO v_new, v_cost, v_price, v_ids, v_statuses;
 
   IF v_new > 0 THEN
     SELECT * INTO r FROM usage_reservations ur WHERE ur.organization_id = p_org AND ur.id = c.reservation_id FOR UPDATE;
@@ -241,7 +243,7 @@ BEGIN
     ON CONFLICT (organization_id, scope, scope_id, metric, day) DO UPDATE
       SET quantity = d.quantity + EXCLUDED.quantity, cost_micros = d.cost_micros + EXCLUDED.cost_micros, price_micros = d.price_micros + EXCLUDED.price_micros;
   END IF;
-  RETURN QUERY SELECT o.id, o.status FROM meterdesk_outcome_rows o;
+  RETURN QUERY SELECT u.id, u.status FROM unnest(v_ids, v_statuses) AS u(id, status);
 END $$;
 
 -- Gives back what is left of a campaign's reservation once nothing of it can be sent any more
