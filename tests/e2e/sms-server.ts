@@ -15,6 +15,11 @@ const port = Number(process.env.PORT);
 const controlPort = Number(process.env.E2E_CONTROL_PORT);
 
 const { standIn, sms } = await startSmsStandIn();
+// Server mode: the AWS key pair comes from the environment (it wins over the keychain, which a
+// headless e2e machine does not have).
+process.env.SNS_ACCESS_KEY_ID = standIn.accessKeyId;
+process.env.SNS_SECRET_ACCESS_KEY = standIn.secretAccessKey;
+process.env.SNS_REGION = standIn.region;
 const app = await createApp({ sms });
 const { server, url } = await createHttpServer({ app, port, launchToken: process.env.MD_LAUNCH_TOKEN!, rendererDir: join(root, 'out', 'renderer') });
 const stopJobs = app.startBackgroundJobs(1000);
@@ -31,6 +36,11 @@ const control = createServer((req, res) => {
     const org = await db.prisma.organization.findFirst({ where: { slug: target.searchParams.get('org') ?? 'acme' } });
     if (target.pathname === '/keys') return done(200, { accessKeyId: standIn.accessKeyId, secretAccessKey: standIn.secretAccessKey, region: standIn.region, topicArn: standIn.topicArn() });
     if (!org) return done(404, { error: 'organization not found' });
+    if (req.method === 'POST' && target.pathname === '/channel') {
+      // The channel row an admin's first save of the keys creates (keys are in the environment here).
+      await db.prisma.smsChannel.upsert({ where: { organizationId: org.id }, create: { organizationId: org.id, region: standIn.region, originationNumber: '+18445550100' }, update: {} });
+      return done(200, { ok: true });
+    }
     if (req.method === 'POST' && target.pathname === '/contacts') {
       const owner = await db.prisma.membership.findFirstOrThrow({ where: { organizationId: org.id, role: 'owner' } });
       const phones = ['+14155550101', '+14155550102', '+14155550103', '+12125550104', '+12125550105'];
