@@ -28,8 +28,8 @@ test('SMS campaign: connect, compose, preview cost, send, complete; STOP opts ou
   await page.getByRole('textbox', { name: 'Message' }).fill('You are invited: launch party Friday at 6 pm — RSVP in the app.');
   // The dash is not GSM-7: the counter says UCS-2.
   await expect(page.getByTestId('segment-counter')).toContainText('UCS-2');
-  await page.getByRole('radio', { name: 'Transactional' }).check({ force: true });
-  await page.getByRole('textbox', { name: 'Send to contacts tagged' }).click();
+  await page.locator('label', { hasText: /^Transactional$/ }).click();
+  await page.getByPlaceholder('Everyone (no tag chosen)').click();
   await page.getByRole('option', { name: /launch-party/ }).click();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('preview-recipients')).toHaveText('5');
