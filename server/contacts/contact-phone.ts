@@ -26,8 +26,8 @@ export function normalizePhone(raw: string, defaultCountry: string | null | unde
   if (!input) return { ok: false, error: 'Enter a phone number.' };
   if (input.length > MAX_PHONE_INPUT) return { ok: false, error: `Phone “${visible(input)}” is too long to be a phone number.` };
   if (/\p{L}/u.test(input)) return { ok: false, error: `Phone “${visible(input)}” contains letters; write the number with digits only (no extensions).` };
+  if (input.lastIndexOf("+") > 0) return { ok: false, error: `Phone “${visible(input)}”: a + may only start the number.` };
   if (!/^\+?[\d\s().\-/]+$/.test(input)) return { ok: false, error: `Phone “${visible(input)}” may contain only digits, spaces, a leading + and ( ) . - /.` };
-  if (input.indexOf('+') > 0) return { ok: false, error: `Phone “${visible(input)}”: a + may only start the number.` };
   // "00" is the international prefix almost everywhere (not in North America, where it means nothing).
   const text = input.startsWith('00') ? `+${input.slice(2)}` : input;
   const country = phoneCountry(defaultCountry);

@@ -110,6 +110,8 @@ export const MAX_IMPORT_FILE_BYTES = 50 * 1024 * 1024;
 /** Rows per upload; the console also keeps each upload under MAX_IMPORT_CHUNK_BYTES (HTTP body limit 1 MB). */
 export const MAX_IMPORT_CHUNK_ROWS = 2_000;
 export const MAX_IMPORT_CHUNK_BYTES = 600 * 1024;
+/** Uploads the console keeps in flight: one is checked on the server while the other is written. */
+export const IMPORT_UPLOADS_IN_FLIGHT = 2;
 /** Longest cell the server reads; the console cuts longer ones to one more character so the server still refuses them by name. */
 export const MAX_IMPORT_CELL = 1_000;
 export const MAX_IMPORT_FILE_NAME = 200;

@@ -123,7 +123,7 @@ export async function importContacts(db: Database, actor: Actor, input: z.output
             );
           }
           const created = rows.filter((r) => r.inserted).map((r) => ({ id: r.id, teamId: r.team_id }));
-          await recordContactsCreated(inTransaction(db, tx), actor.organizationId, created, actor.userId, clock);
+          await recordContactsCreated(inTransaction(db, tx), actor.organizationId, created, actor.userId, clock, { importId: input.importId });
           const returned = new Set(rows.map((r) => r.phone));
           const refused = merged.filter((r) => !returned.has(r.phone)).map((r) => r.line);
           const counts = { created: created.length, updated: rows.length - created.length, keptOptedOut, refused };

@@ -16,7 +16,7 @@ export const listContactsInput = z.object({
   teamId: z.uuid().optional(),
   sort: z.enum(['name', 'newest']).default('name'),
   /** Where the previous page ended (keyset pagination: stable while contacts are added). */
-  cursor: z.object({ id: z.uuid(), name: z.string().max(500).optional(), createdAt: z.date().optional() }).optional(),
+  cursor: z.object({ id: z.uuid(), name: plainText().max(500).optional(), createdAt: z.date().optional() }).optional(),
   limit: z.number().int().min(1).max(500).default(100),
 });
 export type ListContactsInput = z.infer<typeof listContactsInput>;

@@ -30,15 +30,26 @@ export async function previewContactImport(db: Database, actor: Actor, input: z.
   ]);
   const existingByPhone = new Map(existing.map((c) => [c.phone!, c]));
   const listedPhones = new Set(listed.map((l) => l.phone));
+  const firstLineOf = new Map<string, number>();
   return {
     defaultCountry: country,
     rows: checked.map((c) => {
-      if (!c.ok) return { line: c.line, action: 'error' as const, errors: c.errors, row: null, optedOut: false };
+      if (!c.ok) return { line: c.line, action: 'error' as const, mergesInto: null, errors: c.errors, row: null, optedOut: false };
       const holder = existingByPhone.get(c.row.phone);
       if (holder && !inScope(scope, holder)) {
-        return { line: c.row.line, action: 'error' as const, errors: ['A contact with this number exists and is not yours to change.'], row: c.row, optedOut: false };
+        return { line: c.row.line, action: 'error' as const, mergesInto: null, errors: ['A contact with this number exists and is not yours to change.'], row: c.row, optedOut: false };
       }
-      return { line: c.row.line, action: holder ? ('update' as const) : ('create' as const), errors: [], row: c.row, optedOut: listedPhones.has(c.row.phone) || !!holder?.optOutSms };
+      const earlier = firstLineOf.get(c.row.phone);
+      if (earlier === undefined) firstLineOf.set(c.row.phone, c.row.line);
+      return {
+        line: c.row.line,
+        action: earlier !== undefined ? ('merge' as const) : holder ? ('update' as const) : ('create' as const),
+        /** The earlier line of the same number this one merges into. */
+        mergesInto: earlier ?? null,
+        errors: [],
+        row: c.row,
+        optedOut: listedPhones.has(c.row.phone) || !!holder?.optOutSms,
+      };
     }),
   };
 }

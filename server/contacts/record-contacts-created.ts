@@ -11,22 +11,31 @@ export function inTransaction(db: Database, tx: Prisma.TransactionClient): Datab
   return { ...db, query, queryVolatile: query };
 }
 
+/**
+ * Counts created contacts, in the transaction that created them (so each is counted exactly once:
+ * a retried upload finds them existing and creates nothing). One event per team attribution, keyed
+ * by the first contact created in it — a key no other creation can produce — with the ids' count as
+ * quantity; a single contact's event carries its id as the resource.
+ */
 export async function recordContactsCreated(
   db: Database,
   organizationId: string,
   created: readonly { id: string; teamId: string | null }[],
   actorUserId: string,
   clock: Clock,
+  source: { importId?: string } = {},
 ): Promise<void> {
   if (created.length === 0) return;
-  const events = created.map((c) => ({
+  const byTeam = new Map<string | null, string[]>();
+  for (const c of created) byTeam.set(c.teamId, [...(byTeam.get(c.teamId) ?? []), c.id]);
+  const events = [...byTeam].map(([teamId, ids]) => ({
     metric: 'contacts_created',
-    quantity: 1,
-    idempotencyKey: `contact-created:${c.id}`,
+    quantity: ids.length,
+    idempotencyKey: `contact-created:${ids[0]}`,
     user: actorUserId,
-    team: c.teamId ?? undefined,
-    resourceType: 'contact',
-    resourceId: c.id,
+    team: teamId ?? undefined,
+    resourceType: source.importId ? 'contact_import' : 'contact',
+    resourceId: source.importId ?? ids[0],
   }));
   const results = await recordUsageEvents(db, organizationId, events, clock);
   const rejected = results.find((r) => r.status === 'rejected');

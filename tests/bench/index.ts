@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   usage: () => import('./usage-bench'),
   startup: () => import('./startup-bench'),
   sms: () => import('./sms-bench'),
+  contacts: () => import('./contacts-bench'),
 };
 const benchName = process.argv[2];
 export {};

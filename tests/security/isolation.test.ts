@@ -20,6 +20,7 @@ interface Fixture {
   campaignId: string;
   /** A's reply waiting for a revocation review. */
   smsReviewId: string;
+  contactId: string;
 }
 
 type Input = (f: Fixture) => unknown;
@@ -94,6 +95,17 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'sms.resolveReview': (f) => ({ id: f.smsReviewId, decision: 'opt_out' }),
   'sms.saveCredentials': () => ({ accessKeyId: 'AKIAINTRUDER00000000', secretAccessKey: 'intruderintruderintruderintruderintruder', region: 'us-east-1' }),
   'sms.deleteCredentials': () => undefined,
+  'contacts.list': () => ({}),
+  'contacts.get': (f) => ({ id: f.contactId }),
+  'contacts.tags': () => undefined,
+  'contacts.assignees': () => undefined,
+  'contacts.create': () => ({ name: 'Intruder', phone: '+14155550199' }),
+  'contacts.update': (f) => ({ id: f.contactId, name: 'Renamed by intruder' }),
+  'contacts.delete': (f) => ({ ids: [f.contactId] }),
+  'contacts.tag': (f) => ({ ids: [f.contactId], add: ['intruder'] }),
+  'contacts.changeConsent': (f) => ({ id: f.contactId, action: 'opt_out' }),
+  'contacts.previewImport': () => ({ rows: [{ line: 2, phone: '+14155550100', name: 'Probe' }] }),
+  'contacts.importRows': () => ({ importId: '0193a000-0000-7000-8000-000000000001', fileName: 'intruder.csv', rows: [{ line: 2, phone: '+14155550100', name: 'Intruder' }] }),
 
 };
 
@@ -283,8 +295,8 @@ describe.each(databaseTargets)('tenant isolation on $name', (target) => {
     const apiKey = await adminCaller.apiKeys.create({ name: 'Billing sync', scopes: ['usage:write'] });
     const campaign = await t.app.services.db.prisma.campaign.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.owner.userId, name: 'A campaign', body: 'Hello' } });
     const review = await t.app.services.db.prisma.smsInboundMessage.create({ data: { organizationId: a.organizationId, providerMessageId: 'in-1', fromPhone: '+14155550100', toPhone: '+18445550100', body: 'please stop texting me', action: 'revocation_review' } });
-    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, campaignId: campaign.id, smsReviewId: review.id };
-    await t.app.services.db.prisma.contact.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.member.userId, name: 'A contact' } });
+    const contact = await t.app.services.db.prisma.contact.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.member.userId, name: 'A contact', phone: '+14155550100', country: 'US' } });
+    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, campaignId: campaign.id, smsReviewId: review.id, contactId: contact.id };
     forged = new MemoryCarrier();
     forged.token = (await createSession(t.app.services.db.prisma, { userId: b.people.owner.userId, remember: false, activeOrganizationId: a.organizationId }, { clock: t.clock, policy: t.app.services.authPolicy })).token;
   });

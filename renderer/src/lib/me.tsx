@@ -1,6 +1,6 @@
 // The signed-in user, their acting organization and what they may do there, from auth.me. The shell
 // provides it so screens never deal with the signed-out case.
-import type { inferRouterOutputs } from '@trpc/server';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createContext, useContext, useMemo } from 'react';
 import type { AppRouter } from '../../../server/api/root';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../../server/permissions/permissions';
 
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type RouterInputs = inferRouterInputs<AppRouter>;
 export type Me = NonNullable<RouterOutputs['auth']['me']>;
 
 export interface Access {

@@ -11,6 +11,7 @@ import { ApiKeysScreen } from '../screens/api-keys/ApiKeysScreen';
 import { AuditLogScreen } from '../screens/audit/AuditLogScreen';
 import { DashboardScreen } from '../screens/DashboardScreen';
 import { MembersScreen } from '../screens/members/MembersScreen';
+import { ContactsScreen } from '../screens/contacts/ContactsScreen';
 import { SettingsScreen } from '../screens/SettingsScreen';
 import { TeamsScreen } from '../screens/teams/TeamsScreen';
 import { UsageScreen } from '../screens/usage/UsageScreen';
@@ -127,6 +128,8 @@ function Screen({ item }: { item: NavItem }) {
       return <DashboardScreen />;
     case 'members':
       return <MembersScreen />;
+    case 'contacts':
+      return <ContactsScreen />;
     case 'teams':
       return <TeamsScreen />;
     case 'usage':

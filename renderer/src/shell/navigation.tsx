@@ -1,5 +1,6 @@
 // The sidebar's sections, each with the permission that reveals it (the same table the server checks).
 import {
+  IconAddressBook,
   IconBuildingCommunity,
   IconChartBar,
   IconCreditCard,
@@ -52,6 +53,12 @@ export const NAV_ITEMS: NavItem[] = [
     label: 'Billing',
     icon: IconCreditCard,
     visible: (a) => a.can('billing:read'),
+  },
+  {
+    route: 'contacts',
+    label: 'Contacts',
+    icon: IconAddressBook,
+    visible: (a) => a.can('contacts:read_all') || a.can('contacts:read_team') || a.can('contacts:manage_own'),
   },
   {
     route: 'campaigns',
