@@ -8,14 +8,17 @@ import { E2E_LAUNCH_TOKEN, launchOptions } from './e2e/browser';
 // on a fresh embedded database, since each starts from the first-run wizard.
 const basePort = Number(process.env.E2E_PORT ?? 48731);
 export { E2E_LAUNCH_TOKEN } from './e2e/browser';
-const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings'];
+const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings', 'sms'];
 /** The billing suite's server runs the Stripe stand-in beside the console; its control port is here. */
 export const billingControlPort = basePort + 100;
-/** The SMS settings suite's server runs the SNS stand-in; its control port is here. */
+/** The SMS suite's server runs the SNS stand-in; its control port (keys, contacts, replies) is here. */
 export const smsControlPort = basePort + 101;
+/** The SMS settings suite's server runs a stand-in of its own; its control port is here. */
+export const smsSettingsControlPort = basePort + 102;
 const servers: Record<string, { script: string; controlPort: number }> = {
   billing: { script: 'tests/e2e/billing-server.ts', controlPort: billingControlPort },
-  'sms-settings': { script: 'tests/e2e/sms-server.ts', controlPort: smsControlPort },
+  'sms-settings': { script: 'tests/e2e/sms-settings-server.ts', controlPort: smsSettingsControlPort },
+  sms: { script: 'tests/e2e/sms-server.ts', controlPort: smsControlPort },
 };
 
 export default defineConfig({

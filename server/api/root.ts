@@ -2,6 +2,7 @@ import { accountRouter } from './routers/account';
 import { apiKeysRouter } from './routers/api-keys';
 import { auditRouter } from './routers/audit';
 import { billingRouter } from './routers/billing';
+import { campaignsRouter } from './routers/campaigns';
 import { connectionsRouter } from './routers/connections';
 import { contactsRouter } from './routers/contacts';
 import { billingOverageRouter } from './routers/billing-overage';
@@ -38,6 +39,7 @@ export const appRouter = router({
   billingOverage: billingOverageRouter,
   billing: billingRouter,
   connections: connectionsRouter,
+  campaigns: campaignsRouter,
   contacts: contactsRouter,
   alerts: alertsRouter,
   notifications: notificationsRouter,

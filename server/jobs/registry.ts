@@ -17,9 +17,10 @@ import type { AlertServices } from '../alerts/alert-services';
 import { sweepUsageAlerts } from '../alerts/sweep-usage-alerts';
 import type { Keychain } from '../keychain/keychain';
 import { deliverDueWebhooks, type WebhookDeliveryOptions } from '../webhooks/deliver-webhooks';
+import { runCampaignSending, type SmsProviderResolver } from '../campaigns/send-campaign-messages';
 import type { CredentialStore } from '../credentials/credential-store';
-import type { SmsConfig } from '../sms/sms-provider-for-organization';
-import { syncDueOptOuts } from '../sms/sync-opt-outs';
+import { findSmsProviderForOrganization, type SmsConfig } from '../sms/sms-provider-for-organization';
+import { syncDueOptOuts, syncOptOuts } from '../sms/sync-opt-outs';
 
 export interface BackgroundJob {
   name: string;
@@ -36,9 +37,11 @@ export interface JobServices {
   stripeEvents?: StripeEventSource | null;
   /** Alerts and webhooks: the app's services (mailer, keychain); without them those jobs do not run. */
   alerts?: AlertServices & { keychain: Keychain; webhookDelivery?: Partial<WebhookDeliveryOptions> };
-  /** Provider keys per organization (SMS): without it, SMS opt-out lists are not synced. */
+  /** Provider keys per organization (SMS): without it, SMS opt-out lists are not synced and campaigns not sent. */
   credentials?: CredentialStore;
   sms?: SmsConfig;
+  /** Overrides where campaign sending finds each organization's SMS provider (tests, benchmarks). */
+  smsProviders?: SmsProviderResolver | null;
 }
 
 export function backgroundJobs(services: JobServices, options: { intervalMs?: number } = {}): BackgroundJob[] {
@@ -64,6 +67,15 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
   // Each organization's SMS opt-out list from the provider, hourly (one process per organization: SKIP LOCKED).
   const credentials = services.credentials;
   if (credentials) jobs.push({ name: 'sync-sms-opt-outs', intervalMs: options.intervalMs ?? 5 * 60_000, run: () => syncDueOptOuts({ db, clock, credentials, sms: services.sms }) });
+  // Campaign messages: claimed with SKIP LOCKED, at most once, within each sender's rate (server/campaigns/send-campaign-messages.ts).
+  const smsProviders = services.smsProviders ?? (credentials ? (organizationId: string) => findSmsProviderForOrganization(db, credentials, organizationId, services.sms) : null);
+  if (smsProviders) {
+    const syncBeforeStart = async (organizationId: string) => {
+      const provider = await smsProviders(organizationId);
+      if (provider) await syncOptOuts(db, provider, organizationId, clock);
+    };
+    jobs.push({ name: 'send-campaign-messages', intervalMs: 1000, run: () => runCampaignSending({ db, clock, smsProviders, syncOptOuts: syncBeforeStart }) });
+  }
   return jobs;
 }
 

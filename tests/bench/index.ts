@@ -3,6 +3,7 @@
 const benches: Record<string, () => Promise<unknown>> = {
   usage: () => import('./usage-bench'),
   startup: () => import('./startup-bench'),
+  sms: () => import('./sms-bench'),
   contacts: () => import('./contacts-bench'),
   dashboard: () => import('./dashboard-bench'),
   alerts: () => import('./alerts-bench'),

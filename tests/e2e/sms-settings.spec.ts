@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { smsControlPort } from '../playwright.config';
+import { smsSettingsControlPort } from '../playwright.config';
 import { chromiumAvailable, exploreDemoAsAcmeOwner } from './browser';
 
 test.skip(!chromiumAvailable, 'Chromium is not installed');
 
 const control = (path: string, body?: unknown) =>
-  fetch(`http://127.0.0.1:${smsControlPort}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`http://127.0.0.1:${smsSettingsControlPort}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 // An owner connects SMS to (the stand-in of) AWS SNS in Settings → Channels → SMS: the keys go to
 // the keychain and come back as last four only; Test connection shows the sandbox and spend limit;

@@ -23,6 +23,8 @@ interface Fixture {
   webhookDeliveryId: string;
   /** A's reply waiting for a revocation review. */
   smsReviewId: string;
+  /** A draft campaign of A's owner. */
+  campaignId: string;
 }
 
 type Input = (f: Fixture) => unknown;
@@ -75,6 +77,18 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'organization.transferOwnership': (f) => ({ membershipId: f.a.people.member.membershipId }),
   'organization.scheduleDeletion': () => ({ confirmName: 'alpha Inc' }),
   'organization.cancelDeletion': () => undefined,
+  'campaigns.list': () => ({}),
+  'campaigns.get': (f) => ({ campaignId: f.campaignId }),
+  'campaigns.messages': (f) => ({ campaignId: f.campaignId }),
+  'campaigns.audienceTags': () => undefined,
+  'campaigns.preview': () => ({ name: 'Probe', body: 'Hello' }),
+  'campaigns.create': () => ({ name: 'Intruder campaign', body: 'Hello' }),
+  'campaigns.update': (f) => ({ campaignId: f.campaignId, name: 'Hijacked', body: 'Send money' }),
+  'campaigns.launch': (f) => ({ campaignId: f.campaignId }),
+  'campaigns.pause': (f) => ({ campaignId: f.campaignId }),
+  'campaigns.resume': (f) => ({ campaignId: f.campaignId }),
+  'campaigns.cancel': (f) => ({ campaignId: f.campaignId }),
+  'campaigns.reviewUnknown': (f) => ({ campaignId: f.campaignId, messageIds: [f.campaignId], outcome: 'failed' }),
   'contacts.list': () => ({}),
   'contacts.get': (f) => ({ id: f.contactId }),
   'contacts.tags': () => undefined,
@@ -316,7 +330,8 @@ describe.each(databaseTargets)('tenant isolation on $name', (target) => {
       data: { organizationId: a.organizationId, userId: a.people.member.userId, kind: 'usage.threshold', title: 'A notice', body: 'For A', link: 'usage', createdAt: new Date() },
     });
     const review = await t.app.services.db.prisma.smsInboundMessage.create({ data: { organizationId: a.organizationId, providerMessageId: 'in-1', fromPhone: '+14155550100', toPhone: '+18445550100', body: 'please stop texting me', action: 'revocation_review' } });
-    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, contactId: contact.id, notificationId: notification.id, webhookEndpointId: endpoint.id, webhookDeliveryId: delivery.id, smsReviewId: review.id };
+    const campaign = await t.app.services.db.prisma.campaign.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.owner.userId, name: 'A campaign', body: 'Hello' } });
+    f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, contactId: contact.id, notificationId: notification.id, webhookEndpointId: endpoint.id, webhookDeliveryId: delivery.id, smsReviewId: review.id, campaignId: campaign.id };
     forged = new MemoryCarrier();
     forged.token = (await createSession(t.app.services.db.prisma, { userId: b.people.owner.userId, remember: false, activeOrganizationId: a.organizationId }, { clock: t.clock, policy: t.app.services.authPolicy })).token;
   });

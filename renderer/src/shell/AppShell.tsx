@@ -20,6 +20,7 @@ import { AccountScreen } from '../screens/account/AccountScreen';
 import { DeletionBanner } from './DeletionBanner';
 import { SubscriptionBanner } from './SubscriptionBanner';
 import { BillingScreen } from '../screens/billing/BillingScreen';
+import { CampaignsScreen } from '../screens/campaigns/CampaignsScreen';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { NAV_ITEMS, type NavItem } from './navigation';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
@@ -141,6 +142,8 @@ function Screen({ item }: { item: NavItem }) {
       return <UsageScreen />;
     case 'billing':
       return <BillingScreen />;
+    case 'campaigns':
+      return <CampaignsScreen />;
     case 'api-keys':
       return <ApiKeysScreen />;
     case 'webhooks':
