@@ -6,6 +6,9 @@ import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { WebhookRejected } from '../../server/billing/billing-provider';
 import { StripeProvider, WEBHOOK_TOLERANCE_SECONDS } from '../../server/billing/stripe/stripe-provider';
+import { loadStripeSdk } from '../../server/billing/stripe/stripe-sdk';
+
+await loadStripeSdk();
 
 const secret = 'whsec_test_handle_event_0123456789abcdef';
 const provider = new StripeProvider({ secretKey: 'sk_test_handleEventOnly0000', apiBase: 'http://127.0.0.1:9', maxNetworkRetries: 0, webhookSecret: secret });

@@ -3,7 +3,8 @@
 // plan changes, seats, cancel/resume, invoices, payment method, refunds, credits), and webhook
 // deliveries verified and parsed into events (handleEvent) for the one event processor.
 import { createHash } from 'node:crypto';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { stripeErrors } from './stripe-sdk';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type {
@@ -194,7 +195,7 @@ export class StripeProvider implements BillingProvider {
       // The HMAC covers the exact bytes: never re-serialise the body before this.
       verified = this.stripe.webhooks.constructEvent(delivery.rawBody, delivery.signature, this.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
+      if (error instanceof stripeErrors().StripeSignatureVerificationError) {
         if (/timestamp outside the tolerance zone/i.test(error.message)) {
           throw new WebhookRejected('signature_expired', `The signature's timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS} s away from now: refused as a possible replay.`);
         }
@@ -249,7 +250,7 @@ export class StripeProvider implements BillingProvider {
 
 function isDuplicateIdentifier(error: unknown, identifier: string): boolean {
   return (
-    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    error instanceof stripeErrors().StripeInvalidRequestError &&
     (error.code === 'meter_event_duplicate_identifier' || (error.param === 'identifier' && /already exists/i.test(error.message) && error.message.includes(identifier)))
   );
 }
@@ -264,18 +265,18 @@ async function guard<T>(what: string, run: () => Promise<T>): Promise<T> {
 
 /** Stripe's errors in words a person can act on; the secret key never appears in them. */
 export function toAppError(what: string, error: unknown): unknown {
-  if (error instanceof AppError || !(error instanceof Stripe.errors.StripeError)) return error;
+  if (error instanceof AppError || !(error instanceof stripeErrors().StripeError)) return error;
   const requestId = error.requestId ? ` (Stripe request ${error.requestId})` : '';
-  if (error instanceof Stripe.errors.StripeAuthenticationError) {
+  if (error instanceof stripeErrors().StripeAuthenticationError) {
     return new AppError('PRECONDITION_FAILED', `Stripe refused the secret key: could not ${what}. Check the key in Settings → Connections${requestId}.`);
   }
-  if (error instanceof Stripe.errors.StripeRateLimitError) {
+  if (error instanceof stripeErrors().StripeRateLimitError) {
     return new AppError('TOO_MANY_REQUESTS', `Stripe is rate-limiting requests: could not ${what}. Try again shortly${requestId}.`, { retryAfterSeconds: 5 });
   }
-  if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+  if (error instanceof stripeErrors().StripeInvalidRequestError) {
     return new AppError('BAD_REQUEST', `Stripe refused the request to ${what}: ${error.message}${requestId}.`, error.param ? { field: error.param } : {});
   }
-  if (error instanceof Stripe.errors.StripeConnectionError) {
+  if (error instanceof stripeErrors().StripeConnectionError) {
     return new AppError('PRECONDITION_FAILED', `Could not reach Stripe to ${what}. Check the network and try again.`);
   }
   return new AppError('PRECONDITION_FAILED', `Stripe failed to ${what}: ${error.message}${requestId}. Try again.`);
