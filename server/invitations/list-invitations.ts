@@ -42,7 +42,8 @@ export async function listInvitations(db: Database, actor: Actor, clock: Clock, 
     where: {
       organizationId: actor.organizationId,
       ...byStatus[status],
-      ...(input?.search ? { email: { contains: input.search, mode: 'insensitive' } } : {}),
+      // Prisma's contains is a LIKE: % and _ in the search are meant literally.
+      ...(input?.search ? { email: { contains: input.search.replace(/[\\%_]/g, '\\$&'), mode: 'insensitive' } } : {}),
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: INVITATION_LIST_LIMIT,
