@@ -7,7 +7,7 @@ import { formatPercent, meterColor, shareOfLimit, type MetricUsage } from './usa
 export function UsageMetricsTable({ metrics }: { metrics: MetricUsage[] }) {
   return (
     <Table.ScrollContainer minWidth={760}>
-      <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Usage by metric">
+      <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Usage by metric" className="md-table-sticky-actions">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Metric</Table.Th>
