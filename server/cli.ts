@@ -16,6 +16,7 @@ import { AppError } from './errors';
 import { verifyUsageCounters } from './metering/verify-usage-counters';
 import { stripeOptionsFromEnvironment } from './billing/stripe/stripe-config';
 import { StripeProvider } from './billing/stripe/stripe-provider';
+import { loadStripeSdk } from './billing/stripe/stripe-sdk';
 import { syncCatalog } from './billing/sync-catalog';
 
 const USAGE = `Usage:
@@ -43,6 +44,7 @@ const [group, command] = positionals;
 if (group === 'stripe') {
   if (command !== 'sync-catalog') fail(USAGE);
   try {
+    await loadStripeSdk();
     const provider = new StripeProvider(stripeOptionsFromEnvironment(process.env, { apiBase: values['api-base'] }));
     const outcome = await syncCatalog(provider, { dryRun: values['dry-run'] });
     for (const line of outcome.lines) console.log(line);

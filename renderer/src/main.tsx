@@ -20,7 +20,8 @@ const colorSchemeManager = localStorageColorSchemeManager({ key: 'meterdesk-colo
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
-      <Notifications position="top-right" />
+      {/* Bottom right: never over a drawer's or modal's close button, which sit at the top. */}
+      <Notifications position="bottom-right" />
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
           <ErrorBoundary>

@@ -145,6 +145,34 @@ export interface PaymentMethodSummary {
   expYear: number;
 }
 
+/** A webhook delivery as it arrived: the signature covers these exact bytes. */
+export interface WebhookDelivery {
+  rawBody: Buffer | string;
+  signature: string | undefined;
+}
+
+/** The envelope of a verified provider event; the objects inside are re-read, never trusted. */
+export interface ProviderEvent {
+  id: string;
+  object: 'event';
+  type: string;
+  created: number;
+  data: { object: { id?: string; object?: string; [key: string]: unknown }; previous_attributes?: Record<string, unknown> };
+}
+
+export type WebhookRejection = 'webhooks_not_configured' | 'signature_missing' | 'signature_invalid' | 'signature_expired' | 'malformed_event';
+
+/** A delivery refused before anything was read or written; `code` goes back to the sender. */
+export class WebhookRejected extends Error {
+  constructor(
+    readonly code: WebhookRejection,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WebhookRejected';
+  }
+}
+
 export interface BillingProvider {
   readonly name: 'stripe';
   syncCatalog(options?: { dryRun?: boolean }): Promise<CatalogSyncReport>;
@@ -164,7 +192,12 @@ export interface BillingProvider {
   extendTrial(input: { subscriptionId: string; trialEnd: Date; operationId: OperationId }): Promise<SubscriptionSummary>;
   /** Undoes a cancellation at period end. */
   resume(input: { subscriptionId: string; operationId: OperationId }): Promise<SubscriptionSummary>;
-  handleEvent(rawEvent: unknown): Promise<void>;
+  /**
+   * Verifies one raw webhook delivery (the exact body bytes and the signature header) with the
+   * endpoint's signing secret, then parses it into the event the processor takes. Throws
+   * WebhookRejected, naming what was wrong, for anything unsigned, tampered, stale or malformed.
+   */
+  handleEvent(delivery: WebhookDelivery): Promise<ProviderEvent>;
   getSubscriptionStatus(input: { subscriptionId: string }): Promise<SubscriptionSummary>;
   listInvoices(input: { customerId: string; limit?: number; startingAfter?: string }): Promise<{ invoices: InvoiceSummary[]; hasMore: boolean }>;
   /** The default payment method for invoices, masked; null when none is set. */

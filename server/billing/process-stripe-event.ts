@@ -5,8 +5,8 @@
 // mirror refuses a read older than the one it holds. A failure is recorded and retried; an event
 // that concerns no tenant of ours (or an unknown type) is recorded as ignored.
 import type Stripe from 'stripe';
-import { z } from 'zod';
 import type { Clock } from '../clock';
+import { stripeEventSchema, type StripeEvent } from './stripe/stripe-event-schema';
 import type { Database } from '../db/open-database';
 import { logUnexpectedError, redactSecrets } from '../logging/log-error';
 import {
@@ -30,6 +30,8 @@ import {
   type SubscriptionSnapshot,
 } from './stripe/read-stripe-objects';
 
+export { stripeEventSchema, type StripeEvent };
+
 export interface StripeEventContext {
   db: Database;
   stripe: Stripe;
@@ -46,18 +48,6 @@ export interface ProcessOutcome {
   detail?: string;
 }
 
-/** The envelope every Stripe event has; the objects inside are re-read, not trusted. */
-export const stripeEventSchema = z.object({
-  id: z.string().regex(/^evt_[A-Za-z0-9_]{1,250}$/, 'not a Stripe event id'),
-  object: z.literal('event'),
-  type: z.string().regex(/^[a-z0-9_.]{1,200}$/, 'not a Stripe event type'),
-  created: z.number().int().nonnegative(),
-  data: z.object({
-    object: z.object({ id: z.string().max(255).optional(), object: z.string().max(100).optional() }).loose(),
-    previous_attributes: z.record(z.string(), z.unknown()).optional(),
-  }),
-});
-export type StripeEvent = z.infer<typeof stripeEventSchema>;
 
 /** What an event means once its objects were read: applied inside the event's transaction. */
 type Effect =

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppServices } from '../api/trpc';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import { createStripeClient } from '../billing/stripe/stripe-client';
+import { loadStripeSdk } from '../billing/stripe/stripe-sdk';
 import { AppError } from '../errors';
 import { CONNECTIONS, connectionNameSchema, lastFourOf, type ConnectionName } from './credential-store';
 
@@ -74,6 +75,7 @@ export async function testConnection(services: Services, input: z.infer<typeof c
   }
   const secretKey = await connections.store.get('stripe.secret_key');
   if (!secretKey) throw new AppError('PRECONDITION_FAILED', 'No Stripe secret key is set: save one first.');
+  await loadStripeSdk();
   const stripe = createStripeClient({ secretKey, apiBase: connections.stripeApiBase, maxNetworkRetries: 1, timeoutMs: 10_000 });
   try {
     const balance = await stripe.balance.retrieve();

@@ -5,6 +5,7 @@ import type { AppServices } from '../api/trpc';
 import { StripeProvider } from '../billing/stripe/stripe-provider';
 import { createStripeEventSource } from '../billing/stripe/stripe-event-source';
 import type { StripeClientOptions } from '../billing/stripe/stripe-client';
+import { loadStripeSdk } from '../billing/stripe/stripe-sdk';
 import { CredentialStore, lastFourOf, parseSecret } from './credential-store';
 
 export interface Connections {
@@ -45,6 +46,7 @@ export function createConnections(services: Pick<AppServices, 'billingProvider' 
     stripeApiBase: apiBase,
     async refreshStripe() {
       const options = await stripeClientOptions(store, connections.stripeApiBase);
+      if (options) await loadStripeSdk(); // only now: see stripe-sdk.ts
       services.billingProvider = options ? new StripeProvider(options.client) : null;
       services.stripeEvents = options ? createStripeEventSource(options) : null;
       await connections.afterStripeChange?.();

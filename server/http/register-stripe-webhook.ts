@@ -16,7 +16,7 @@ export function registerStripeWebhook(server: FastifyInstance, app: MeterdeskApp
     const signature = req.headers['stripe-signature'];
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const answer = source
-      ? await handleStripeWebhook({ db: app.services.db, clock: app.services.clock, stripe: source.stripe, webhookSecret: source.webhookSecret }, body, Array.isArray(signature) ? signature[0] : signature)
+      ? await handleStripeWebhook({ db: app.services.db, clock: app.services.clock, stripe: source.stripe, events: source.events }, body, Array.isArray(signature) ? signature[0] : signature)
       : { status: 503 as const, body: { received: false, error: { code: 'stripe_not_configured', message: 'This server has no Stripe secret key: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.' } } };
     return reply.code(answer.status).send(answer.body);
   });

@@ -13,7 +13,11 @@ export const addTeamMemberInput = z.object({
   role: z.enum(['manager', 'member']).default('member'),
 });
 
-/** Adds an organization member to a team, or changes their role in it. */
+/**
+ * Adds an organization member to a team, or changes their role in it. A manager (no org-wide
+ * teams:manage) adds only members and guests, and only people who are not already in a team
+ * another manager runs: moving someone between managers is an admin's call (issue 15).
+ */
 export async function addTeamMember(db: Database, actor: Actor, input: z.infer<typeof addTeamMemberInput>) {
   const team = await findTeam(db, actor.organizationId, input.teamId);
   await assertCanManageTeam(db, actor, team.id);
@@ -30,6 +34,29 @@ export async function addTeamMember(db: Database, actor: Actor, input: z.infer<t
   assertMayChangeTeamsOf(actor, { role: membership.role, name: membership.user.name }, 'email');
   const key = { organizationId_teamId_userId: { organizationId: actor.organizationId, teamId: team.id, userId: membership.userId } };
   return db.prisma.$transaction(async (tx) => {
+    if (!orgRoleCan(actor.role, 'teams:manage')) {
+      // The person's membership row is the lock: two managers adding the same person to their two
+      // teams at once are serialised, and the second sees the first's team.
+      await tx.$queryRaw`SELECT 1 FROM memberships WHERE organization_id = ${actor.organizationId}::uuid AND user_id = ${membership.userId}::uuid FOR UPDATE`;
+      const elsewhere = await tx.teamMembership.count({
+        where: {
+          organizationId: actor.organizationId,
+          userId: membership.userId,
+          teamId: { not: team.id },
+          team: {
+            archivedAt: null,
+            // A team run by another manager, and not also by this one.
+            AND: [
+              { members: { some: { role: 'manager', userId: { not: actor.userId } } } },
+              { members: { none: { role: 'manager', userId: actor.userId } } },
+            ],
+          },
+        },
+      });
+      if (elsewhere > 0) {
+        throw new AppError('FORBIDDEN', `${membership.user.name} is already in another manager’s team. Ask an admin to add them to yours.`, { field: 'email' });
+      }
+    }
     const before = await tx.teamMembership.findUnique({ where: key });
     if (before?.role === 'manager' && input.role === 'member' && !orgRoleCan(actor.role, 'teams:manage')) {
       throw new AppError('FORBIDDEN', 'Only admins can change a team manager’s role.');

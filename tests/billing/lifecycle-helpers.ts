@@ -3,6 +3,7 @@
 // Scenarios run on a test clock in both, through the real `stripe` client and StripeProvider.
 import type Stripe from 'stripe';
 import { createStripeClient } from '../../server/billing/stripe/stripe-client';
+import { loadStripeSdk } from '../../server/billing/stripe/stripe-sdk';
 import { StripeProvider } from '../../server/billing/stripe/stripe-provider';
 import { PLANS, SEAT_PRICES, type BillingInterval, type PlanKey } from '../../server/billing/plan-catalog';
 import { startStripeStandIn, type StripeStandIn } from '../stand-ins/stripe/server';
@@ -40,6 +41,7 @@ export interface LifecycleEnv {
 }
 
 export async function openLifecycleEnv(target: LifecycleTarget['name'], options: { dunning?: Partial<DunningSettings> } = {}): Promise<LifecycleEnv> {
+  await loadStripeSdk();
   if (target === 'stand-in') {
     const standIn = await startStripeStandIn({ dunning: options.dunning });
     const clientOptions = { secretKey: standIn.secretKey, apiBase: standIn.url, maxNetworkRetries: 3, timeoutMs: 5_000 };

@@ -74,7 +74,7 @@ describe('StripeProvider against the stand-in', () => {
     expect((error as AppError).message).not.toContain('notTheRightKey');
   });
 
-  it('says plainly that event handling is not implemented yet', () => {
-    expect(() => ctx.provider.handleEvent()).toThrow(/not implemented yet \(issue 9\)/);
+  it('refuses webhook deliveries when no signing secret is configured', async () => {
+    await expect(ctx.provider.handleEvent({ rawBody: '{}', signature: 't=1,v1=00' })).rejects.toMatchObject({ code: 'webhooks_not_configured' });
   });
 });

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../../server/app';
 import { StripeProvider } from '../../server/billing/stripe/stripe-provider';
+import { loadStripeSdk } from '../../server/billing/stripe/stripe-sdk';
 import { createHttpServer } from '../../server/http/create-http-server';
 import { startStripeStandIn } from '../stand-ins/stripe/server';
 
@@ -15,6 +16,7 @@ const port = Number(process.env.PORT);
 const controlPort = Number(process.env.E2E_CONTROL_PORT);
 
 const standIn = await startStripeStandIn();
+await loadStripeSdk();
 await new StripeProvider({ secretKey: standIn.secretKey, apiBase: standIn.url }).syncCatalog();
 process.env.STRIPE_SECRET_KEY = standIn.secretKey;
 process.env.STRIPE_API_BASE = standIn.url;

@@ -51,10 +51,11 @@ function Overview() {
       <Grid.Col span={{ base: 12, md: 7 }}>
         <Stack gap="lg">
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="lg">
-            <StatCard label="Members" value={data?.memberCount} hint="Active people in this organization" icon={<IconUsers size={20} />} />
-            <StatCard label="Teams" value={data?.teamCount} hint="Teams in use" icon={<IconUsersGroup size={20} />} color="violet" />
+            {/* A manager's figures cover the teams they run, not the organization. */}
+            <StatCard label="Members" value={data?.memberCount} hint={data?.scope === 'teams' ? 'Active people in your teams, you included' : 'Active people in this organization'} icon={<IconUsers size={20} />} />
+            <StatCard label="Teams" value={data?.teamCount} hint={data?.scope === 'teams' ? 'Teams you manage' : 'Teams in use'} icon={<IconUsersGroup size={20} />} color="violet" />
           </SimpleGrid>
-          {data ? <MembersByRoleCard byRole={data.membersByRole} total={data.memberCount} /> : <Skeleton h={236} radius="lg" />}
+          {data ? <MembersByRoleCard byRole={data.membersByRole} total={data.memberCount} title={data.scope === 'teams' ? 'Your teams by role' : 'Members by role'} /> : <Skeleton h={236} radius="lg" />}
         </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 5 }}>

@@ -1,7 +1,7 @@
 // The signed-in frame: header (brand, theme, account), sidebar (organization, sections) and the
 // current screen. Sections the user's role may not see are neither listed nor reachable by URL.
-import { AppShell, Burger, Container, Divider, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { AppShell, Burger, Container, Divider, Group, NavLink, ScrollArea, Stack, Text, Tooltip } from '@mantine/core';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useEffect, useRef } from 'react';
 import { BrandMark } from '../components/BrandMark';
 import { useAccess } from '../lib/me';
@@ -33,6 +33,9 @@ export function ConsoleShell() {
   const access = useAccess();
   const [route, navigate] = useHashRoute();
   const [navOpened, nav] = useDisclosure(false);
+  // Between the phone layout (burger, below sm) and a wide window (lg, 1200 px), the sidebar is a
+  // rail of icons, so a 1024 px window keeps its width for tables.
+  const compact = useMediaQuery('(min-width: 48em) and (max-width: 74.99em)', false, { getInitialValueInEffect: false });
   const mainRef = useRef<HTMLDivElement>(null);
 
   const visible = NAV_ITEMS.filter((item) => item.visible(access));
@@ -59,7 +62,7 @@ export function ConsoleShell() {
   const platformItems = visible.filter((i) => i.group === 'platform' && !i.hidden);
 
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 264, breakpoint: 'sm', collapsed: { mobile: !navOpened } }} padding={0}>
+    <AppShell header={{ height: 60 }} navbar={{ width: { sm: 76, lg: 264 }, breakpoint: 'sm', collapsed: { mobile: !navOpened } }} padding={0}>
       <a className="md-skip-link" href="#main-content" onClick={(e) => (e.preventDefault(), mainRef.current?.focus())}>
         Skip to content
       </a>
@@ -77,23 +80,25 @@ export function ConsoleShell() {
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="md" aria-label="Main navigation">
+      <AppShell.Navbar p={compact ? 'xs' : 'md'} aria-label="Main navigation" data-compact={compact || undefined}>
         <AppShell.Section>
-          <OrganizationSwitcher onSwitched={() => navigate('dashboard')} />
+          <OrganizationSwitcher compact={compact} onSwitched={() => navigate('dashboard')} />
         </AppShell.Section>
         <AppShell.Section grow component={ScrollArea} mt="md" mx="-xs" px="xs">
           <Stack gap={2} component="nav" aria-label="Sections">
             {orgItems.map((item) => (
-              <SectionLink key={item.route} item={item} active={item.route === current.route} />
+              <SectionLink key={item.route} item={item} active={item.route === current.route} compact={compact} />
             ))}
             {platformItems.length > 0 && (
               <>
                 <Divider my="sm" />
-                <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mb={4} style={{ letterSpacing: '0.06em' }}>
-                  Platform
-                </Text>
+                {!compact && (
+                  <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mb={4} style={{ letterSpacing: '0.06em' }}>
+                    Platform
+                  </Text>
+                )}
                 {platformItems.map((item) => (
-                  <SectionLink key={item.route} item={item} active={item.route === current.route} />
+                  <SectionLink key={item.route} item={item} active={item.route === current.route} compact={compact} />
                 ))}
               </>
             )}
@@ -113,18 +118,28 @@ export function ConsoleShell() {
   );
 }
 
-function SectionLink({ item, active }: { item: NavItem; active: boolean }) {
+function SectionLink({ item, active, compact }: { item: NavItem; active: boolean; compact: boolean }) {
   const Icon = item.icon;
-  return (
+  const link = (
     <NavLink
       href={`#/${item.route}`}
-      label={item.label}
-      leftSection={<Icon size={18} stroke={1.7} />}
+      // In the rail the name is the link's accessible name and its tooltip.
+      label={compact ? undefined : item.label}
+      aria-label={compact ? item.label : undefined}
+      leftSection={<Icon size={compact ? 20 : 18} stroke={1.7} />}
       active={active}
       aria-current={active ? 'page' : undefined}
       className="md-nav-link"
+      data-compact={compact || undefined}
       variant="light"
     />
+  );
+  return compact ? (
+    <Tooltip label={item.label} position="right" withArrow openDelay={150}>
+      {link}
+    </Tooltip>
+  ) : (
+    link
   );
 }
 

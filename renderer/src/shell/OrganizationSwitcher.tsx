@@ -9,7 +9,8 @@ import { orgRoleLabel, useAccess } from '../lib/me';
 import { useTRPC } from '../trpc';
 import { initials } from './UserMenu';
 
-export function OrganizationSwitcher({ onSwitched }: { onSwitched?: () => void }) {
+/** `compact`: the sidebar's icon rail — the avatar alone, the menu opening beside it. */
+export function OrganizationSwitcher({ onSwitched, compact = false }: { onSwitched?: () => void; compact?: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { me, platformRoleLabel } = useAccess();
@@ -29,8 +30,8 @@ export function OrganizationSwitcher({ onSwitched }: { onSwitched?: () => void }
 
   if (!active) {
     return (
-      <Paper withBorder p="sm" radius="md" bg="var(--md-canvas)">
-        <Group gap="sm" wrap="nowrap">
+      <Paper withBorder p={compact ? 6 : 'sm'} radius="md" bg="var(--md-canvas)" title={compact ? 'No organization' : undefined}>
+        <Group gap="sm" wrap="nowrap" className={compact ? 'md-compact-hide-text' : undefined}>
           <Avatar radius="md" size={36} color="grape" variant="light">
             <IconShieldLock size={18} />
           </Avatar>
@@ -48,16 +49,17 @@ export function OrganizationSwitcher({ onSwitched }: { onSwitched?: () => void }
   }
 
   return (
-    <Menu position="bottom-start" width="target" shadow="md">
+    <Menu position={compact ? 'right-start' : 'bottom-start'} width={compact ? 260 : 'target'} shadow="md">
       <Menu.Target>
         <UnstyledButton
           aria-label={`Organization: ${active.name}. Switch organization`}
           w="100%"
-          p="sm"
+          p={compact ? 6 : 'sm'}
+          title={compact ? `${active.name} (${orgRoleLabel(active.role)})` : undefined}
           style={{ borderRadius: 'var(--mantine-radius-md)', border: '1px solid var(--mantine-color-default-border)', background: 'var(--md-canvas)' }}
           disabled={switchOrg.isPending}
         >
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" justify={compact ? 'center' : undefined} className={compact ? 'md-compact-hide-text' : undefined}>
             <Avatar radius="md" size={36} color="brand" variant="light">
               {initials(active.name)}
             </Avatar>

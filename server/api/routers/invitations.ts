@@ -2,19 +2,25 @@ import { acceptInvitation, acceptInvitationInput } from '../../invitations/accep
 import { createInvitation, invitationTargetSchema } from '../../invitations/create-invitation';
 import { createInvitations, createInvitationsInput } from '../../invitations/create-invitations';
 import { describeInvitation, invitationTokenInput } from '../../invitations/describe-invitation';
-import { listInvitations } from '../../invitations/list-invitations';
+import { bulkInvitationsInput } from '../../invitations/bulk-invitations';
+import { listInvitations, listInvitationsInput } from '../../invitations/list-invitations';
 import { previewInvitationCsv, previewInvitationCsvInput } from '../../invitations/preview-invitation-csv';
 import { invitationIdInput, resendInvitation } from '../../invitations/resend-invitation';
+import { resendInvitations } from '../../invitations/resend-invitations';
 import { revokeInvitation } from '../../invitations/revoke-invitation';
+import { revokeInvitations } from '../../invitations/revoke-invitations';
 import { orgProcedure, publicProcedure, router } from '../trpc';
 
 export const invitationsRouter = router({
-  list: orgProcedure('invitations:manage').query(({ ctx }) => listInvitations(ctx.db, ctx.actor, ctx.clock)),
+  list: orgProcedure('invitations:manage').input(listInvitationsInput).query(({ ctx, input }) => listInvitations(ctx.db, ctx.actor, ctx.clock, input)),
   create: orgProcedure('invitations:manage').input(invitationTargetSchema).mutation(({ ctx, input }) => createInvitation(ctx, ctx.actor, input)),
   previewCsv: orgProcedure('invitations:manage').input(previewInvitationCsvInput).mutation(({ ctx, input }) => previewInvitationCsv(ctx.db, ctx.actor, input, ctx.clock)),
   createMany: orgProcedure('invitations:manage').input(createInvitationsInput).mutation(({ ctx, input }) => createInvitations(ctx, ctx.actor, input)),
   resend: orgProcedure('invitations:manage').input(invitationIdInput).mutation(({ ctx, input }) => resendInvitation(ctx, ctx.actor, input)),
   revoke: orgProcedure('invitations:manage').input(invitationIdInput).mutation(({ ctx, input }) => revokeInvitation(ctx, ctx.actor, input)),
+  /** Bulk, from the selected rows: done and skipped (with why) per invitation; a foreign id refuses all. */
+  revokeMany: orgProcedure('invitations:manage').input(bulkInvitationsInput).mutation(({ ctx, input }) => revokeInvitations(ctx, ctx.actor, input)),
+  resendMany: orgProcedure('invitations:manage').input(bulkInvitationsInput).mutation(({ ctx, input }) => resendInvitations(ctx, ctx.actor, input)),
 
   /** Public: the link itself is the credential. */
   describe: publicProcedure.input(invitationTokenInput).query(({ ctx, input }) => describeInvitation(ctx.db, input, { clock: ctx.clock, callerEmail: ctx.session?.user.email ?? null })),

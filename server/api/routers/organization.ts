@@ -9,7 +9,7 @@ import { cancelOrganizationDeletion, erasesAt, scheduleOrganizationDeletion, sch
 import { authedProcedure, orgProcedure, router } from '../trpc';
 
 export const organizationRouter = router({
-  overview: orgProcedure('organization:read').query(({ ctx }) => getOrganizationOverview(ctx.db, ctx.organizationId)),
+  overview: orgProcedure('organization:read').query(({ ctx }) => getOrganizationOverview(ctx.db, ctx.actor)),
 
   settings: orgProcedure('organization:read').query(({ ctx }) => getOrganizationSettings(ctx.db, ctx.organizationId)),
   updateSettings: orgProcedure('organization:update')

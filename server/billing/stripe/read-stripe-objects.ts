@@ -1,7 +1,8 @@
 // Re-reading the objects an event names, so that what is applied is Stripe's current state, not
 // the (possibly older, possibly reordered) snapshot inside the event. Only the fields the mirror
 // keeps are read, each checked with zod; payment methods are reduced to their masked details here.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { stripeErrors } from './stripe-sdk';
 import { z } from 'zod';
 import { PLANS, SEAT_PRICES, type BillingInterval, type PlanKey } from '../plan-catalog';
 
@@ -296,7 +297,7 @@ async function orNull<T>(read: () => Promise<T>): Promise<T | null> {
   try {
     return await read();
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return null;
+    if (error instanceof stripeErrors().StripeInvalidRequestError && error.statusCode === 404) return null;
     throw error;
   }
 }

@@ -2,7 +2,9 @@
 // types describe exactly that version), retries with backoff for network errors, 409s and 5xx
 // (the SDK adds an Idempotency-Key to every POST, so a retry cannot apply twice), a timeout, and
 // an API base override that points tests at the stand-in. The key never leaves this object.
-import Stripe from 'stripe';
+// The SDK must be loaded first (await loadStripeSdk()): it is not imported at start-up.
+import type Stripe from 'stripe';
+import { stripeSdk } from './stripe-sdk';
 
 /** The API version this code is written against: stripe 23.1.0's own. */
 export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
@@ -18,7 +20,8 @@ export interface StripeClientOptions {
 export function createStripeClient(options: StripeClientOptions): Stripe {
   const base = options.apiBase ? new URL(options.apiBase) : undefined;
   if (base && base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error(`Stripe API base must be http(s), not ${base.protocol}`);
-  return new Stripe(options.secretKey, {
+  const StripeClient = stripeSdk(); // loaded lazily: see stripe-sdk.ts
+  return new StripeClient(options.secretKey, {
     apiVersion: STRIPE_API_VERSION,
     maxNetworkRetries: options.maxNetworkRetries ?? 3,
     timeout: options.timeoutMs ?? 20_000,

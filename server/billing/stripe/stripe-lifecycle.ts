@@ -5,7 +5,8 @@
 // Every write carries an idempotency key derived from our own operation id, so any retry — the
 // SDK's, ours after a 429, a person's double click — applies once. Stripe's errors become
 // AppErrors a person can act on; the key never appears in them.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { stripeErrors } from './stripe-sdk';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type {
@@ -406,7 +407,7 @@ export class StripeLifecycle {
       try {
         return await request();
       } catch (error) {
-        const limited = error instanceof Stripe.errors.StripeRateLimitError || (error instanceof Stripe.errors.StripeError && error.code === 'lock_timeout');
+        const limited = error instanceof stripeErrors().StripeRateLimitError || (error instanceof stripeErrors().StripeError && error.code === 'lock_timeout');
         if (!limited || attempt >= retries) throw error;
         await new Promise((r) => setTimeout(r, base * 2 ** attempt * (1 + Math.random() / 2)));
       }
@@ -499,18 +500,18 @@ function lineEnd(invoice: Stripe.Invoice) {
 
 /** Stripe's errors in words a person can act on. Idempotency keys and raw messages that may quote them never reach the message. */
 function lifecycleError(what: string, error: unknown): unknown {
-  if (error instanceof AppError || !(error instanceof Stripe.errors.StripeError)) return error;
+  if (error instanceof AppError || !(error instanceof stripeErrors().StripeError)) return error;
   const requestId = error.requestId ? ` (Stripe request ${error.requestId})` : '';
-  if (error instanceof Stripe.errors.StripeIdempotencyError) {
+  if (error instanceof stripeErrors().StripeIdempotencyError) {
     return new AppError('CONFLICT', `Could not ${what}: this operation was already sent to Stripe with different details. Start it again from the beginning${requestId}.`);
   }
-  if (error instanceof Stripe.errors.StripeCardError) {
+  if (error instanceof stripeErrors().StripeCardError) {
     return new AppError('PRECONDITION_FAILED', `The card was declined: could not ${what}. Update the payment method in the billing portal and try again${requestId}.`);
   }
   if (error.code === 'amount_too_large') {
     return new AppError('BAD_REQUEST', `The refund is larger than what remains refundable on this payment: ${error.message}${requestId}.`, { field: 'amountMinor' });
   }
-  if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing') {
+  if (error instanceof stripeErrors().StripeInvalidRequestError && error.code === 'resource_missing') {
     return new AppError('NOT_FOUND', `Stripe has no such object: could not ${what}. ${error.message}${requestId}.`, error.param ? { field: error.param } : {});
   }
   return toAppErrorBase(what, error);

@@ -1,9 +1,10 @@
 // BillingProvider on Stripe: catalog sync, customers, Checkout in subscription mode, the customer
 // portal, usage reported to billing meters, and the subscription lifecycle (stripe-lifecycle.ts:
-// plan changes, seats, cancel/resume, invoices, payment method, refunds, credits). Event handling
-// comes next (issue 9) and says so when called.
+// plan changes, seats, cancel/resume, invoices, payment method, refunds, credits), and webhook
+// deliveries verified and parsed into events (handleEvent) for the one event processor.
 import { createHash } from 'node:crypto';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { stripeErrors } from './stripe-sdk';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type {
@@ -19,11 +20,15 @@ import type {
   PlanChangeInput,
   PlanChangeResult,
   PortalSessionInput,
+  ProviderEvent,
   SubscriptionSummary,
   UsageReport,
+  WebhookDelivery,
 } from '../billing-provider';
+import { WebhookRejected } from '../billing-provider';
 import { findPlan, OVERAGES, PORTAL_CONFIGURATION_KEY, SEAT_PRICES } from '../plan-catalog';
 import { createStripeClient, type StripeClientOptions } from './stripe-client';
+import { stripeEventSchema } from './stripe-event-schema';
 import { StripeLifecycle, type LifecycleOptions } from './stripe-lifecycle';
 import { syncStripeCatalog } from './sync-stripe-catalog';
 
@@ -32,13 +37,24 @@ const checkoutSessionSchema = z.object({ id: z.string().startsWith('cs_'), url: 
 const portalSessionSchema = z.object({ url: z.url() });
 const customerSchema = z.object({ id: z.string().startsWith('cus_') });
 
+/** Stripe's own tolerance: a signature older (or newer) than this is refused as a possible replay. */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export interface StripeProviderOptions extends StripeClientOptions, LifecycleOptions {
+  /** The webhook endpoint's signing secret (whsec_…); without it every delivery is refused. */
+  webhookSecret?: string | null;
+}
+
 export class StripeProvider implements BillingProvider {
   readonly name = 'stripe' as const;
   private readonly stripe: Stripe;
   private readonly lifecycle: StripeLifecycle;
+  private readonly webhookSecret: string | null;
 
-  constructor(options: StripeClientOptions & LifecycleOptions) {
-    this.stripe = createStripeClient(options);
+  /** `client`: an existing client to share (the event source's); built from the options otherwise. */
+  constructor(options: StripeProviderOptions, client?: Stripe) {
+    this.stripe = client ?? createStripeClient(options);
+    this.webhookSecret = options.webhookSecret ?? null;
     this.lifecycle = new StripeLifecycle(this.stripe, (keys) => this.pricesByLookupKey(keys), options);
   }
 
@@ -169,8 +185,31 @@ export class StripeProvider implements BillingProvider {
   resume(input: { subscriptionId: string; operationId: OperationId }): Promise<SubscriptionSummary> {
     return this.lifecycle.resume(input);
   }
-  handleEvent(): never {
-    return notYet('handleEvent');
+  async handleEvent(delivery: WebhookDelivery): Promise<ProviderEvent> {
+    if (!this.webhookSecret) {
+      throw new WebhookRejected('webhooks_not_configured', 'This server has no Stripe webhook signing secret: set STRIPE_WEBHOOK_SECRET.');
+    }
+    if (!delivery.signature) throw new WebhookRejected('signature_missing', 'The Stripe-Signature header is missing.');
+    let verified: unknown;
+    try {
+      // The HMAC covers the exact bytes: never re-serialise the body before this.
+      verified = this.stripe.webhooks.constructEvent(delivery.rawBody, delivery.signature, this.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
+    } catch (error) {
+      if (error instanceof stripeErrors().StripeSignatureVerificationError) {
+        if (/timestamp outside the tolerance zone/i.test(error.message)) {
+          throw new WebhookRejected('signature_expired', `The signature's timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS} s away from now: refused as a possible replay.`);
+        }
+        throw new WebhookRejected('signature_invalid', "The Stripe-Signature header does not match the body and this endpoint's signing secret.");
+      }
+      // Correctly signed, but not JSON.
+      throw new WebhookRejected('malformed_event', 'The body is not a JSON Stripe event.');
+    }
+    const parsed = stripeEventSchema.safeParse(verified);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new WebhookRejected('malformed_event', `The body is not a Stripe event: ${issue?.path.join('.') || 'event'} ${issue?.message ?? ''}`.trim());
+    }
+    return parsed.data;
   }
   getSubscriptionStatus(input: { subscriptionId: string }): Promise<SubscriptionSummary> {
     return this.lifecycle.getSubscriptionStatus(input);
@@ -209,13 +248,9 @@ export class StripeProvider implements BillingProvider {
   }
 }
 
-function notYet(method: string): never {
-  throw new AppError('PRECONDITION_FAILED', `Stripe billing: ${method} is not implemented yet (issue 9).`);
-}
-
 function isDuplicateIdentifier(error: unknown, identifier: string): boolean {
   return (
-    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    error instanceof stripeErrors().StripeInvalidRequestError &&
     (error.code === 'meter_event_duplicate_identifier' || (error.param === 'identifier' && /already exists/i.test(error.message) && error.message.includes(identifier)))
   );
 }
@@ -230,18 +265,18 @@ async function guard<T>(what: string, run: () => Promise<T>): Promise<T> {
 
 /** Stripe's errors in words a person can act on; the secret key never appears in them. */
 export function toAppError(what: string, error: unknown): unknown {
-  if (error instanceof AppError || !(error instanceof Stripe.errors.StripeError)) return error;
+  if (error instanceof AppError || !(error instanceof stripeErrors().StripeError)) return error;
   const requestId = error.requestId ? ` (Stripe request ${error.requestId})` : '';
-  if (error instanceof Stripe.errors.StripeAuthenticationError) {
+  if (error instanceof stripeErrors().StripeAuthenticationError) {
     return new AppError('PRECONDITION_FAILED', `Stripe refused the secret key: could not ${what}. Check the key in Settings → Connections${requestId}.`);
   }
-  if (error instanceof Stripe.errors.StripeRateLimitError) {
+  if (error instanceof stripeErrors().StripeRateLimitError) {
     return new AppError('TOO_MANY_REQUESTS', `Stripe is rate-limiting requests: could not ${what}. Try again shortly${requestId}.`, { retryAfterSeconds: 5 });
   }
-  if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+  if (error instanceof stripeErrors().StripeInvalidRequestError) {
     return new AppError('BAD_REQUEST', `Stripe refused the request to ${what}: ${error.message}${requestId}.`, error.param ? { field: error.param } : {});
   }
-  if (error instanceof Stripe.errors.StripeConnectionError) {
+  if (error instanceof stripeErrors().StripeConnectionError) {
     return new AppError('PRECONDITION_FAILED', `Could not reach Stripe to ${what}. Check the network and try again.`);
   }
   return new AppError('PRECONDITION_FAILED', `Stripe failed to ${what}: ${error.message}${requestId}. Try again.`);

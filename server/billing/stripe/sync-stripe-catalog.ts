@@ -3,7 +3,8 @@
 // keys, meter event names, portal metadata), compared, and written only where it differs, so a
 // second run sends no write at all. Prices are immutable at Stripe: a changed amount creates a
 // new price that takes the lookup key over (transfer_lookup_key), and the old one is archived.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { stripeSdk } from './stripe-sdk';
 import type { CatalogChange, CatalogSyncReport } from '../billing-provider';
 import {
   microsToMinorDecimal,
@@ -165,7 +166,7 @@ export async function syncStripeCatalog(stripe: Stripe, options: { dryRun?: bool
             product: productId,
             currency: want.currency,
             ...(want.unitAmount !== undefined ? { unit_amount: want.unitAmount } : {}),
-            ...(want.unitAmountDecimal !== undefined ? { unit_amount_decimal: Stripe.Decimal.from(want.unitAmountDecimal) } : {}),
+            ...(want.unitAmountDecimal !== undefined ? { unit_amount_decimal: stripeSdk().Decimal.from(want.unitAmountDecimal) } : {}),
             recurring: { interval: want.interval, usage_type: want.usageType, ...(meterId ? { meter: meterId } : {}) },
             lookup_key: want.lookupKey,
             // Moves the key from the price it replaces, in the same request.

@@ -138,7 +138,7 @@ function SessionsCard() {
         <Skeleton h={120} />
       ) : (
         <Table.ScrollContainer minWidth={560}>
-          <Table verticalSpacing="sm" aria-label="Your sessions">
+          <Table verticalSpacing="sm" aria-label="Your sessions" className="md-table-sticky-actions">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Device</Table.Th>

@@ -67,7 +67,7 @@ export function ApiKeysScreen() {
       ) : (
         <Card p={0}>
           <Table.ScrollContainer minWidth={900}>
-            <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="API keys" styles={{ th: { whiteSpace: 'nowrap' } }}>
+            <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="API keys" className="md-table-sticky-actions" styles={{ th: { whiteSpace: 'nowrap' } }}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Name</Table.Th>

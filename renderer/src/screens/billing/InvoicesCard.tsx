@@ -44,7 +44,7 @@ export function InvoicesCard() {
         <EmptyState py={40} variant="light" icon={<IconFileInvoice size={26} />} title="No invoices yet" description="Invoices appear here once a paid plan starts." />
       ) : (
         <Table.ScrollContainer minWidth={620}>
-          <Table verticalSpacing="sm" horizontalSpacing="lg" highlightOnHover aria-label="Invoices">
+          <Table verticalSpacing="sm" horizontalSpacing="lg" highlightOnHover aria-label="Invoices" className="md-table-sticky-actions">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Number</Table.Th>

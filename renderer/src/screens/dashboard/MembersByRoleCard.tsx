@@ -4,11 +4,11 @@ import { orgRoleLabel } from '../../lib/me';
 import { ROLE_COLORS } from '../../lib/roles';
 
 /** How the organization's members spread over roles, in the roles' own order (owner first). */
-export function MembersByRoleCard({ byRole, total }: { byRole: Record<string, number>; total: number }) {
+export function MembersByRoleCard({ byRole, total, title = 'Members by role' }: { byRole: Record<string, number>; total: number; title?: string }) {
   return (
     <Card>
       <Title order={2} fz="md" mb="md">
-        Members by role
+        {title}
       </Title>
       <Stack gap="sm">
         {ORG_ROLES.map((role) => {

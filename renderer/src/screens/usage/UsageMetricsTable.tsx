@@ -37,7 +37,7 @@ export function UsageMetricsTable({
   const insight = metrics.some((m) => m.projected !== undefined);
   return (
     <Table.ScrollContainer minWidth={760}>
-      <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Usage by metric">
+      <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Usage by metric" className="md-table-sticky-actions">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Metric</Table.Th>
