@@ -80,7 +80,9 @@ async function start(): Promise<void> {
   const keychain = await openKeychain();
   if (!keychain.available) console.warn(`OS keychain unavailable (${keychain.unavailableReason}): sessions will not be remembered.`);
   try {
-    mdApp = await createApp({ dataDir, keychain });
+    // Provider secrets come from the OS keychain only on the desktop: STRIPE_* and SNS_* variables
+    // are a server-mode convenience and must not silently override what Settings → Connections shows.
+    mdApp = await createApp({ dataDir, keychain, env: {} });
   } catch (error) {
     return fail(error);
   }
