@@ -90,9 +90,11 @@ test('at 1024×700: the sidebar is a rail of icons, action columns stay in view,
   await page.getByRole('button', { name: 'Sales' }).click();
   const drawer = page.getByRole('dialog');
   await expect(drawer).toBeVisible();
-  const box = (await drawer.boundingBox())!;
-  expect(box.x).toBeGreaterThanOrEqual(0);
-  expect(box.x + box.width).toBeLessThanOrEqual(1024);
+  // The drawer slides in from the right: wait for it to come to rest inside the window.
+  await expect.poll(async () => {
+    const box = await drawer.boundingBox();
+    return box && box.x >= 0 && box.x + box.width <= 1024;
+  }, { message: 'the drawer rests inside the 1024 px window' }).toBe(true);
   await drawer.getByLabel('Member email').fill('adam.adler@acme.test');
   await drawer.getByRole('button', { name: 'Add to team' }).click();
   const notice = page.locator('.mantine-Notification-root').first();
