@@ -105,6 +105,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
   services.stripeEvents = stripeOptions ? createStripeEventSource(stripeOptions) : null;
   // Usage alerts fired by metering are announced with these services (mailer, console link).
   registerAlertServices(services);
+  const jobStops = new Set<() => Promise<void>>();
   const app: MeterdeskApp = {
     services,
     router: appRouter,
@@ -127,12 +128,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
         stop = start();
       };
       if (services.connections) services.connections.afterStripeChange = restart;
-      return async () => {
+      const stopAll = async () => {
+        jobStops.delete(stopAll);
         if (services.connections?.afterStripeChange === restart) services.connections.afterStripeChange = undefined;
         await stop();
       };
+      jobStops.add(stopAll);
+      return stopAll;
     },
     close: async () => {
+      // Jobs a caller left running stop first: a timer firing after this would find the database closed.
+      await Promise.all([...jobStops].map((stopJobs) => stopJobs()));
       await alertChecksIdle(db); // checks in flight finish before the database closes
       await db.close();
     },
