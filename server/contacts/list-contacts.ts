@@ -5,6 +5,7 @@ import type { Actor } from '../members/member-scope';
 import { plainText } from '../validation/text';
 import { tagSchema } from './contact-rules';
 import { contactManageScope, contactReadScope, contactScopeWhere, inScope } from './contact-scope';
+import { likeLiteral } from '../db/like-pattern';
 
 export const listContactsInput = z.object({
   /** Part of a name, an email or a phone number (digits are matched however the number is written). */
@@ -30,8 +31,8 @@ export async function listContacts(db: Database, actor: Actor, input: ListContac
     const digits = search.replace(/\D/g, '');
     filters.push({
       OR: [
-        { name: { contains: search, mode: 'insensitive' } },
-        { email: { contains: search, mode: 'insensitive' } },
+        { name: { contains: likeLiteral(search), mode: 'insensitive' } },
+        { email: { contains: likeLiteral(search), mode: 'insensitive' } },
         ...(digits.length >= 3 ? [{ phone: { contains: digits } }] : []),
       ],
     });

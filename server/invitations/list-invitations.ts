@@ -4,6 +4,7 @@ import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
 import type { Actor } from '../members/member-scope';
 import { plainText } from '../validation/text';
+import { likeLiteral } from '../db/like-pattern';
 
 export const INVITATION_STATUSES = ['pending', 'expired', 'accepted', 'revoked'] as const;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
@@ -43,7 +44,7 @@ export async function listInvitations(db: Database, actor: Actor, clock: Clock, 
       organizationId: actor.organizationId,
       ...byStatus[status],
       // Prisma's contains is a LIKE: % and _ in the search are meant literally.
-      ...(input?.search ? { email: { contains: input.search.replace(/[\\%_]/g, '\\$&'), mode: 'insensitive' } } : {}),
+      ...(input?.search ? { email: { contains: likeLiteral(input.search), mode: 'insensitive' } } : {}),
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: INVITATION_LIST_LIMIT,

@@ -4,6 +4,7 @@ import type { Prisma } from '../db/generated/client';
 import type { Database } from '../db/open-database';
 import { ORG_ROLES } from '../permissions/permissions';
 import { visibleUserIds, type Actor } from './member-scope';
+import { likeLiteral } from '../db/like-pattern';
 
 export const listMembersInput = z.object({
   search: plainText().trim().max(200).optional(),
@@ -26,7 +27,7 @@ export async function listMembers(db: Database, actor: Actor, input: ListMembers
     ...(input.status ? { status: input.status } : {}),
     ...(input.teamId ? { user: { teamMemberships: { some: { organizationId: actor.organizationId, teamId: input.teamId } } } } : {}),
     ...(search
-      ? { OR: [{ user: { name: { contains: search, mode: 'insensitive' } } }, { user: { email: { contains: search, mode: 'insensitive' } } }] }
+      ? { OR: [{ user: { name: { contains: likeLiteral(search), mode: 'insensitive' } } }, { user: { email: { contains: likeLiteral(search), mode: 'insensitive' } } }] }
       : {}),
   };
   const [total, rows] = await Promise.all([

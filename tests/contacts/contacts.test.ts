@@ -66,6 +66,9 @@ describe.each(databaseTargets)('contacts on $name', (target) => {
     const list = async (carrier: MemoryCarrier) => names((await (await as(carrier)).contacts.list({ search: '415555000' })).rows);
     expect(await list(a.people.member.carrier)).toEqual(all);
     expect(await list(a.people.manager.carrier)).toEqual(all);
+    // LIKE's wildcards in a search are plain characters.
+    expect((await (await as(a.people.member.carrier)).contacts.list({ search: '%' })).rows).toEqual([]);
+    expect(names((await (await as(a.people.member.carrier)).contacts.list({ search: 'Filed_under' })).rows)).toEqual([]);
     await refused((await as(a.people.guest.carrier)).contacts.list({}), 'FORBIDDEN');
 
     await setSharing('personal');

@@ -299,6 +299,9 @@ describe.each(databaseTargets)('organizations, members, teams and invitations on
       expect(page.items).toHaveLength(200);
       const search = await admin.members.list({ search: 'person 00999' });
       expect(search.items.map((m) => m.email)).toEqual(['bulk999@bigco.test']);
+      // LIKE's wildcards in a search are plain characters: "_" and "%" match only themselves.
+      expect((await admin.members.list({ search: 'person 0099_' })).total).toBe(0);
+      expect((await admin.members.list({ search: '%' })).total).toBe(0);
       expect((await admin.members.list({ role: 'guest' })).items.map((m) => m.email)).toEqual([big.people.guest.email]);
       expect((await admin.members.list({ teamId: big.managedTeamId })).total).toBe(3);
     });
