@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,14 @@ describe('browser-mode HTTP server', () => {
   it('answers health without the token', async () => {
     const res = await fetch(`${base}/api/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, database: 'pglite', migrations: expect.any(Number), version: expect.any(String) });
+    const health = await res.json();
+    expect(health).toEqual({ ok: true, database: 'pglite', migrations: expect.any(Number), version: expect.any(String) });
+    // The README's example is exactly what this version answers (every migration applied).
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(JSON.stringify(health));
+    expect(readme).toContain(`(${health.migrations} in this version,`);
+    const migrations = (await readdir(new URL('../../prisma/migrations', import.meta.url), { withFileTypes: true })).filter((e) => e.isDirectory());
+    expect(health.migrations).toBe(migrations.length);
   });
 
   it('refuses /trpc without the launch token before routing, writing nothing', async () => {
