@@ -55,7 +55,7 @@ test('a webhook endpoint receives signed deliveries, logged with status and late
   // Replay: the same event again, as a new delivery with a fresh signature.
   await deliveries.first().getByRole('button', { name: 'Replay' }).click();
   await expect(deliveries).toHaveCount(2, { timeout: 30_000 });
-  const replay = deliveries.filter({ hasText: 'replay' });
+  const replay = deliveries.filter({ has: page.getByText('replay', { exact: true }) });
   await expect(replay).toContainText('succeeded', { timeout: 30_000 });
   await expect(replay).toContainText(`Event ${eventId}`);
   await expect(replay).toContainText(/#1 .+ — 200 in \d+ ms/);
