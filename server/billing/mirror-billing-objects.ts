@@ -3,6 +3,7 @@
 // and a subscription that is over never replaces a live one of the same organization.
 import type { Prisma } from '../db/generated/client';
 import { recordAuditEvent } from '../audit/record-audit-event';
+import { emitSubscriptionUpdated } from '../webhooks/emit-billing-webhook-events';
 import type { CustomerSnapshot, InvoiceSnapshot, MaskedPaymentMethod, SubscriptionSnapshot } from './stripe/read-stripe-objects';
 
 export type Tx = Prisma.TransactionClient;
@@ -185,5 +186,6 @@ export async function applySubscription(tx: Tx, organizationId: string, s: Subsc
   const after = { planKey: data.planKey, status: data.status, providerStatus: data.providerStatus, cancelAtPeriodEnd: data.cancelAtPeriodEnd, seatQuantity: data.seatQuantity, providerSubscriptionId: s.id };
   if (JSON.stringify(before) === JSON.stringify(after)) return 'unchanged';
   await recordAuditEvent(tx, { organizationId, action: 'billing.subscription_changed', targetType: 'subscription', targetId: s.id, before, after, reason: `Stripe ${eventId}` });
+  await emitSubscriptionUpdated(tx, organizationId, { before, after, stripeEventId: eventId, at: s.readAt });
   return 'applied';
 }

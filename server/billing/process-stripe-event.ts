@@ -9,6 +9,7 @@ import type { Clock } from '../clock';
 import { stripeEventSchema, type StripeEvent } from './stripe/stripe-event-schema';
 import type { Database } from '../db/open-database';
 import { logUnexpectedError, redactSecrets } from '../logging/log-error';
+import { emitInvoiceEvent } from '../webhooks/emit-billing-webhook-events';
 import {
   applyCustomer,
   applyInvoice,
@@ -174,6 +175,7 @@ async function effectOf(stripe: Stripe, event: StripeEvent): Promise<Effect> {
         if (customer) await applyCustomer(tx, organizationId, customer);
         if (invoice) await applyInvoice(tx, organizationId, invoice);
         else await removeInvoice(tx, organizationId, objectId(event)); // a deleted draft
+        await emitInvoiceEvent(tx, organizationId, event, invoice);
         if (subscription?.planKey) await applySubscription(tx, organizationId, subscription, event.id);
       },
     };

@@ -3,6 +3,11 @@
 // seconds, or sooner once many are waiting, and at shutdown. Each flush has its own idempotency key,
 // and a flush that failed is retried with the same key, so a retry after a commit whose answer was
 // lost cannot count twice.
+// Each admitted request's answer is its outcome (status below 400: succeeded; otherwise failed),
+// added to usage_outcome_rollups (organization scope, api_requests, the day of the flush) in one
+// upsert per organization per flush, for the dashboards' success rate. A failed flush keeps them
+// for the next one; an outcome upsert whose commit answer was lost may count once more (a share,
+// not a bill).
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/open-database';
 import type { Clock } from '../clock';
@@ -23,6 +28,7 @@ interface PendingFlush {
 
 export class ApiRequestCounter {
   private counts = new Map<string, number>();
+  private outcomes = new Map<string, { succeeded: number; failed: number }>();
   private pending = 0;
   private sequence = 0;
   /** A flush that failed: retried first, with its keys, before new counts go out. */
@@ -56,10 +62,25 @@ export class ApiRequestCounter {
     }
   }
 
+  /** Records how an admitted request of the organization was answered; never waits on the database. */
+  outcome(organizationId: string, succeeded: boolean) {
+    const o = this.outcomes.get(organizationId) ?? { succeeded: 0, failed: 0 };
+    if (succeeded) o.succeeded++;
+    else o.failed++;
+    this.outcomes.set(organizationId, o);
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.flush();
+      }, this.intervalMs);
+      this.timer.unref();
+    }
+  }
+
   /** Writes what is waiting (one event per organization); resolves when it is written or failed. */
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing.then(() => (this.pending > 0 || this.retry ? this.flush() : undefined));
-    if (this.pending === 0 && !this.retry) return Promise.resolve();
+    if (this.flushing) return this.flushing.then(() => (this.pending > 0 || this.retry || this.outcomes.size > 0 ? this.flush() : undefined));
+    if (this.pending === 0 && !this.retry && this.outcomes.size === 0) return Promise.resolve();
     this.flushing = this.write().finally(() => (this.flushing = null));
     return this.flushing;
   }
@@ -84,6 +105,28 @@ export class ApiRequestCounter {
       // Kept for the next flush under the same key; new requests keep counting meanwhile.
       this.retry = batch;
       logUnexpectedError('api_requests flush', error);
+    }
+    await this.writeOutcomes();
+  }
+
+  private async writeOutcomes() {
+    if (this.outcomes.size === 0) return;
+    const outcomes = this.outcomes;
+    this.outcomes = new Map();
+    const orgs = [...outcomes.keys()];
+    try {
+      await this.db.query(
+        `insert into usage_outcome_rollups as r (organization_id, scope, scope_id, metric, day, succeeded, failed)
+         select o, 'organization', o, 'api_requests', ($4::timestamptz at time zone 'UTC')::date, s, f from unnest($1::uuid[], $2::bigint[], $3::bigint[]) as x(o, s, f)
+         on conflict (organization_id, scope, scope_id, metric, day) do update set succeeded = r.succeeded + excluded.succeeded, failed = r.failed + excluded.failed`,
+        [orgs, orgs.map((o) => outcomes.get(o)!.succeeded), orgs.map((o) => outcomes.get(o)!.failed), this.clock.now()],
+      );
+    } catch (error) {
+      for (const [org, o] of outcomes) {
+        const now = this.outcomes.get(org) ?? { succeeded: 0, failed: 0 };
+        this.outcomes.set(org, { succeeded: now.succeeded + o.succeeded, failed: now.failed + o.failed });
+      }
+      logUnexpectedError('api_requests outcomes flush', error);
     }
   }
 

@@ -35,6 +35,12 @@ export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp, api
   // Admitted requests are metered as api_requests in batches (not an event each); flushed at close.
   const apiRequests = new ApiRequestCounter(db, clock, apiRequestMetering);
   server.addHook('onClose', () => apiRequests.close());
+  // Each admitted request's answer is its outcome, for the dashboards' success rate of api_requests.
+  const admitted = new WeakMap<FastifyRequest, string>();
+  server.addHook('onResponse', async (req, reply) => {
+    const organizationId = admitted.get(req);
+    if (organizationId) apiRequests.outcome(organizationId, reply.statusCode < 400);
+  });
 
   /** Resolves the key and takes a rate token; answers the error itself and returns null when refused. */
   async function admit(req: FastifyRequest, reply: FastifyReply, scope: ApiKeyScope): Promise<ApiKeyIdentity | null> {
@@ -58,6 +64,7 @@ export function registerUsageApi(server: FastifyInstance, app: MeterdeskApp, api
       return null;
     }
     apiRequests.count(identity.organizationId);
+    admitted.set(req, identity.organizationId);
     return identity;
   }
 

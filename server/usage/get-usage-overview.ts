@@ -14,11 +14,21 @@ export const usageOverviewInput = z.object({
   period: periodSchema.optional(),
 });
 
+function outcomes(ok: string | null, bad: string | null) {
+  return ok === null && bad === null ? null : { succeeded: Number(ok ?? 0), failed: Number(bad ?? 0) };
+}
+
+function successRate(ok: string | null, bad: string | null): number | null {
+  const total = Number(ok ?? 0) + Number(bad ?? 0);
+  return total > 0 ? Number(ok ?? 0) / total : null;
+}
+
 /**
  * One scope's usage this period, per metric: used, in flight, limit and remaining, share of the
- * limit, projection to the period's end, cost and price so far — from the counters (one row per
- * metric) and the daily rollups (cost, price), never from the ledger. Also the organization's alert
- * thresholds, for colouring the bars, and what the viewer may drill into.
+ * limit, projection to the period's end, cost and price so far, success rate of sends — from the
+ * counters (one row per metric) and the daily rollups (cost, price, outcomes), never from the
+ * ledger. Also the organization's alert thresholds, for colouring the bars, and what the viewer may
+ * drill into.
  */
 export async function getUsageOverview(db: Database, actor: Actor, input: z.output<typeof usageOverviewInput>, clock: Clock) {
   const now = clock.now();
@@ -26,8 +36,8 @@ export async function getUsageOverview(db: Database, actor: Actor, input: z.outp
   const scope = await resolveUsageScope(db, actor, reach, input.scope, input.id);
   const { account, current, limitAt } = await resolveUsagePeriod(db, actor.organizationId, input.period, now);
   const org = actor.organizationId;
-  const rows = await db.query<{ metric: string; used: string | null; reserved: string | null; lim: string | null; cost: string | null; price: string | null }>(
-    `select m.metric, c.used, c.reserved, l.lim, r.cost, r.price
+  const rows = await db.query<{ metric: string; used: string | null; reserved: string | null; lim: string | null; cost: string | null; price: string | null; ok: string | null; bad: string | null }>(
+    `select m.metric, c.used, c.reserved, l.lim, r.cost, r.price, oc.ok, oc.bad
        from unnest($5::text[]) as m(metric)
        left join usage_counters c on c.organization_id = $1 and c.scope = $2::"CounterScope" and c.scope_id = $3 and c.metric = m.metric and c.period_start = $4
        left join lateral (
@@ -38,7 +48,11 @@ export async function getUsageOverview(db: Database, actor: Actor, input: z.outp
        left join lateral (
          select sum(d.cost_micros) as cost, sum(d.price_micros) as price from usage_daily_rollups d
           where d.organization_id = $1 and d.scope = $2::"CounterScope" and d.scope_id = $3 and d.metric = m.metric and d.day >= $8::date and d.day < $9::date
-       ) r on true`,
+       ) r on true
+       left join lateral (
+         select sum(o.succeeded) as ok, sum(o.failed) as bad from usage_outcome_rollups o
+          where o.organization_id = $1 and o.scope = $2::"CounterScope" and o.scope_id = $3 and o.metric = m.metric and o.day >= $8::date and o.day < $9::date
+       ) oc on true`,
     [org, scope.kind, scope.id, account.periodStart, METRIC_KEYS, account.planKey, limitAt, isoDay(account.periodStart), isoDay(new Date(account.periodEnd.getTime() + 86_399_999))],
   );
   const settings = await db.prisma.organization.findUniqueOrThrow({ where: { id: org }, select: { alertThresholds: true } });
@@ -76,8 +90,10 @@ export async function getUsageOverview(db: Database, actor: Actor, input: z.outp
       costMicros: Number(r.cost ?? 0),
       priceMicros: Number(r.price ?? 0),
       credits: Number(credits.find((c) => c.metric === metric)?.remaining ?? 0),
-      /** Share of sends that succeeded: no provider outcomes are attributed to usage yet. */
-      successRate: null as number | null,
+      /** Sends with an outcome this period (usage_outcome_rollups): accepted and not reported failed, and failed. */
+      outcomes: outcomes(r.ok, r.bad),
+      /** Share of sends with an outcome that succeeded (0..1); null where the metric has no outcomes yet. */
+      successRate: successRate(r.ok, r.bad),
     };
   });
   const projection = projectUsage({ used: 0, limit: null, periodStart: account.periodStart, periodEnd: account.periodEnd, now });

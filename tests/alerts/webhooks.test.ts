@@ -259,7 +259,20 @@ describe.runIf(postgresAvailable)('outbound webhooks (PostgreSQL)', () => {
     const doc = usageApiOpenApi();
     expect(doc.info.description).toContain('Meterdesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>');
     expect(doc.info.description).toContain('`<t>.<raw request body>`');
-    expect(Object.keys(doc.webhooks).sort()).toEqual(['api_key.created', 'member.invited', 'member.removed', 'usage.limit_blocked', 'usage.spike', 'usage.threshold_reached']);
+    expect(Object.keys(doc.webhooks).sort()).toEqual([
+      'api_key.created',
+      'billing.invoice.paid',
+      'billing.invoice.payment_failed',
+      'billing.subscription.updated',
+      'member.invited',
+      'member.removed',
+      'sms.campaign.completed',
+      'sms.delivery_failed',
+      'sms.opt_out',
+      'usage.limit_blocked',
+      'usage.spike',
+      'usage.threshold_reached',
+    ]);
   });
 
   it('refuses hostile text and oversized lists, writing nothing', async () => {

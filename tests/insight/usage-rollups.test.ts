@@ -107,13 +107,20 @@ describe.each(databaseTargets)('usage rollups, summary and api_requests on $name
       // A refused request (unknown key) is not the organization's and is not counted.
       expect((await fetch(`${base}/v1/entitlements`, { headers: { authorization: 'Bearer mdk_unknown' } })).status).toBe(401);
       await expect.poll(apiEvents).toEqual({ events: 2, requests: 10 });
+      // An admitted request answered with an error counts, as a failed outcome.
+      expect((await fetch(`${base}/v1/usage/check`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ metric: 'nope' }) })).status).toBe(400);
     } finally {
       await server.close();
     }
-    expect(await apiEvents()).toEqual({ events: 3, requests: 12 });
+    expect(await apiEvents()).toEqual({ events: 3, requests: 13 });
     const keys = await db().query<{ idempotency_key: string }>(`select idempotency_key from usage_events where organization_id = $1 and metric = 'api_requests'`, [org]);
     expect(new Set(keys.map((k) => k.idempotency_key)).size).toBe(3);
     const counter = await db().query<{ used: string }>(`select used from usage_counters where organization_id = $1 and scope = 'organization' and metric = 'api_requests'`, [org]);
-    expect(Number(counter[0]!.used)).toBe(12);
+    expect(Number(counter[0]!.used)).toBe(13);
+    // Their outcomes: twelve answered 200, one 400.
+    const api = await t.app.createCaller(tenant.people.owner.carrier);
+    const metric = (await api.usage.overview({ scope: 'organization' })).metrics.find((m) => m.metric === 'api_requests')!;
+    expect(metric.outcomes).toEqual({ succeeded: 12, failed: 1 });
+    expect(metric.successRate).toBeCloseTo(12 / 13, 6);
   });
 });

@@ -130,7 +130,7 @@ export function UsageDashboard({ overview, loc, go, periodInput, current }: { ov
           <UsageMetricsTable metrics={shown} thresholds={overview.alertThresholds} showCredits={scope.kind === 'organization'} current={overview.current} onEditLimit={canEditLimits ? () => setEditing('limits') : undefined} />
         )}
         <Text size="xs" c="dimmed" px="lg" py="xs">
-          Bars change colour at the alert thresholds ({overview.alertThresholds.map((t) => `${t}%`).join(', ')}). Success rates: no delivery outcomes are attributed to usage yet.
+          Bars change colour at the alert thresholds ({overview.alertThresholds.map((t) => `${t}%`).join(', ')}). Success: SMS accepted by the provider and not reported undelivered, and API requests answered without an error, this period.
         </Text>
       </Card>
 

@@ -36,6 +36,8 @@ export function UsageEventsView({
   const trpc = useTRPC();
   const [open, setOpen] = useState<UsageEvent | null>(null);
   const [resource, setResource] = useState(loc.resourceId ?? '');
+  /** The name of a person picked from a row (the drill-down names the one it came from). */
+  const [pickedName, setPickedName] = useState<string | null>(null);
   const to = dayStart(loc.to);
   const input = {
     metric: loc.metric && isMetricKey(loc.metric) ? loc.metric : undefined,
@@ -88,7 +90,7 @@ export function UsageEventsView({
           <Group gap="xs" mt="sm">
             {loc.person && (
               <Badge variant="light" size="lg" rightSection={<IconX size={12} style={{ cursor: 'pointer' }} aria-label="Show everyone" onClick={() => set({ person: undefined })} />}>
-                Person: {personName ?? 'selected person'}
+                Person: {personName ?? pickedName ?? 'selected person'}
               </Badge>
             )}
             {loc.resourceType && (
@@ -112,7 +114,18 @@ export function UsageEventsView({
             No events match these filters.
           </Text>
         ) : (
-          <EventsList rows={rows} hasNextPage={events.hasNextPage} isFetchingNextPage={events.isFetchingNextPage} fetchNextPage={() => void events.fetchNextPage()} onOpen={setOpen} onResourceType={(t) => set({ resourceType: t })} />
+          <EventsList
+            rows={rows}
+            hasNextPage={events.hasNextPage}
+            isFetchingNextPage={events.isFetchingNextPage}
+            fetchNextPage={() => void events.fetchNextPage()}
+            onOpen={setOpen}
+            onResourceType={(t) => set({ resourceType: t })}
+            onPerson={(u) => {
+              setPickedName(u.name);
+              set({ person: u.id });
+            }}
+          />
         )}
       </Card>
       <EventDrawer event={open} onClose={() => setOpen(null)} />
@@ -127,6 +140,7 @@ function EventsList({
   fetchNextPage,
   onOpen,
   onResourceType,
+  onPerson,
 }: {
   rows: UsageEvent[];
   hasNextPage: boolean;
@@ -134,6 +148,8 @@ function EventsList({
   fetchNextPage: () => void;
   onOpen: (e: UsageEvent) => void;
   onResourceType: (t: string) => void;
+  /** Filters the events to one person (their name in a row is a link). */
+  onPerson: (u: { id: string; name: string }) => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length + (hasNextPage ? 1 : 0), getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -181,9 +197,27 @@ function EventsList({
                 </Text>
               </div>
               <div role="cell" className="md-vtable-cell">
-                <Text size="sm" truncate>
-                  {e.user?.name ?? '—'}
-                </Text>
+                {e.user ? (
+                  <Text size="sm" truncate>
+                    <Text
+                      span
+                      inherit
+                      c="blue"
+                      title={`Only ${e.user.name}’s events`}
+                      data-testid="event-person-filter"
+                      onClick={(ev) => {
+                        ev.stopPropagation();
+                        onPerson(e.user!);
+                      }}
+                    >
+                      {e.user.name}
+                    </Text>
+                  </Text>
+                ) : (
+                  <Text size="sm" c="dimmed">
+                    —
+                  </Text>
+                )}
               </div>
               <div role="cell" className="md-vtable-cell">
                 <Text size="sm" truncate>

@@ -1,6 +1,7 @@
 // One row per metric: used against the limit with a meter (coloured at the organization's alert
 // thresholds), what is in flight, what is left and the prepaid credits that apply once the included
-// amount is spent; on the dashboards also the projection to the period's end and cost so far.
+// amount is spent; on the dashboards also the projection to the period's end, cost so far and, for
+// metrics whose sends have outcomes (SMS, API requests), the success rate.
 import { ActionIcon, Badge, Group, Progress, Table, Text, Tooltip } from '@mantine/core';
 import { IconPencil } from '@tabler/icons-react';
 import { formatNumber } from '../../lib/format';
@@ -14,6 +15,7 @@ export interface MetricInsight {
   costMicros: number;
   priceMicros: number;
   successRate: number | null;
+  outcomes: { succeeded: number; failed: number } | null;
 }
 
 type RowMetric = Pick<MetricUsage, 'metric' | 'label' | 'unit' | 'used' | 'reserved' | 'limit' | 'remaining' | 'credits'> & Partial<MetricInsight>;
@@ -35,6 +37,7 @@ export function UsageMetricsTable({
   onEditLimit?: (metric: string) => void;
 }) {
   const insight = metrics.some((m) => m.projected !== undefined);
+  const withOutcomes = metrics.some((m) => m.outcomes);
   return (
     <Table.ScrollContainer minWidth={760}>
       <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Usage by metric" className="md-table-sticky-actions">
@@ -69,12 +72,19 @@ export function UsageMetricsTable({
                 </Tooltip>
               </Table.Th>
             )}
+            {withOutcomes && (
+              <Table.Th ta="right">
+                <Tooltip label="Share of sends this period that succeeded: SMS accepted by the provider and not reported undelivered; API requests answered without an error.">
+                  <span>Success</span>
+                </Tooltip>
+              </Table.Th>
+            )}
             {onEditLimit && <Table.Th w={40} />}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {metrics.map((m) => (
-            <MetricRow key={m.metric} metric={m} thresholds={thresholds} showCredits={showCredits} insight={insight} current={current} onEditLimit={onEditLimit} />
+            <MetricRow key={m.metric} metric={m} thresholds={thresholds} showCredits={showCredits} insight={insight} withOutcomes={withOutcomes} current={current} onEditLimit={onEditLimit} />
           ))}
         </Table.Tbody>
       </Table>
@@ -87,6 +97,7 @@ function MetricRow({
   thresholds,
   showCredits,
   insight,
+  withOutcomes,
   current,
   onEditLimit,
 }: {
@@ -94,6 +105,7 @@ function MetricRow({
   thresholds?: number[];
   showCredits: boolean;
   insight: boolean;
+  withOutcomes: boolean;
   current: boolean;
   onEditLimit?: (metric: string) => void;
 }) {
@@ -191,6 +203,24 @@ function MetricRow({
           </Text>
         </Table.Td>
       )}
+      {withOutcomes && (
+        <Table.Td ta="right" data-testid="success-rate" data-rate={m.successRate ?? ''}>
+          {m.outcomes && m.successRate != null ? (
+            <>
+              <Text size="sm" className="md-stat-value" fw={600} c={m.successRate < 0.9 ? 'red.7' : m.successRate < 0.98 ? 'orange.7' : undefined}>
+                {formatSuccessRate(m.successRate)}
+              </Text>
+              <Text size="xs" c="dimmed" className="md-stat-value">
+                {formatNumber(m.outcomes.failed)} failed of {formatNumber(m.outcomes.succeeded + m.outcomes.failed)}
+              </Text>
+            </>
+          ) : (
+            <Text size="sm" c="dimmed">
+              —
+            </Text>
+          )}
+        </Table.Td>
+      )}
       {onEditLimit && (
         <Table.Td>
           <Tooltip label={`Change the ${m.label} limit`}>
@@ -202,6 +232,12 @@ function MetricRow({
       )}
     </Table.Tr>
   );
+}
+
+/** 0.9876 → "98.8%"; never rounds a failure away to 100%. */
+export function formatSuccessRate(rate: number): string {
+  const percent = Math.floor(rate * 1000) / 10;
+  return `${percent.toFixed(percent === 100 || percent === 0 ? 0 : 1)}%`;
 }
 
 /** Used in the threshold's color, then what is reserved as a lighter stripe. */

@@ -1,0 +1,67 @@
+// Billing's outbound webhook events, emitted inside the transaction that applies a Stripe event to
+// the mirror (server/billing/process-stripe-event.ts, mirror-billing-objects.ts), so each is
+// emitted once per change whatever the number of deliveries or pollers of the Stripe event.
+import type { Prisma } from '../db/generated/client';
+import { enqueueWebhookEvent } from './enqueue-webhook-event';
+
+type Tx = Pick<Prisma.TransactionClient, 'webhookEndpoint' | 'webhookEvent' | 'webhookDelivery'>;
+
+interface SubscriptionState {
+  planKey: string;
+  status: string;
+  providerStatus: string | null;
+  cancelAtPeriodEnd: boolean;
+  seatQuantity: number;
+  providerSubscriptionId: string | null;
+}
+
+/** billing.subscription.updated: the mirrored subscription changed (plan, status, seats, cancellation). */
+export async function emitSubscriptionUpdated(tx: Tx, organizationId: string, change: { before: SubscriptionState | null; after: SubscriptionState; stripeEventId: string; at: Date }) {
+  await enqueueWebhookEvent(tx, organizationId, 'billing.subscription.updated', { subscription: change.after, previous: change.before, stripeEventId: change.stripeEventId }, change.at);
+}
+
+interface InvoiceState {
+  id: string;
+  number: string | null;
+  status: string;
+  currency: string;
+  amountDue: number;
+  amountPaid: number;
+  amountRemaining: number;
+  total: number;
+  hostedInvoiceUrl: string | null;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  readAt: Date;
+}
+
+const INVOICE_EVENTS = { 'invoice.paid': 'billing.invoice.paid', 'invoice.payment_failed': 'billing.invoice.payment_failed' } as const;
+
+/** billing.invoice.paid / billing.invoice.payment_failed for the Stripe events of those names; nothing for the others. */
+export async function emitInvoiceEvent(tx: Tx, organizationId: string, stripeEvent: { id: string; type: string }, invoice: InvoiceState | null) {
+  const type = INVOICE_EVENTS[stripeEvent.type as keyof typeof INVOICE_EVENTS];
+  if (!type || !invoice) return;
+  const { readAt, ...fields } = invoice;
+  await enqueueWebhookEvent(
+    tx,
+    organizationId,
+    type,
+    {
+      invoice: {
+        id: fields.id,
+        number: fields.number,
+        status: fields.status,
+        currency: fields.currency,
+        amountDue: fields.amountDue,
+        amountPaid: fields.amountPaid,
+        amountRemaining: fields.amountRemaining,
+        total: fields.total,
+        hostedInvoiceUrl: fields.hostedInvoiceUrl,
+        periodStart: fields.periodStart,
+        periodEnd: fields.periodEnd,
+      },
+      stripeEventId: stripeEvent.id,
+    },
+    readAt,
+  );
+}
