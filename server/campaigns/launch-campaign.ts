@@ -87,7 +87,14 @@ export async function launchCampaign(db: Database, actor: Actor, input: z.output
     reservationId = reservation.reservationId;
     // The reservation is on the campaign from now on, so a crash before the messages are written
     // leaves it where the recovery finds (and releases) it.
-    const held = await db.query('update campaigns set reservation_id = $3 where organization_id = $1 and id = $2 and status = $4 returning id', [actor.organizationId, campaign.id, reservationId, 'launching']);
+    // (Only this launch, marked by its start time: one rolled back meanwhile may have been launched again.)
+    const held = await db.query('update campaigns set reservation_id = $3 where organization_id = $1 and id = $2 and status = $4 and updated_at = $5 and reservation_id is null returning id', [
+      actor.organizationId,
+      campaign.id,
+      reservationId,
+      'launching',
+      now,
+    ]);
     if (held.length === 0) throw new AppError('CONFLICT', INTERRUPTED_LAUNCH_REASON);
 
     const r = plan.recipients;
