@@ -15,6 +15,7 @@ import { planCampaignSend } from './plan-campaign-send';
 import { noRecipientsMessage } from './preview-campaign';
 import { scheduledAtField, type CampaignDraft } from './campaign-rules';
 import { releaseCampaignReservation } from './finish-campaigns';
+import { INTERRUPTED_LAUNCH_REASON } from './recover-interrupted-launches';
 
 const MAX_SCHEDULE_DAYS = 30;
 
@@ -48,7 +49,9 @@ export async function launchCampaign(db: Database, actor: Actor, input: z.output
   if (!channel) throw new AppError('PRECONDITION_FAILED', 'SMS is not connected: connect it in Settings → Channels → SMS first.');
 
   // Only one launch of a draft: the others find it taken.
-  const { count } = await db.prisma.campaign.updateMany({ where: { organizationId: actor.organizationId, id: campaign.id, status: 'draft' }, data: { status: 'launching' } });
+  // updated_at starts the launch's lease: a launch that dies here is rolled back by
+  // recover-interrupted-launches.ts once the lease has passed.
+  const { count } = await db.prisma.campaign.updateMany({ where: { organizationId: actor.organizationId, id: campaign.id, status: 'draft' }, data: { status: 'launching', updatedAt: now } });
   if (count === 0) throw new AppError('CONFLICT', 'This campaign is being launched already.');
   let reservationId: string | null = null;
   try {
@@ -82,19 +85,35 @@ export async function launchCampaign(db: Database, actor: Actor, input: z.output
       throw new AppError('PRECONDITION_FAILED', `Not sent: this campaign needs ${plan.totalParts} SMS parts. ${reservation.message}`);
     }
     reservationId = reservation.reservationId;
+    // The reservation is on the campaign from now on, so a crash before the messages are written
+    // leaves it where the recovery finds (and releases) it.
+    // (Only this launch, marked by its start time: one rolled back meanwhile may have been launched again.)
+    const held = await db.query('update campaigns set reservation_id = $3 where organization_id = $1 and id = $2 and status = $4 and updated_at = $5 and reservation_id is null returning id', [
+      actor.organizationId,
+      campaign.id,
+      reservationId,
+      'launching',
+      now,
+    ]);
+    if (held.length === 0) throw new AppError('CONFLICT', INTERRUPTED_LAUNCH_REASON);
 
     const r = plan.recipients;
-    await db.query(
-      `with written as (
+    // Written only while the launch is still this one's (not rolled back by the recovery meanwhile).
+    const launched = await db.query(
+      `with mine as (
+         select id from campaigns where organization_id = $1 and id = $2 and status = 'launching' and reservation_id = $13 for update
+       ), written as (
          insert into campaign_messages (organization_id, campaign_id, id, contact_id, phone, country, parts, status, not_before, estimated_cost_micros, time_zones, error, updated_at)
          select $1, $2, gen_random_uuid(), m.contact_id, m.phone, m.country, case when m.status = 'queued' then $3::int else 0 end, m.status, m.not_before, m.price,
                 case when m.zones = '' then '{}'::text[] else string_to_array(m.zones, '&') end,
                 case m.status when 'skipped_opt_out' then 'Opted out when the campaign was launched' when 'skipped_quiet_hours' then 'In quiet hours when the campaign started' end, $4
            from unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::bigint[], $11::text[]) as m(contact_id, phone, country, status, not_before, price, zones)
+          where exists (select 1 from mine)
          returning 1
        )
        update campaigns set status = $12, reservation_id = $13, scheduled_at = $14, started_at = $15, estimated_cost_micros = $16, currency = $17, body = $18, status_reason = null, updated_at = $4
-        where organization_id = $1 and id = $2 and (select count(*) from written) >= 0`,
+        where organization_id = $1 and id = $2 and id in (select id from mine) and (select count(*) from written) >= 0
+       returning id`,
       [
         actor.organizationId,
         campaign.id,
@@ -116,6 +135,7 @@ export async function launchCampaign(db: Database, actor: Actor, input: z.output
         campaign.body,
       ],
     );
+    if (launched.length === 0) throw new AppError('CONFLICT', INTERRUPTED_LAUNCH_REASON);
     await recordAuditEvent(db.prisma, {
       organizationId: actor.organizationId,
       actorUserId: actor.userId,
@@ -128,7 +148,8 @@ export async function launchCampaign(db: Database, actor: Actor, input: z.output
   } catch (error) {
     // Nothing queued and no quota held: the reservation goes back, the campaign is a draft again.
     if (reservationId) await releaseCampaignReservation(db, actor.organizationId, reservationId, clock);
-    await db.prisma.campaign.updateMany({ where: { organizationId: actor.organizationId, id: campaign.id, status: 'launching' }, data: { status: 'draft' } });
+    // Only this launch (its start time marks it): one rolled back by the recovery may have been launched again since.
+    await db.prisma.campaign.updateMany({ where: { organizationId: actor.organizationId, id: campaign.id, status: 'launching', updatedAt: now }, data: { status: 'draft', reservationId: null } });
     throw error;
   }
 }

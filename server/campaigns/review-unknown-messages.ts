@@ -7,6 +7,7 @@ import type { Actor } from '../members/member-scope';
 import { plainText } from '../validation/text';
 import { findCampaignToChange } from './campaign-access';
 import { recordOutcomes } from './send-campaign-messages';
+import { failUnknownMessages } from './credit-failed-messages';
 
 export const reviewUnknownMessagesInput = z.object({
   campaignId: z.uuid('campaignId must be a campaign id'),
@@ -19,7 +20,8 @@ export const reviewUnknownMessagesInput = z.object({
  * A person resolves messages whose outcome is unknown (e.g. after checking the provider's delivery
  * logs): sent or failed. Only `unknown` messages of this campaign change; the decision is audited.
  * Their parts were counted as usage when they became unknown (they may have gone out, and hard caps
- * must not under-count); marking one failed does not give them back.
+ * must not under-count); marking one failed gives exactly those parts back, once
+ * (credit-failed-messages.ts): double clicks and concurrent reviewers change each message once.
  */
 export async function reviewUnknownMessages(db: Database, actor: Actor, input: z.output<typeof reviewUnknownMessagesInput>, clock: Clock) {
   const campaign = await findCampaignToChange(db, actor, input.campaignId);
@@ -32,16 +34,14 @@ export async function reviewUnknownMessages(db: Database, actor: Actor, input: z
   ]);
   if (found.length !== ids.length) throw new AppError('BAD_REQUEST', 'Some of these messages are not awaiting review in this campaign (already resolved, or not its messages); reload and choose again.');
   let changed: string[];
+  let credited = 0;
   if (input.outcome === 'sent') {
     const outcomes = ids.map((id) => ({ id, status: 'sent' as const, providerMessageId: null, error: null, notBefore: null }));
     changed = (await recordOutcomes(db, actor.organizationId, campaign.id, outcomes, now)).map((r) => r.id);
   } else {
-    changed = (
-      await db.query<{ id: string }>(
-        `update campaign_messages set status = 'failed', error = 'Marked as failed on review', updated_at = $4 where organization_id = $1 and campaign_id = $2 and id = any($3::uuid[]) and status = 'unknown' returning id`,
-        [actor.organizationId, campaign.id, ids, now],
-      )
-    ).map((r) => r.id);
+    const result = await failUnknownMessages(db, actor, campaign.id, ids, now);
+    changed = result.ids;
+    credited = result.creditedParts;
   }
   await db.query(`update campaign_messages set reviewed_by_id = $4, reviewed_at = $5 where organization_id = $1 and campaign_id = $2 and id = any($3::uuid[])`, [
     actor.organizationId,
@@ -56,8 +56,8 @@ export async function reviewUnknownMessages(db: Database, actor: Actor, input: z
     action: input.outcome === 'sent' ? 'campaign.messages_marked_sent' : 'campaign.messages_marked_failed',
     targetType: 'campaign',
     targetId: campaign.id,
-    after: { messages: changed.length, messageIds: changed.slice(0, 50) },
+    after: { messages: changed.length, messageIds: changed.slice(0, 50), ...(input.outcome === 'failed' ? { creditedParts: credited } : {}) },
     reason: input.note ?? null,
   });
-  return { changed: changed.length };
+  return { changed: changed.length, creditedParts: credited };
 }

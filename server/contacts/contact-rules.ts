@@ -27,7 +27,8 @@ export const CONSENT_SOURCE_LABELS: Record<ConsentSource, string> = {
   revocation_review: 'Reviewed reply',
 };
 
-export const CONSENT_CHANGES = ['consent_granted', 'consent_revoked', 'opted_out', 'opted_in'] as const;
+/** phone_changed: the contact's number changed, so consent starts over (written for the old and the new number). */
+export const CONSENT_CHANGES = ['consent_granted', 'consent_revoked', 'opted_out', 'opted_in', 'phone_changed'] as const;
 export type ConsentChange = (typeof CONSENT_CHANGES)[number];
 
 // Tags: lowercase so "VIP" and "vip" are one audience; letters, digits and a few separators, so a

@@ -7,7 +7,7 @@ import { resolveContactOwner, resolveContactTeam } from './contact-assignment';
 import { contactFieldsInput, manualConsentInput } from './contact-input';
 import { normalizePhone } from './contact-phone';
 import { contactReadScope, inScope } from './contact-scope';
-import { inTransaction, recordContactsCreated } from './record-contacts-created';
+import { commitContactsCreated, reserveContactsCreated, settleContactsReservation } from './record-contacts-created';
 import { recordConsentChange } from './record-consent-change';
 
 export const createContactInput = contactFieldsInput.extend({
@@ -26,7 +26,8 @@ export async function defaultPhoneCountry(db: Database, organizationId: string, 
 /**
  * Adds one contact. Its phone is normalised to E.164; a number on the organization's opt-out list
  * makes a contact that is opted out (consent given here does not override it: opting back in is a
- * separate, recorded act). Counts one contacts_created.
+ * separate, recorded act). Counts one contacts_created, reserved first: past the contacts quota it is
+ * refused and nothing is written.
  */
 export async function createContact(db: Database, actor: Actor, raw: z.output<typeof createContactInput>, clock: Clock) {
   const input = raw;
@@ -42,9 +43,13 @@ export async function createContact(db: Database, actor: Actor, raw: z.output<ty
   const teamId = await resolveContactTeam(db, actor, input.teamId);
   if (phone) await assertPhoneFree(db, actor, phone.e164);
 
+  // The contacts quota first (contacts_created, like every metered action): refused → nothing written.
+  const reservation = await reserveContactsCreated(db, actor, 1, teamId, clock);
+  if (reservation.allowed < 1) throw new AppError('PRECONDITION_FAILED', `Not created. ${reservation.refusal}`);
   const now = clock.now();
+  let committed = false;
   try {
-    return await db.prisma.$transaction(async (tx) => {
+    const result = await db.prisma.$transaction(async (tx) => {
       const optOut = phone ? await tx.smsOptOut.findUnique({ where: { organizationId_phone: { organizationId: actor.organizationId, phone: phone.e164 } } }) : null;
       const contact = await tx.contact.create({
         data: {
@@ -71,14 +76,18 @@ export async function createContact(db: Database, actor: Actor, raw: z.output<ty
           at: now,
         });
       }
-      await recordContactsCreated(inTransaction(db, tx), actor.organizationId, [contact], actor.userId, clock);
+      await commitContactsCreated(tx, actor.organizationId, reservation, [contact], now);
       const created = await tx.contact.findUniqueOrThrow({ where: { organizationId_id: { organizationId: actor.organizationId, id: contact.id } } });
       return { contact: created, createdOptedOut: !!optOut };
     });
+    committed = true;
+    return result;
   } catch (error) {
     // Two people adding the same number at once: the unique index decides, the loser hears why.
     if ((error as { code?: string }).code === 'P2002') throw new AppError('CONFLICT', 'A contact with this phone number already exists in this organization.', { field: 'phone' });
     throw error;
+  } finally {
+    await settleContactsReservation(db, actor.organizationId, reservation, committed, clock);
   }
 }
 

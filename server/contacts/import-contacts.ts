@@ -11,7 +11,7 @@ import { checkImportRow, mergeRowsByPhone } from './check-import-row';
 import { resolveContactOwner, resolveContactTeam } from './contact-assignment';
 import { contactManageScope } from './contact-scope';
 import { defaultPhoneCountry } from './create-contact';
-import { inTransaction, recordContactsCreated } from './record-contacts-created';
+import { commitContactsCreated, reserveContactsCreated, settleContactsReservation } from './record-contacts-created';
 
 export const importContactsInput = z.object({
   /** One id for every upload of a file (chosen by the console), so the audit trail groups them. */
@@ -60,102 +60,124 @@ export async function importContacts(db: Database, actor: Actor, input: z.output
     if (checked.ok) valid.push(checked.row);
     else errors.push({ line: checked.line, errors: checked.errors });
   }
-  const { merged, duplicates } = mergeRowsByPhone(valid);
+  const { merged: checked, duplicates } = mergeRowsByPhone(valid);
   const lines = input.rows.map((r) => r.line);
   const result: ImportChunkResult = { created: 0, updated: 0, duplicates, keptOptedOut: 0, errors };
 
-  if (merged.length > 0) {
-    const written = await withDeadlockRetry(() =>
-      db.prisma.$transaction(
-        async (tx) => {
-          const now = clock.now();
-          const phones = merged.map((r) => r.phone);
-          // Lock the rows this upload may change, in phone order (as every import does), and read
-          // their consent as it is now, for the history.
-          const before = await tx.$queryRawUnsafe<{ phone: string; consent_sms: boolean }[]>(
-            'select phone, consent_sms from contacts where organization_id = $1::uuid and phone = any($2::text[]) order by phone for update',
-            actor.organizationId,
-            phones,
-          );
-          const scopeOwners = scope.all ? null : scope.ownerUserIds;
-          const scopeTeams = scope.all ? null : scope.teamIds;
-          const rows = await tx.$queryRawUnsafe<{ id: string; phone: string; team_id: string | null; inserted: boolean; consent_sms: boolean; opt_out_sms: boolean }[]>(
-            UPSERT_SQL,
-            actor.organizationId,
-            phones,
-            merged.map((r) => r.country),
-            merged.map((r) => r.name),
-            merged.map((r) => r.email),
-            merged.map((r) => r.tags.join(',')),
-            merged.map((r) => r.consent),
-            ownerUserId,
-            teamId,
-            now,
-            scopeOwners,
-            scopeTeams,
-            MAX_TAGS_PER_CONTACT,
-          );
-          const wasConsented = new Map(before.map((b) => [b.phone, b.consent_sms]));
-          const byPhone = new Map(merged.map((r) => [r.phone, r]));
-          const events: { phone: string; contactId: string; change: string }[] = [];
-          let keptOptedOut = 0;
-          for (const row of rows) {
-            const said = byPhone.get(row.phone)!.consent;
-            if (row.opt_out_sms) {
-              if (said) keptOptedOut++;
-              continue;
-            }
-            const old = row.inserted ? false : (wasConsented.get(row.phone) ?? false);
-            if (said !== null && said !== old && row.consent_sms === said) events.push({ phone: row.phone, contactId: row.id, change: said ? 'consent_granted' : 'consent_revoked' });
-          }
-          if (events.length > 0) {
-            await tx.$executeRawUnsafe(
-              `insert into contact_consent_events (organization_id, id, phone, contact_id, change, source, detail, actor_user_id, occurred_at)
-               select $1::uuid, gen_random_uuid(), phone, contact_id, change, 'import', $5, $6::uuid, $7::timestamptz
-                 from unnest($2::text[], $3::uuid[], $4::text[]) as t(phone, contact_id, change)`,
+  // The contacts quota: the rows that would create a contact reserve contacts_created first. Past the
+  // cap, the first rows of the file get the room left and the others are reported row by row.
+  const existing = new Set(
+    (await db.query<{ phone: string }>('select phone from contacts where organization_id = $1::uuid and phone = any($2::text[])', [actor.organizationId, checked.map((r) => r.phone)])).map((r) => r.phone),
+  );
+  const fresh = checked.filter((r) => !existing.has(r.phone)).sort((x, y) => x.line - y.line);
+  const reservation = await reserveContactsCreated(db, actor, fresh.length, teamId, clock);
+  const mayCreate = new Set(fresh.slice(0, reservation.allowed).map((r) => r.phone));
+  for (const row of fresh.slice(reservation.allowed)) errors.push({ line: row.line, errors: [`Not imported. ${reservation.refusal}`] });
+  const merged = checked.filter((r) => existing.has(r.phone) || mayCreate.has(r.phone));
+
+  let committed = false;
+  try {
+    if (merged.length > 0) {
+      const written = await withDeadlockRetry(() =>
+        db.prisma.$transaction(
+          async (tx) => {
+            const now = clock.now();
+            // Lock the rows this upload may change, in phone order (as every import does), and read
+            // their consent as it is now, for the history.
+            const before = await tx.$queryRawUnsafe<{ phone: string; consent_sms: boolean }[]>(
+              'select phone, consent_sms from contacts where organization_id = $1::uuid and phone = any($2::text[]) order by phone for update',
               actor.organizationId,
-              events.map((e) => e.phone),
-              events.map((e) => e.contactId),
-              events.map((e) => e.change),
-              input.fileName,
-              actor.userId,
-              now,
+              merged.map((r) => r.phone),
             );
-          }
-          const created = rows.filter((r) => r.inserted).map((r) => ({ id: r.id, teamId: r.team_id }));
-          await recordContactsCreated(inTransaction(db, tx), actor.organizationId, created, actor.userId, clock, { importId: input.importId });
-          const returned = new Set(rows.map((r) => r.phone));
-          const refused = merged.filter((r) => !returned.has(r.phone)).map((r) => r.line);
-          const counts = { created: created.length, updated: rows.length - created.length, keptOptedOut, refused };
-          await recordAuditEvent(tx, {
-            organizationId: actor.organizationId,
-            actorUserId: actor.userId,
-            action: 'contacts.import',
-            targetType: 'contact_import',
-            targetId: input.importId,
-            after: { fileName: input.fileName, firstLine: Math.min(...lines), lastLine: Math.max(...lines), rows: input.rows.length, created: counts.created, updated: counts.updated, duplicates, keptOptedOut, failed: errors.length + refused.length },
-          });
-          return counts;
-        },
-        { timeout: 60_000, maxWait: 30_000 },
-      ),
-    );
-    result.created = written.created;
-    result.updated = written.updated;
-    result.keptOptedOut = written.keptOptedOut;
-    for (const line of written.refused) result.errors.push({ line, errors: ['A contact with this number exists and is not yours to change (managers: their teams’); it was left as is.'] });
-  } else if (input.rows.length > 0) {
-    await recordAuditEvent(db.prisma, {
-      organizationId: actor.organizationId,
-      actorUserId: actor.userId,
-      action: 'contacts.import',
-      targetType: 'contact_import',
-      targetId: input.importId,
-      after: { fileName: input.fileName, firstLine: Math.min(...lines), lastLine: Math.max(...lines), rows: input.rows.length, created: 0, updated: 0, duplicates, keptOptedOut: 0, failed: errors.length },
-    });
+            // A contact that existed a moment ago and was deleted since would be created without quota: those rows wait for another try.
+            const held = new Set(before.map((b) => b.phone));
+            const gone = merged.filter((r) => !held.has(r.phone) && !mayCreate.has(r.phone));
+            const upsert = gone.length ? merged.filter((r) => held.has(r.phone) || mayCreate.has(r.phone)) : merged;
+            const phones = upsert.map((r) => r.phone);
+            const scopeOwners = scope.all ? null : scope.ownerUserIds;
+            const scopeTeams = scope.all ? null : scope.teamIds;
+            const rows = await tx.$queryRawUnsafe<{ id: string; phone: string; team_id: string | null; inserted: boolean; consent_sms: boolean; opt_out_sms: boolean }[]>(
+              UPSERT_SQL,
+              actor.organizationId,
+              phones,
+              upsert.map((r) => r.country),
+              upsert.map((r) => r.name),
+              upsert.map((r) => r.email),
+              upsert.map((r) => r.tags.join(',')),
+              upsert.map((r) => r.consent),
+              ownerUserId,
+              teamId,
+              now,
+              scopeOwners,
+              scopeTeams,
+              MAX_TAGS_PER_CONTACT,
+            );
+            const wasConsented = new Map(before.map((b) => [b.phone, b.consent_sms]));
+            const byPhone = new Map(upsert.map((r) => [r.phone, r]));
+            const events: { phone: string; contactId: string; change: string }[] = [];
+            let keptOptedOut = 0;
+            for (const row of rows) {
+              const said = byPhone.get(row.phone)!.consent;
+              if (row.opt_out_sms) {
+                if (said) keptOptedOut++;
+                continue;
+              }
+              const old = row.inserted ? false : (wasConsented.get(row.phone) ?? false);
+              if (said !== null && said !== old && row.consent_sms === said) events.push({ phone: row.phone, contactId: row.id, change: said ? 'consent_granted' : 'consent_revoked' });
+            }
+            if (events.length > 0) {
+              await tx.$executeRawUnsafe(
+                `insert into contact_consent_events (organization_id, id, phone, contact_id, change, source, detail, actor_user_id, occurred_at)
+                 select $1::uuid, gen_random_uuid(), phone, contact_id, change, 'import', $5, $6::uuid, $7::timestamptz
+                   from unnest($2::text[], $3::uuid[], $4::text[]) as t(phone, contact_id, change)`,
+                actor.organizationId,
+                events.map((e) => e.phone),
+                events.map((e) => e.contactId),
+                events.map((e) => e.change),
+                input.fileName,
+                actor.userId,
+                now,
+              );
+            }
+            const created = rows.filter((r) => r.inserted).map((r) => ({ id: r.id, teamId: r.team_id }));
+            await commitContactsCreated(tx, actor.organizationId, reservation, created, now, { importId: input.importId });
+            const returned = new Set(rows.map((r) => r.phone));
+            const refused = upsert.filter((r) => !returned.has(r.phone)).map((r) => r.line);
+            const counts = { created: created.length, updated: rows.length - created.length, keptOptedOut, refused, gone: gone.map((r) => r.line) };
+            await recordAuditEvent(tx, {
+              organizationId: actor.organizationId,
+              actorUserId: actor.userId,
+              action: 'contacts.import',
+              targetType: 'contact_import',
+              targetId: input.importId,
+              after: { fileName: input.fileName, firstLine: Math.min(...lines), lastLine: Math.max(...lines), rows: input.rows.length, created: counts.created, updated: counts.updated, duplicates, keptOptedOut, failed: errors.length + refused.length },
+            });
+            return counts;
+          },
+          { timeout: 60_000, maxWait: 30_000 },
+        ),
+      );
+      committed = true;
+      result.created = written.created;
+      for (const line of written.gone) result.errors.push({ line, errors: ['This number’s contact was deleted while importing; import this row again.'] });
+      result.updated = written.updated;
+      result.keptOptedOut = written.keptOptedOut;
+      for (const line of written.refused) result.errors.push({ line, errors: ['A contact with this number exists and is not yours to change (managers: their teams’); it was left as is.'] });
+    } else if (input.rows.length > 0) {
+      await recordAuditEvent(db.prisma, {
+        organizationId: actor.organizationId,
+        actorUserId: actor.userId,
+        action: 'contacts.import',
+        targetType: 'contact_import',
+        targetId: input.importId,
+        after: { fileName: input.fileName, firstLine: Math.min(...lines), lastLine: Math.max(...lines), rows: input.rows.length, created: 0, updated: 0, duplicates, keptOptedOut: 0, failed: errors.length },
+      });
+    }
+    result.errors.sort((a, b) => a.line - b.line);
+    return result;
+  } finally {
+    await settleContactsReservation(db, actor.organizationId, reservation, committed, clock);
   }
-  result.errors.sort((a, b) => a.line - b.line);
-  return result;
 }
 
 /** Deadlocks cannot happen between imports (rows are locked in phone order), but other writers exist: retry those, a few times. */

@@ -18,7 +18,7 @@ export interface ConsentChangeInput {
    *   the only way back in (removes it from sms_opt_outs) and is recorded as opted_in.
    * consent_revoked: consent withdrawn without joining the opt-out list.
    */
-  change: ConsentChange;
+  change: Exclude<ConsentChange, 'phone_changed'>;
   source: ConsentSource;
   /** e.g. the keyword or inbound message id, the import's file name, a person's note. */
   detail?: string | null;

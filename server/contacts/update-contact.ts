@@ -14,7 +14,8 @@ export const updateContactInput = contactFieldsInput.extend({ id: z.uuid() });
 
 /**
  * Changes a contact's fields. A new phone number is another person's consent: consent starts over
- * (not given) and the new number's opt-out status comes from the opt-out list. Giving a contact to
+ * (not given) and the new number's opt-out status comes from the opt-out list; the change is in the
+ * consent history of both numbers (phone_changed, source manual, the actor). Giving a contact to
  * another owner is recorded in the audit log.
  */
 export async function updateContact(db: Database, actor: Actor, input: z.output<typeof updateContactInput>, clock: Clock) {
@@ -56,6 +57,18 @@ export async function updateContact(db: Database, actor: Actor, input: z.output<
         });
       }
       const updated = await tx.contact.update({ where: { organizationId_id: { organizationId: actor.organizationId, id: contact!.id } }, data });
+      if (phoneChanged) {
+        const before = contact!.phone;
+        const after = newPhone?.e164 ?? null;
+        const had = contact!.consentSms ? 'SMS consent given for it no longer applies' : 'no SMS consent was given for it';
+        const history = [
+          ...(before ? [{ phone: before, detail: `The contact's number changed from ${before} to ${after ?? 'none'}: ${had}.` }] : []),
+          ...(after ? [{ phone: after, detail: `The contact's number changed to ${after} (from ${before ?? 'none'}): consent starts over, not given.` }] : []),
+        ];
+        await tx.contactConsentEvent.createMany({
+          data: history.map((h) => ({ organizationId: actor.organizationId, phone: h.phone, contactId: contact!.id, change: 'phone_changed', source: 'manual', detail: h.detail, actorUserId: actor.userId, occurredAt: clock.now() })),
+        });
+      }
       if (ownerUserId) {
         await recordAuditEvent(tx, {
           organizationId: actor.organizationId,

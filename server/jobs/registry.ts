@@ -21,6 +21,10 @@ import { runCampaignSending, type SmsProviderResolver } from '../campaigns/send-
 import type { CredentialStore } from '../credentials/credential-store';
 import { findSmsProviderForOrganization, type SmsConfig } from '../sms/sms-provider-for-organization';
 import { syncDueOptOuts, syncOptOuts } from '../sms/sync-opt-outs';
+import { sendDueHelpReplies } from '../sms/send-help-replies';
+import { recoverInterruptedLaunches } from '../campaigns/recover-interrupted-launches';
+import { pauseRestrictedCampaigns } from '../campaigns/pause-restricted-campaigns';
+import { applyPendingDeliveryEvents } from '../sms/apply-pending-delivery-events';
 
 export interface BackgroundJob {
   name: string;
@@ -75,7 +79,15 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
       if (provider) await syncOptOuts(db, provider, organizationId, clock);
     };
     jobs.push({ name: 'send-campaign-messages', intervalMs: 1000, run: () => runCampaignSending({ db, clock, smsProviders, syncOptOuts: syncBeforeStart }) });
+    // HELP auto-replies: at most once, retried while the provider says it did not send (server/sms/send-help-replies.ts).
+    jobs.push({ name: 'send-sms-help-replies', intervalMs: Math.min(options.intervalMs ?? 5_000, 5_000), run: () => sendDueHelpReplies({ db, clock, provider: smsProviders }) });
   }
+  // Launches interrupted by a crash: rolled back to drafts, their reservations released (server/campaigns/recover-interrupted-launches.ts).
+  jobs.push({ name: 'recover-interrupted-launches', intervalMs: options.intervalMs ?? 60_000, run: () => recoverInterruptedLaunches(db, clock) });
+  // Suspended or past-due tenants stop sending: their campaigns paused, reservations released (server/campaigns/pause-restricted-campaigns.ts).
+  jobs.push({ name: 'pause-restricted-campaigns', intervalMs: Math.min(options.intervalMs ?? 2_000, 2_000), run: () => pauseRestrictedCampaigns(db, clock) });
+  // Delivery events that arrived before their message id was stored, applied once it is (server/sms/apply-pending-delivery-events.ts).
+  jobs.push({ name: 'apply-pending-delivery-events', intervalMs: Math.min(options.intervalMs ?? 5_000, 5_000), run: () => applyPendingDeliveryEvents(db, clock) });
   return jobs;
 }
 

@@ -8,6 +8,7 @@ import type { Database } from '../db/open-database';
 import { logUnexpectedError } from '../logging/log-error';
 import type { InboundSms, SmsProvider } from './sms-provider';
 import { classifyInbound } from './sms-keywords';
+import { queueHelpReply, sendDueHelpReplies } from './send-help-replies';
 import { lastProviderOptIn, recordOptIn, recordOptOuts } from './record-consent-change';
 
 export const PROVIDER_OPT_IN_INTERVAL_MS = 30 * 24 * 3600 * 1000;
@@ -66,21 +67,33 @@ export async function handleInboundSms(
     return (await remember(db, organizationId, message, 'opt_in', now)) ? { duplicate: false, action } : { duplicate: true };
   }
 
-  if (!(await remember(db, organizationId, message, action, now))) return { duplicate: true };
-  if (action === 'help') {
-    try {
-      const [channel] = await db.query<{ help_text: string | null; name: string; origination_number: string | null; sender_id: string | null }>(
-        `select c.help_text, o.name, c.origination_number, c.sender_id from sms_channels c join organizations o on o.id = c.organization_id where c.organization_id = $1::uuid`,
-        [organizationId],
-      );
-      const provider = await deps.provider();
-      if (channel && provider) {
-        // Answer from the number they texted (sender IDs cannot receive replies).
-        const result = await provider.send({ to: message.from, body: channel.help_text || defaultHelpText(channel.name), smsType: 'Transactional', originationNumber: message.to.startsWith('+') ? message.to : channel.origination_number });
-        if (!result.ok) return { duplicate: false, action, detail: `The HELP reply was not sent: ${result.message}` };
+  if (action !== 'help') return (await remember(db, organizationId, message, action, now)) ? { duplicate: false, action } : { duplicate: true };
+  {
+    const [channel] = await db.query<{ help_text: string | null; name: string; origination_number: string | null; sender_id: string | null }>(
+      `select c.help_text, o.name, c.origination_number, c.sender_id from sms_channels c join organizations o on o.id = c.organization_id where c.organization_id = $1::uuid`,
+      [organizationId],
+    );
+    if (channel) {
+      // A durable job sends it (send-help-replies.ts): at most once, retried while the provider says it did not send.
+      // Answer from the number they texted (sender IDs cannot receive replies).
+      await queueHelpReply(db, {
+        organizationId,
+        inboundMessageId: message.providerMessageId,
+        to: message.from,
+        from: message.to.startsWith('+') ? message.to : channel.origination_number,
+        body: channel.help_text || defaultHelpText(channel.name),
+        at: now,
+      });
+    }
+    // Queued first, then the message id is claimed: a crash in between queues nothing twice on redelivery.
+    if (!(await remember(db, organizationId, message, action, now))) return { duplicate: true };
+    if (channel) {
+      try {
+        const run = await sendDueHelpReplies({ db, clock, provider: () => deps.provider() }, { organizationId });
+        if (run.retried + run.failed > 0) return { duplicate: false, action, detail: 'The HELP reply was not sent yet: it is retried shortly.' };
+      } catch (error) {
+        logUnexpectedError('sms HELP reply', error);
       }
-    } catch (error) {
-      logUnexpectedError('sms HELP reply', error);
     }
   }
   return { duplicate: false, action };

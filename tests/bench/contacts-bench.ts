@@ -30,6 +30,8 @@ try {
   const user = await db.prisma.user.create({ data: { email: 'owner@bench.test', name: 'Owner' } });
   await db.prisma.membership.create({ data: { organizationId: org.id, userId: user.id, role: 'owner' } });
   const actor = { organizationId: org.id, userId: user.id, role: 'owner' as const };
+  // 100,000 new contacts: past every plan's contacts quota, so the bench's organization has none.
+  await db.prisma.quotaOverride.create({ data: { organizationId: org.id, metric: 'contacts_created', limit: null, startsAt: new Date(Date.now() - 86_400_000), endsAt: new Date(Date.now() + 86_400_000), reason: 'bench' } });
 
   const csv = contactsCsv(ROWS, { duplicateEvery: 50 });
   let started = performance.now();

@@ -20,6 +20,10 @@ describe.skipIf(!postgresAvailable)('contact imports on PostgreSQL', () => {
     t = await startTestApp(postgres);
     a = await seedTenant(t.app, 'acme');
     await t.app.services.db.prisma.organization.update({ where: { id: a.organizationId }, data: { billingCountry: 'US' } });
+    // Imports past the free plan's contacts quota (server/contacts/record-contacts-created.ts).
+    await t.app.services.db.prisma.quotaOverride.create({
+      data: { organizationId: a.organizationId, metric: 'contacts_created', limit: null, startsAt: new Date(t.clock.now().getTime() - 86_400_000), endsAt: new Date(t.clock.now().getTime() + 90 * 86_400_000), reason: 'test' },
+    });
   });
   afterAll(() => t?.close());
 

@@ -46,4 +46,17 @@ test('import contacts with mapping and preview, open one, opt it out', async ({ 
   await page.screenshot({ path: 'test-results/screenshots/contacts-drawer-opted-out.png', fullPage: true });
   await page.keyboard.press('Escape');
   await expect(table.getByText('Opted out')).toBeVisible();
+
+  // Contacts → Export CSV: a browser download of every contact the owner sees, with consent fields.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^contacts-\d{4}-\d{2}-\d{2}\.csv$/);
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
+  expect(lines[0]).toBe('name,phone,country,email,tags,owner,owner_email,team,consent_sms,consent_source,consent_at,opt_out_sms,opt_out_at,opt_out_listed,created_at');
+  const ana = lines.find((l) => l.startsWith('Ana again,+14155552671,US,ana@example.com,'));
+  expect(ana).toMatch(/,no,keyword|,no,manual/);
+  expect(ana).toMatch(/,yes,\d{4}-\d{2}-\d{2}T[^,]+,yes,/);
+  expect(lines.find((l) => l.startsWith('Raj Mehta,+442079460958,GB,'))).toMatch(/,no,,,no,,no,/);
+  await expect(page.getByText('Contacts exported')).toBeVisible();
 });

@@ -102,6 +102,7 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'contacts.changeConsent': (f) => ({ id: f.contactId, action: 'opt_out' }),
   'contacts.previewImport': () => ({ rows: [{ line: 2, phone: '+14155550100', name: 'Probe' }] }),
   'contacts.importRows': () => ({ importId: '0193a000-0000-7000-8000-000000000001', fileName: 'intruder.csv', rows: [{ line: 2, phone: '+14155550100', name: 'Intruder' }] }),
+  'contacts.exportCsv': () => ({}),
   // Usage dashboards (usage:read_own; the reach inside is checked per role in tests/insight/usage-dashboards.test.ts).
   'usage.overview': (f) => ({ scope: 'team', id: f.a.otherTeamId }),
   'usage.breakdown': (f) => ({ scope: 'team', id: f.a.otherTeamId, metric: 'sms_sent' }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { changeContactConsent, changeContactConsentInput } from '../../contacts/change-contact-consent';
 import { createContact, createContactInput } from '../../contacts/create-contact';
 import { deleteContacts, deleteContactsInput } from '../../contacts/delete-contacts';
+import { exportContactsPage, exportContactsInput } from '../../contacts/export-contacts';
 import { getContact } from '../../contacts/get-contact';
 import { importContacts, importContactsInput } from '../../contacts/import-contacts';
 import { listContactAssignees } from '../../contacts/list-contact-assignees';
@@ -31,4 +32,6 @@ export const contactsRouter = router({
   previewImport: contactsProcedure.input(previewContactImportInput).mutation(({ ctx, input }) => previewContactImport(ctx.db, ctx.actor, input)),
   /** Imports one upload (≤ 2,000 rows) of a CSV. */
   importRows: contactsProcedure.input(importContactsInput).mutation(({ ctx, input }) => importContacts(ctx.db, ctx.actor, input, ctx.clock)),
+  /** One page (≤ 5,000 contacts) of the CSV export of the contacts the caller sees; the console joins the pages into one download. */
+  exportCsv: contactsProcedure.input(exportContactsInput).mutation(({ ctx, input }) => exportContactsPage(ctx.db, ctx.actor, input)),
 });

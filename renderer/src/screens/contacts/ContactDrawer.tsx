@@ -224,6 +224,7 @@ const CHANGE_LABELS: Record<string, { label: string; color: string }> = {
   consent_revoked: { label: 'Consent revoked', color: 'gray' },
   opted_out: { label: 'Opted out', color: 'red' },
   opted_in: { label: 'Opted back in', color: 'teal' },
+  phone_changed: { label: 'Phone number changed', color: 'yellow' },
 };
 
 function HistorySection({ details }: { details: Details }) {

@@ -5,7 +5,7 @@
 import { Alert, Button, EmptyState, Group, Modal, Select, Stack, TagsInput, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconFileImport, IconInfoCircle, IconSearch, IconTags, IconTrash, IconUserPlus, IconAddressBook } from '@tabler/icons-react';
+import { IconFileExport, IconFileImport, IconInfoCircle, IconSearch, IconTags, IconTrash, IconUserPlus, IconAddressBook } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { CONSENT_SOURCE_LABELS, MANUAL_CONSENT_SOURCES } from '../../../../server/contacts/contact-rules';
@@ -15,7 +15,7 @@ import { FormErrorAlert } from '../../components/FormErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatNumber, plural } from '../../lib/format';
 import { useAccess } from '../../lib/me';
-import { useTRPC } from '../../trpc';
+import { useTRPC, useTRPCClient } from '../../trpc';
 import { ContactDrawer } from './ContactDrawer';
 import { ContactFields, type ContactFieldValues } from './ContactFields';
 import { ContactsTable } from './ContactsTable';
@@ -81,6 +81,7 @@ export function ContactsScreen() {
             <Button variant="default" leftSection={<IconFileImport size={16} />} onClick={() => setImporting(true)}>
               Import CSV
             </Button>
+            <ExportContactsButton />
             <Button leftSection={<IconUserPlus size={16} />} onClick={() => setAdding(true)}>
               Add contact
             </Button>
@@ -292,5 +293,46 @@ function AddContactModal({ opened, onClose, onCreated }: { opened: boolean; onCl
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+/**
+ * Contacts → Export CSV: every contact the user may see (managers: their teams'), with consent and
+ * opt-out fields, fetched page by page (5,000 contacts each) and saved as one file (a browser download).
+ */
+function ExportContactsButton() {
+  const client = useTRPCClient();
+  const [progress, setProgress] = useState<number | null>(null);
+  const run = async () => {
+    setProgress(0);
+    try {
+      const parts: string[] = [];
+      let after: string | undefined;
+      let total = 0;
+      for (;;) {
+        const page = await client.contacts.exportCsv.mutate(after ? { after } : {});
+        parts.push(page.csv);
+        total += page.rows;
+        setProgress(total);
+        if (!page.nextCursor) break;
+        after = page.nextCursor;
+      }
+      const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `contacts-${new Date().toISOString().slice(0, 10)}.csv`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      notifications.show({ color: 'teal', title: 'Contacts exported', message: `${plural(total, 'contact')} with their SMS consent.` });
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Export failed', message: error instanceof Error ? error.message : 'The export could not be completed; try again.' });
+    } finally {
+      setProgress(null);
+    }
+  };
+  return (
+    <Button variant="default" leftSection={<IconFileExport size={16} />} loading={progress !== null} onClick={() => void run()}>
+      Export CSV
+    </Button>
   );
 }
