@@ -56,7 +56,7 @@ export async function verifyAuditChain(db: Database, organizationId: string | nu
       params.push(after.seq, after.id);
       keyset = `and (seq, id) > ($${params.length - 1}::bigint, $${params.length}::uuid)`;
     }
-    const rows = await db.query<ChainRow>(`select ${CHAIN_ROW_SQL} from audit_events where ${scope} ${keyset} order by seq, id limit ${PAGE}`, params);
+    const rows = await db.query<ChainRow>(`select ${CHAIN_ROW_SQL} from audit_events where ${scope} ${keyset} order by audit_events.seq, audit_events.id limit ${PAGE}`, params);
     for (const row of rows) {
       const seq = BigInt(row.seq);
       if (auditEventHash(row.prev_hash, row) !== row.hash) {
