@@ -131,7 +131,7 @@ describe.each(databaseTargets)('audit chain on $name', (target) => {
     expect((await verifyAuditChain(db, org)).firstBreak).toMatchObject({ problem: 'edited', seq: '5' });
     // On the platform chain (no unique number), a duplicate number is found as an insertion.
     await record(db, null, 2, 'platform');
-    const [{ seq }] = await db.query<{ seq: string }>(`select last_seq::text as seq from audit_chain_heads where chain_key = 'platform'`);
+    const seq = (await db.query<{ seq: string }>(`select last_seq::text as seq from audit_chain_heads where chain_key = 'platform'`))[0]!.seq;
     const [prev] = await db.query<{ prev_hash: string }>(`select prev_hash from audit_events where organization_id is null and seq = $1::bigint`, [seq]);
     await tamper(db, [
       `insert into audit_events (id, organization_id, action, target_type, created_at, seq, prev_hash, hash)
