@@ -11,13 +11,15 @@ export const IMPERSONATION_MAX_MINUTES = 120;
  * and everything that shows a secret (a new API key, a webhook's signing secret, provider
  * credentials, invitation links in the outbox).
  */
-const DENIED_PREFIXES = ['platform.', 'connections.', 'account.', 'setup.', 'impersonation.start', 'impersonation.candidates'];
+const DENIED_PREFIXES = ['platform.', 'connections.', 'account.', 'impersonation.start', 'impersonation.candidates'];
 const DENIED = new Set([
   'auth.signOutEverywhere',
   'auth.signUp',
   'auth.signIn',
   'auth.resetPassword',
   'settings.saveDatabaseConnection',
+  'setup.completeFirstRun',
+  'setup.loadDemoData',
   'organization.switch',
   'organization.transferOwnership',
   'organization.scheduleDeletion',

@@ -43,6 +43,8 @@ describe.each(databaseTargets)('impersonation on $name', (target) => {
     expect(me.organizations.map((o) => o.id)).toEqual([a.organizationId]);
     expect(me.impersonation).toMatchObject({ mode: 'read_only', impersonator: { id: support.userId }, impersonated: { id: a.people.admin.userId }, ticketReference: 'SUP-1042' });
 
+    // The console's own start-up queries still answer.
+    expect(await api.setup.status()).toMatchObject({ needsSetup: false });
     // Reading works with the admin's rights.
     expect((await api.members.list({})).total).toBeGreaterThan(3);
     // Every write is refused while read-only, and writes nothing.
