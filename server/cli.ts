@@ -3,6 +3,7 @@
 //   apikey list   --org SLUG
 //   apikey revoke --org SLUG --prefix PREFIX
 //   usage verify  [--org SLUG]     counters against the ledger; exit 1 when any differ
+//   audit verify  [--org SLUG]     the audit log's hash chains; exit 1 at the first broken link
 //   stripe sync-catalog [--dry-run] [--api-base URL]   (STRIPE_SECRET_KEY; STRIPE_API_BASE)
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -18,12 +19,14 @@ import { stripeOptionsFromEnvironment } from './billing/stripe/stripe-config';
 import { StripeProvider } from './billing/stripe/stripe-provider';
 import { loadStripeSdk } from './billing/stripe/stripe-sdk';
 import { syncCatalog } from './billing/sync-catalog';
+import { verifyAllAuditChains, verifyAuditChain, type ChainReport } from './audit/verify-audit-chain';
 
 const USAGE = `Usage:
   npm run cli -- apikey create --org SLUG --scopes usage:write,usage:read [--name NAME] [--expires-days N]
   npm run cli -- apikey list --org SLUG
   npm run cli -- apikey revoke --org SLUG --prefix PREFIX
   npm run cli -- usage verify [--org SLUG]
+  npm run cli -- audit verify [--org SLUG]
   npm run cli -- stripe sync-catalog [--dry-run] [--api-base URL]`;
 
 function fail(message: string): never {
@@ -56,7 +59,8 @@ if (group === 'stripe') {
 }
 const isApiKey = group === 'apikey' && ['create', 'list', 'revoke'].includes(command ?? '');
 const isUsage = group === 'usage' && command === 'verify';
-if (!isApiKey && !isUsage) fail(USAGE);
+const isAudit = group === 'audit' && command === 'verify';
+if (!isApiKey && !isUsage && !isAudit) fail(USAGE);
 if (isApiKey && !values.org) fail(`--org SLUG is required.\n${USAGE}`);
 
 let db: Database;
@@ -64,6 +68,26 @@ try {
   db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: resolveDataDir() });
 } catch (error) {
   fail(error instanceof DatabaseOpenError ? error.message : String(error));
+}
+if (isAudit) {
+  let broken = false;
+  try {
+    const organization = values.org ? await db.prisma.organization.findUnique({ where: { slug: values.org } }) : null;
+    if (values.org && !organization) fail(`No organization has the slug "${values.org}".`);
+    const reports: ChainReport[] = organization ? [await verifyAuditChain(db, organization.id)] : await verifyAllAuditChains(db);
+    const slugs = new Map((await db.prisma.organization.findMany({ where: { id: { in: reports.map((r) => r.organizationId).filter((id): id is string => !!id) } }, select: { id: true, slug: true } })).map((o) => [o.id, o.slug]));
+    for (const r of reports) {
+      const name = r.organizationId ? (slugs.get(r.organizationId) ?? r.organizationId) : 'platform';
+      if (r.ok) console.log(`${name}: ${r.events} events, chain intact (head #${r.lastSeq} ${r.lastHash})`);
+      else console.log(`${name}: BROKEN at #${r.firstBreak!.seq} (${r.firstBreak!.problem}): ${r.firstBreak!.message} (${r.events} events verified before it)`);
+    }
+    broken = reports.some((r) => !r.ok);
+    if (broken) console.error(`${reports.filter((r) => !r.ok).length} of ${reports.length} audit chain(s) broken.`);
+    else console.log(`All ${reports.length} audit chain(s) verified.`);
+  } finally {
+    await db.close();
+  }
+  process.exit(broken ? 1 : 0);
 }
 if (isUsage) {
   let mismatched = false;

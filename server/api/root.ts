@@ -20,6 +20,7 @@ import { alertsRouter } from './routers/alerts';
 import { notificationsRouter } from './routers/notifications';
 import { webhooksRouter } from './routers/webhooks';
 import { smsRouter } from './routers/sms';
+import { impersonationRouter } from './routers/impersonation';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -45,6 +46,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   webhooks: webhooksRouter,
   sms: smsRouter,
+  impersonation: impersonationRouter,
 });
 
 export type AppRouter = typeof appRouter;

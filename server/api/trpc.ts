@@ -27,6 +27,10 @@ import {
 
 import type { Connections } from '../credentials/stripe-connection';
 import type { SmsConfig } from '../sms/sms-provider-for-organization';
+import { resolveImpersonation } from '../impersonation/resolve-impersonation';
+import { impersonationRefusal } from '../impersonation/impersonation-policy';
+import { endImpersonation } from '../impersonation/end-impersonation';
+import { runAsImpersonation } from '../audit/audit-actor-context';
 
 export interface AppServices {
   db: Database;
@@ -58,10 +62,12 @@ export interface RequestInfo {
 
 export async function createContext(services: AppServices, carrier: SessionCarrier, request: RequestInfo) {
   const token = await carrier.read();
-  const session = await resolveSession(services.db, token, services.clock);
+  const staffSession = await resolveSession(services.db, token, services.clock);
   // A token that no longer resolves (expired, revoked) is dropped so the client returns to sign-in.
-  if (token && !session) await carrier.clear();
-  return { ...services, carrier, request, session };
+  if (token && !staffSession) await carrier.clear();
+  // While platform staff impersonate a tenant's user, the session acts as that user (server/impersonation).
+  const { session, impersonation } = await resolveImpersonation(services.db, staffSession, services.clock);
+  return { ...services, carrier, request, session, impersonation };
 }
 export type Context = Awaited<ReturnType<typeof createContext>>;
 
@@ -134,7 +140,25 @@ const mapDomainErrors = t.middleware(async ({ next, path, type }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+/**
+ * While impersonating: platform procedures, the impersonated person's account and secrets are out
+ * of reach, and every mutation is refused until the impersonation is escalated
+ * (server/impersonation/impersonation-policy.ts). What is allowed runs with the real actor in the
+ * audit context, so every event it records names both people.
+ */
+const impersonationGuard = t.middleware(async ({ ctx, next, path, type }) => {
+  const impersonation = ctx.impersonation;
+  if (!impersonation) return next();
+  const refusal = impersonationRefusal(path, type, impersonation.mode);
+  if (refusal) throw new TRPCError(refusal);
+  if (path === 'auth.signOut') await endImpersonation(ctx.db, impersonation, 'signed_out', ctx.clock);
+  return runAsImpersonation(
+    { impersonationId: impersonation.id, organizationId: impersonation.organizationId, impersonatorUserId: impersonation.impersonator.id, impersonatedUserId: impersonation.impersonated.id },
+    () => next(),
+  );
+});
+
+export const publicProcedure = t.procedure.use(mapDomainErrors).use(impersonationGuard);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again.' });
@@ -179,3 +203,9 @@ export function platformProcedure(permission: PlatformPermission) {
     return next();
   });
 }
+
+/** Only while impersonating: ending or escalating it (the real staff member's own actions). */
+export const impersonatingProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.impersonation) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'You are not impersonating anyone.' });
+  return next({ ctx: { ...ctx, impersonation: ctx.impersonation } });
+});

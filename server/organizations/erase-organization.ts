@@ -19,6 +19,9 @@ export async function eraseOrganization(db: Database, organizationId: string, cl
         due,
       );
       if (!org) return false;
+      // The audit log is append-only (database triggers); erasing the organization is the one
+      // exception, and it must name the organization whose chain it deletes, for this transaction only.
+      await tx.$executeRawUnsafe(`select set_config('meterdesk.erasing_organization', $1, true)`, organizationId);
       // Tables that reference others go first, so foreign keys never stand in the way.
       const tables = await tx.$queryRawUnsafe<{ table_name: string }[]>(
         `select c.table_name from information_schema.columns c

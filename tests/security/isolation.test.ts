@@ -132,6 +132,11 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'sms.resolveReview': (f) => ({ id: f.smsReviewId, decision: 'opt_out' }),
   'sms.saveCredentials': () => ({ accessKeyId: 'AKIAINTRUDER00000000', secretAccessKey: 'intruderintruderintruderintruderintruder', region: 'us-east-1' }),
   'sms.deleteCredentials': () => undefined,
+  // Audit viewer (tamper-evident chain, filters, export) and the tenant's view of impersonations.
+  'audit.actors': () => undefined,
+  'audit.chainState': () => undefined,
+  'audit.export': (f) => ({ actorUserId: f.a.people.owner.userId }),
+  'audit.impersonations': () => undefined,
 
 };
 
@@ -274,6 +279,28 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
   },
   'connections.delete': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.admin.carrier, 'connections.delete', { name: 'stripe.secret_key' }, ['FORBIDDEN']) },
   'connections.test': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'connections.test', { name: 'stripe.secret_key' }, ['FORBIDDEN']) },
+  'impersonation.candidates': {
+    why: 'platform support and super admins only: a tenant cannot list another tenant’s users',
+    check: async (t, f) => {
+      for (const person of [f.b.people.owner, f.a.people.owner]) await refusedWithoutWrites(t, person.carrier, 'impersonation.candidates', { organizationId: f.a.organizationId }, ['FORBIDDEN']);
+    },
+  },
+  'impersonation.start': {
+    why: 'platform support and super admins only: no tenant user can act as another (tests/impersonation/impersonation.test.ts)',
+    check: async (t, f) => {
+      const input = { organizationId: f.a.organizationId, userId: f.a.people.member.userId, reason: 'Let me act as this member', ticketReference: 'T-1' };
+      for (const person of [f.b.people.owner, f.a.people.owner, f.a.people.admin]) await refusedWithoutWrites(t, person.carrier, 'impersonation.start', input, ['FORBIDDEN']);
+    },
+  },
+  'impersonation.current': {
+    why: 'describes the caller’s own session only: null for a tenant user',
+    check: async (t, f) => expect(await call(t, f.b.people.owner.carrier, 'impersonation.current')).toBeNull(),
+  },
+  'impersonation.escalate': {
+    why: 'only inside the caller’s own impersonation',
+    check: async (t, f) => refusedWithoutWrites(t, f.b.people.owner.carrier, 'impersonation.escalate', { reason: 'Give me more rights please' }, ['PRECONDITION_FAILED']),
+  },
+  'impersonation.end': { why: 'only the caller’s own impersonation', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'impersonation.end', undefined, ['PRECONDITION_FAILED']) },
   'invitations.describe': {
     why: 'the link is the credential; an unknown token learns nothing',
     check: async (t) => refusedWithoutWrites(t, new MemoryCarrier(), 'invitations.describe', { token: newToken('mdi').token }, ['NOT_FOUND']),

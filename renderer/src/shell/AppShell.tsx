@@ -28,6 +28,7 @@ import { UserMenu } from './UserMenu';
 import { NotificationBell } from './NotificationBell';
 import { UsageAlertBanner } from './UsageAlertBanner';
 import { WebhooksScreen } from '../screens/webhooks/WebhooksScreen';
+import { ImpersonationBanner } from './ImpersonationBanner';
 
 export function ConsoleShell() {
   const access = useAccess();
@@ -107,6 +108,7 @@ export function ConsoleShell() {
       </AppShell.Navbar>
 
       <AppShell.Main>
+        <ImpersonationBanner />
         <Container id="main-content" ref={mainRef} tabIndex={-1} size="lg" px={{ base: 'md', sm: 'xl' }} py="xl" style={{ outline: 'none' }}>
           <DeletionBanner />
           <SubscriptionBanner />

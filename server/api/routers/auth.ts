@@ -13,7 +13,8 @@ export const authRouter = router({
   /** Who is signed in, their organizations, the acting one and what they may do there; null when signed out. */
   me: publicProcedure.query(async ({ ctx }) => {
     if (!ctx.session) return null;
-    const organizations = await listMyOrganizations(ctx.db, ctx.session.user.id);
+    // While impersonating, only the tenant being looked after: the user's other organizations stay out of sight.
+    const organizations = (await listMyOrganizations(ctx.db, ctx.session.user.id)).filter((o) => !ctx.impersonation || o.id === ctx.impersonation.organizationId);
     const active = organizations.find((o) => o.id === ctx.session!.activeOrganizationId) ?? null;
     const { user } = ctx.session;
     // "Welcome" rather than "Welcome back": no session of theirs predates this one (sign-up and
@@ -30,6 +31,8 @@ export const authRouter = router({
       platformPermissions: user.platformRole ? PLATFORM_ROLE_PERMISSIONS[user.platformRole] : [],
       sessionExpiresAt: ctx.session.expiresAt,
       firstSession: !earlier,
+      /** Set while platform staff act as this user: the banner shows it. */
+      impersonation: ctx.impersonation ?? null,
     };
   }),
 

@@ -23,6 +23,9 @@ const ACTIONS: Record<string, string> = {
   'api_key.create': 'Created an API key',
   'api_key.revoke': 'Revoked an API key',
   'demo.seed': 'Loaded demo data',
+  'impersonation.start': 'Started impersonating',
+  'impersonation.escalate': 'Allowed changes while impersonating',
+  'impersonation.end': 'Impersonation ended',
 };
 
 export const ACTION_FILTERS = [
@@ -31,6 +34,7 @@ export const ACTION_FILTERS = [
   { value: 'invitation.', label: 'Invitations' },
   { value: 'organization.', label: 'Organization' },
   { value: 'api_key.', label: 'API keys' },
+  { value: 'impersonation.', label: 'Impersonation' },
 ];
 
 export function actionLabel(action: string): string {

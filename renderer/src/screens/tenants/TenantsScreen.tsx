@@ -14,6 +14,7 @@ import { useAccess } from '../../lib/me';
 import { METRIC_OPTIONS, isMetricKey, metricLabel, type MetricKey } from '../../lib/metrics';
 import { useTRPC, useTRPCClient } from '../../trpc';
 import { UsageMetricsTable } from '../usage/UsageMetricsTable';
+import { StartImpersonationButton } from '../impersonation/StartImpersonationButton';
 
 export function TenantsScreen() {
   const trpc = useTRPC();
@@ -87,6 +88,7 @@ function TenantUsage({ organizationId }: { organizationId: string }) {
             </Text>
           </div>
           <Group gap="xs">
+            <StartImpersonationButton organizationId={organizationId} organizationName={organization.name} />
             {canPlatform('platform:tenants:manage') && (
               <Button size="xs" variant="default" onClick={() => setDialog('override')}>
                 Override a quota
