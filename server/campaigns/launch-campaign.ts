@@ -1,8 +1,9 @@
 // Sends a draft now or at a set time. One reservation of sms_sent for the whole send (parts ×
 // recipients), checked against every scope at once (the owner's limit, their team's budget, the
-// organization's quota and credits); refused → nothing is queued and no quota is held. Then every
-// recipient's message row is written in one statement together with the campaign's new state, so
-// a launch is all or nothing.
+// organization's quota and credits); refused → nothing is queued and no quota is held. Every
+// recipient's message row is written in the statement that plans them, while the campaign is
+// `launching` (invisible to the senders); the campaign then becomes sending or scheduled, or, when
+// anything failed, its rows are deleted and it is a draft again: a launch is all or nothing.
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import type { Database } from '../db/open-database';
@@ -63,7 +64,9 @@ export async function launchCampaign(db: Database, actor: Actor, input: z.output
       excludeTags: campaign.excludeTags,
       quietHoursAction: campaign.quietHoursAction as CampaignDraft['quietHoursAction'],
     };
-    const plan = await planCampaignSend(db, actor, draft, { startAt, now });
+    // Counts and writes every recipient's row in one statement, while the campaign is `launching`
+    // (no sender claims from it); refused or failed below, the rows are deleted again.
+    const plan = await planCampaignSend(db, actor, draft, { startAt, now, writeFor: { campaignId: campaign.id } });
     if (plan.counts.eligible === 0) throw new AppError('PRECONDITION_FAILED', noRecipientsMessage(plan.counts));
 
     const reservation = await reserveUsage(
@@ -83,39 +86,12 @@ export async function launchCampaign(db: Database, actor: Actor, input: z.output
     }
     reservationId = reservation.reservationId;
 
-    const r = plan.recipients;
-    await db.query(
-      `with written as (
-         insert into campaign_messages (organization_id, campaign_id, id, contact_id, phone, country, parts, status, not_before, estimated_cost_micros, time_zones, error, updated_at)
-         select $1, $2, gen_random_uuid(), m.contact_id, m.phone, m.country, case when m.status = 'queued' then $3::int else 0 end, m.status, m.not_before, m.price,
-                case when m.zones = '' then '{}'::text[] else string_to_array(m.zones, '&') end,
-                case m.status when 'skipped_opt_out' then 'Opted out when the campaign was launched' when 'skipped_quiet_hours' then 'In quiet hours when the campaign started' end, $4
-           from unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::bigint[], $11::text[]) as m(contact_id, phone, country, status, not_before, price, zones)
-         returning 1
-       )
-       update campaigns set status = $12, reservation_id = $13, scheduled_at = $14, started_at = $15, estimated_cost_micros = $16, currency = $17, body = $18, status_reason = null, updated_at = $4
-        where organization_id = $1 and id = $2 and (select count(*) from written) >= 0`,
-      [
-        actor.organizationId,
-        campaign.id,
-        plan.segments.parts,
-        now,
-        r.map((x) => x.contactId),
-        r.map((x) => x.phone),
-        r.map((x) => x.country),
-        r.map((x) => x.status),
-        r.map((x) => x.notBefore),
-        r.map((x) => x.priceMicros),
-        r.map((x) => x.zones.join('&')),
-        scheduled ? 'scheduled' : 'sending',
-        reservationId,
-        scheduled ? startAt : null,
-        scheduled ? null : now,
-        plan.estimatedCostMicros,
-        plan.currency,
-        campaign.body,
-      ],
+    const started = await db.query(
+      `update campaigns set status = $3, reservation_id = $4, scheduled_at = $5, started_at = $6, estimated_cost_micros = $7, currency = $8, body = $9, status_reason = null, updated_at = $10
+        where organization_id = $1 and id = $2 and status = 'launching' returning id`,
+      [actor.organizationId, campaign.id, scheduled ? 'scheduled' : 'sending', reservationId, scheduled ? startAt : null, scheduled ? null : now, plan.estimatedCostMicros, plan.currency, campaign.body, now],
     );
+    if (started.length === 0) throw new AppError('CONFLICT', 'This campaign changed while it was being launched; try again.');
     await recordAuditEvent(db.prisma, {
       organizationId: actor.organizationId,
       actorUserId: actor.userId,
@@ -128,6 +104,7 @@ export async function launchCampaign(db: Database, actor: Actor, input: z.output
   } catch (error) {
     // Nothing queued and no quota held: the reservation goes back, the campaign is a draft again.
     if (reservationId) await releaseCampaignReservation(db, actor.organizationId, reservationId, clock);
+    await db.query(`delete from campaign_messages where organization_id = $1 and campaign_id = $2`, [actor.organizationId, campaign.id]);
     await db.prisma.campaign.updateMany({ where: { organizationId: actor.organizationId, id: campaign.id, status: 'launching' }, data: { status: 'draft' } });
     throw error;
   }

@@ -11,7 +11,9 @@ export interface PublishedSummary {
   count: number;
   /** Distinct phone numbers among them. */
   distinctPhones: number;
-  phones: string[];
+  /** When the stand-in received the first and the last of them (ms since the epoch). */
+  firstAt: number | null;
+  lastAt: number | null;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as SnsStandInOptions;
@@ -24,8 +26,13 @@ process.on('message', (raw) => {
     });
     return;
   }
-  const phones = standIn.store.published.filter((p) => p.message.startsWith(request.messagePrefix)).map((p) => p.phoneNumber);
-  const summary: PublishedSummary = { count: phones.length, distinctPhones: new Set(phones).size, phones };
+  const matching = standIn.store.published.filter((p) => p.message.startsWith(request.messagePrefix));
+  const summary: PublishedSummary = {
+    count: matching.length,
+    distinctPhones: new Set(matching.map((p) => p.phoneNumber)).size,
+    firstAt: matching[0]?.at.getTime() ?? null,
+    lastAt: matching.at(-1)?.at.getTime() ?? null,
+  };
   process.send?.({ id: request.id, ok: true, summary });
 });
 // The parent going away ends the stand-in too (a benchmark killed mid-run leaves nothing behind).
