@@ -90,6 +90,7 @@ export async function planCampaignSend(db: Database, actor: Actor, draft: Campai
   const audience = await audienceSql(db, actor, tags, p);
   const zoneTable = quietHours ? quietHoursZoneTable(options.startAt) : { prefixes: [], zones: [] };
   const longestPrefix = zoneTable.prefixes.reduce((n, k) => Math.max(n, k.length), 0);
+  const longest = `${p(longestPrefix)}`;
   const startAt = p(options.startAt);
   const action = p(draft.quietHoursAction);
   const parts = p(segments.parts);
@@ -127,12 +128,15 @@ export async function planCampaignSend(db: Database, actor: Actor, draft: Campai
        select * from matched where consent_sms
      ), zt as (
        select * from unnest(${p(zoneTable.prefixes)}::text[], ${p(zoneTable.zones)}::text[]) as z(prefix, zones)
+     ), heads as (
+       -- No table key is longer than the longest prefix: a number's zones depend on that many first digits only.
+       select distinct left(ltrim(e.phone, '+'), ${longest}::int) as head from elig e where ${longest}::int > 0
      ), best as (
        -- Each number's zones: the longest prefix of its digits in the table (phoneTimeZones).
-       select distinct on (e.id) e.id, z.zones
-         from elig e cross join generate_series(1, ${p(longestPrefix)}::int) as n(len)
-         join zt z on z.prefix = left(ltrim(e.phone, '+'), n.len)
-        order by e.id, n.len desc
+       select distinct on (h.head) h.head, z.zones
+         from heads h cross join generate_series(1, ${longest}::int) as n(len)
+         join zt z on z.prefix = left(h.head, n.len)
+        order by h.head, n.len desc
      ), rel as (
        select d.zones, meterdesk_quiet_release(string_to_array(d.zones, '&'), ${startAt}::timestamptz, ${p(quietHours?.start ?? 0)}::int, ${p(quietHours?.end ?? 0)}::int) as release
          from (select distinct zones from best where zones <> '') d
@@ -140,7 +144,7 @@ export async function planCampaignSend(db: Database, actor: Actor, draft: Campai
        select e.id as contact_id, e.phone, e.country, coalesce(b.zones, '') as zones,
               case when e.opted_out then 'skipped_opt_out' when r.release is not null and ${action}::text = 'skip' then 'skipped_quiet_hours' else 'queued' end as status,
               case when not e.opted_out and r.release is not null and ${action}::text <> 'skip' then r.release else ${startAt}::timestamptz end as not_before
-         from elig e left join best b on b.id = e.id left join rel r on r.zones = b.zones
+         from elig e left join best b on b.head = left(ltrim(e.phone, '+'), ${longest}::int) left join rel r on r.zones = b.zones
      ), rates as (
        -- The rate card line in force at the start per destination (findRate: the country's own line, else *).
        select k.code, rc.price_micros, rc.currency

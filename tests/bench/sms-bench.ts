@@ -42,6 +42,8 @@ function worker(args: string[]): Promise<{ done: number; seconds: number; cpuSec
   });
 }
 
+class PlanOnly extends Error {}
+
 function emit(figure: Record<string, unknown>) {
   console.log(JSON.stringify(figure));
 }
@@ -87,6 +89,8 @@ try {
   emit({ bench: 'sms', figure: 'plan', recipients: launched.counts.eligible, optedOut: launched.counts.optedOut, parts: launched.totalParts, seconds: +planSeconds.toFixed(2), target: '<= 5 s' });
   emit({ bench: 'sms', figure: 'preview_promotional', recipients: preview.counts.eligible, heldQuietHours: preview.counts.heldQuietHours, seconds: +previewSeconds.toFixed(2) });
 
+  // BENCH_SMS_SEND=0: the plan figures alone.
+  if (process.env.BENCH_SMS_SEND === '0') throw new PlanOnly();
   // 2. Send, then the baseline: PROCESSES processes each, CONCURRENCY calls in flight in each.
   const options = { accessKeyId: standIn.accessKeyId, secretAccessKey: standIn.secretAccessKey, region: standIn.region, endpoint: standIn.endpoint };
   const loadBefore = loadavg()[0]!;
@@ -118,6 +122,8 @@ try {
   emit({ bench: 'sms', figure: 'send_ratio', ratio: +(engineRate / baseRate).toFixed(2), target: '>= 0.5', loadAverage: { before: loadBefore, after: loadAfter }, cores: cpus().length });
   const usage = await db.query<{ n: string; q: string }>(`select count(*) as n, coalesce(sum(quantity), 0) as q from usage_events where resource_id = $1`, [campaign.id]);
   emit({ bench: 'sms', figure: 'duplicates', duplicates, publishedForCampaign: engine.count, statuses: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])), usageEvents: Number(usage[0]!.n), target: 0 });
+} catch (error) {
+  if (!(error instanceof PlanOnly)) throw error;
 } finally {
   await db.close();
   await standIn.close();
