@@ -25,8 +25,8 @@ DECLARE
   c RECORD; v_res_status TEXT; v_rate DOUBLE PRECISION; v_start INT; v_end INT; v_tokens DOUBLE PRECISION; v_at TIMESTAMPTZ;
   v_avail DOUBLE PRECISION; v_used DOUBLE PRECISION := 0; m RECORD; v_release TIMESTAMPTZ; v_need DOUBLE PRECISION; i INT;
   v_ids UUID[] := ARRAY[]::UUID[]; v_parts INT[] := ARRAY[]::INT[]; v_prev_at TIMESTAMPTZ[] := ARRAY[]::TIMESTAMPTZ[]; v_prev_id UUID[] := ARRAY[]::UUID[];
-  v_skip UUID[] := ARRAY[]::UUID[]; v_quiet_skip UUID[] := ARRAY[]::UUID[]; v_hold UUID[] := ARRAY[]::UUID[]; v_hold_at TIMESTAMPTZ[] := ARRAY[]::TIMESTAMPTZ[];
-  v_claim UUID[] := ARRAY[]::UUID[]; v_last_at TIMESTAMPTZ := p_after_at; v_last_id UUID := p_after_id; v_cur_at TIMESTAMPTZ; v_cur_id UUID; v_cut BOOLEAN := FALSE;
+  v_hold_at TIMESTAMPTZ[] := ARRAY[]::TIMESTAMPTZ[];
+  v_claim TID[] := ARRAY[]::TID[]; v_tids TID[] := ARRAY[]::TID[]; v_skip_t TID[] := ARRAY[]::TID[]; v_quiet_t TID[] := ARRAY[]::TID[]; v_hold_t TID[] := ARRAY[]::TID[]; v_last_at TIMESTAMPTZ := p_after_at; v_last_id UUID := p_after_id; v_cur_at TIMESTAMPTZ; v_cur_id UUID; v_cut BOOLEAN := FALSE;
   v_next TIMESTAMPTZ; v_wait INT := NULL; v_cand INT := 0;
 BEGIN
   SELECT * INTO c FROM campaigns WHERE organization_id = p_org AND campaigns.id = p_campaign FOR SHARE;
@@ -42,7 +42,7 @@ BEGIN
   v_rate := greatest(v_rate, 1);
 
   -- 1. Candidates, locked (other processes take other rows), from the cursor on, classified.
-  FOR m IN SELECT cm.id, cm.phone, cm.parts, cm.not_before, cm.time_zones,
+  FOR m IN SELECT cm.ctid AS tid, cm.id, cm.phone, cm.parts, cm.not_before, cm.time_zones,
                   (EXISTS (SELECT 1 FROM sms_opt_outs o WHERE o.organization_id = p_org AND o.phone = cm.phone)
                    OR EXISTS (SELECT 1 FROM contacts ct WHERE ct.organization_id = p_org AND ct.id = cm.contact_id AND (ct.opt_out_sms OR NOT ct.consent_sms))) AS opted_out
              FROM campaign_messages cm
@@ -52,16 +52,17 @@ BEGIN
     v_cand := v_cand + 1;
     IF m.opted_out THEN
       -- Opted out since planning (a STOP reply, the provider's list, a consent change): never sent.
-      v_skip := v_skip || m.id;
+      v_skip_t := v_skip_t || m.tid;
     ELSE
       v_release := CASE WHEN c.sms_type = 'Promotional' THEN meterdesk_quiet_release(m.time_zones, p_now, v_start, v_end) END;
       IF v_release IS NOT NULL AND c.quiet_hours_action = 'skip' THEN
-        v_quiet_skip := v_quiet_skip || m.id;
+        v_quiet_t := v_quiet_t || m.tid;
       ELSIF v_release IS NOT NULL THEN
-        v_hold := v_hold || m.id;
+        v_hold_t := v_hold_t || m.tid;
         v_hold_at := v_hold_at || v_release;
       ELSE
         v_ids := v_ids || m.id;
+        v_tids := v_tids || m.tid;
         v_parts := v_parts || m.parts;
         v_prev_at := v_prev_at || v_last_at;
         v_prev_id := v_prev_id || v_last_id;
@@ -73,17 +74,22 @@ BEGIN
   v_cur_at := v_last_at;
   v_cur_id := v_last_id;
 
-  IF cardinality(v_skip) > 0 THEN
+  -- The rows are locked by this transaction, so their ctid stands until it ends: updating by ctid
+  -- is a TID scan whatever the planner believes about the table (statistics taken before a large
+  -- launch made it scan the whole campaign for each claim).
+  IF cardinality(v_skip_t) > 0 THEN
     UPDATE campaign_messages SET status = 'skipped_opt_out', error = 'Opted out before sending', updated_at = p_now
-     WHERE organization_id = p_org AND campaign_id = p_campaign AND campaign_messages.id = ANY (v_skip);
+     WHERE ctid = ANY (v_skip_t) AND organization_id = p_org AND campaign_id = p_campaign;
   END IF;
-  IF cardinality(v_quiet_skip) > 0 THEN
+  IF cardinality(v_quiet_t) > 0 THEN
     UPDATE campaign_messages SET status = 'skipped_quiet_hours', updated_at = p_now
-     WHERE organization_id = p_org AND campaign_id = p_campaign AND campaign_messages.id = ANY (v_quiet_skip);
+     WHERE ctid = ANY (v_quiet_t) AND organization_id = p_org AND campaign_id = p_campaign;
   END IF;
-  IF cardinality(v_hold) > 0 THEN
-    UPDATE campaign_messages cm SET not_before = h.at, updated_at = p_now FROM unnest(v_hold, v_hold_at) AS h(id, at)
-     WHERE cm.organization_id = p_org AND cm.campaign_id = p_campaign AND cm.id = h.id;
+  IF cardinality(v_hold_t) > 0 THEN
+    FOR i IN 1 .. cardinality(v_hold_t) LOOP
+      UPDATE campaign_messages SET not_before = v_hold_at[i], updated_at = p_now
+       WHERE ctid = v_hold_t[i] AND organization_id = p_org AND campaign_id = p_campaign;
+    END LOOP;
   END IF;
 
   -- 2. The sender's token bucket, locked only now: the rest of the claim is one statement.
@@ -106,7 +112,7 @@ BEGIN
         EXIT;
       END IF;
       v_used := v_used + v_parts[i];
-      v_claim := v_claim || v_ids[i];
+      v_claim := v_claim || v_tids[i];
     END LOOP;
     UPDATE sms_send_buckets SET tokens = v_avail - v_used, updated_at = greatest(p_now, v_at) WHERE organization_id = p_org;
   END IF;
@@ -114,7 +120,7 @@ BEGIN
   IF cardinality(v_claim) > 0 THEN
     RETURN QUERY
       UPDATE campaign_messages cm SET status = 'sending', sending_at = p_now, updated_at = p_now
-       WHERE cm.organization_id = p_org AND cm.campaign_id = p_campaign AND cm.id = ANY (v_claim)
+       WHERE cm.ctid = ANY (v_claim) AND cm.organization_id = p_org AND cm.campaign_id = p_campaign
       RETURNING 'send'::TEXT, cm.id, cm.phone, cm.parts, cm.attempts, NULL::TEXT, NULL::INT, NULL::TIMESTAMPTZ;
   END IF;
   IF v_cand > 0 THEN
