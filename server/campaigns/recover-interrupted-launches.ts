@@ -1,8 +1,8 @@
 // A launch interrupted by a crash (the process died between taking the campaign into `launching`,
-// reserving its quota and writing its messages) leaves the campaign `launching`. Messages and the
-// campaign's new state are written by one statement (launch-campaign.ts), so a campaign still
-// `launching` has nothing queued and nothing sent: recovery rolls it back to a draft, with a reason
-// people see, and releases the reservation it held. One statement per run: safe from any number
+// reserving its quota and starting it) leaves the campaign `launching`. The sender claims messages
+// only of campaigns that started, so one still `launching` has sent nothing: recovery rolls it back
+// to a draft, with a reason people see, deletes the messages its plan wrote and releases the
+// reservation it held. One statement per run: safe from any number
 // of processes at once and idempotent (a campaign is rolled back once; a released reservation is
 // released once), and a launch still running is left alone until its lease has passed.
 import type { Clock } from '../clock';
@@ -26,6 +26,8 @@ export async function recoverInterruptedLaunches(db: Database, clock: Clock, lea
        update campaigns c set status = 'draft', reservation_id = null, status_reason = $3, updated_at = $1
          from stuck s where c.organization_id = s.organization_id and c.id = s.id and c.status = 'launching'
        returning c.organization_id, c.id, s.reservation_id
+     ), unqueued as (
+       delete from campaign_messages m using rolled r where m.organization_id = r.organization_id and m.campaign_id = r.id
      )
      select r.organization_id, r.id,
             case when r.reservation_id is null then null else meterdesk_release_campaign_reservation(r.organization_id, r.reservation_id, $1) end as released

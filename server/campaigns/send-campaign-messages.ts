@@ -10,8 +10,8 @@
 //
 // Throughput: a token bucket per sender (sms_send_buckets, refilled at sms_channels.parts_per_second
 // and taken under its row lock inside the claim) is shared by every process, so together they never
-// exceed the sender's rate. Concurrency: `lanes` claim→send→record loops per campaign, each with
-// up to `batchSize` provider calls in flight.
+// exceed the sender's rate. Concurrency: up to lanes × batchSize provider calls in flight per
+// campaign and process, claimed at least batchSize at a time, answers recorded in batches.
 import type { Clock } from '../clock';
 import type { Database } from '../db/open-database';
 import { logUnexpectedError } from '../logging/log-error';
@@ -23,9 +23,9 @@ import { extendCampaignReservations, finishCampaigns, renewCampaignReservation }
 export type SmsProviderResolver = (organizationId: string) => Promise<SmsProvider | null>;
 
 export interface CampaignSenderOptions {
-  /** Parallel claim→send→record loops per campaign. */
+  /** With batchSize: up to lanes × batchSize provider calls in flight per campaign and process. */
   lanes: number;
-  /** Messages claimed per loop turn (all in flight at once). */
+  /** The smallest claim: the claimer waits until this many places are free (it claims every free place). */
   batchSize: number;
   /** A row `sending` for longer than this is unknown (the provider call cannot last that long). */
   leaseMs: number;
@@ -43,13 +43,15 @@ export const DEFAULT_SENDER_OPTIONS: CampaignSenderOptions = { lanes: 4, batchSi
 const NO_ANSWER_CODES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError', 'ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED_AFTER_SEND', 'AbortError', 'Unknown']);
 
 interface Claimed {
-  kind: 'send' | 'state' | 'wait' | 'idle';
+  kind: 'send' | 'state' | 'wait' | 'idle' | 'cursor';
   id: string | null;
   phone: string | null;
   parts: number | null;
   attempts: number | null;
   detail: string | null;
   wait_ms: number | null;
+  /** kind 'cursor': the (not_before, id) of the last row the claim examined; the next claim starts after it. */
+  cursor_at: Date | string | null;
 }
 
 export interface SendRunResult {
@@ -149,6 +151,12 @@ interface CampaignRow {
 /**
  * Sends one campaign's due messages until nothing is due, the bucket is empty, the campaign stops
  * sending, or the time budget is spent.
+ *
+ * A bounded pool: up to lanes × batchSize provider calls in flight at once. One claimer fills the
+ * free places (a claim of at least batchSize rows, more when more places are free), each answer
+ * frees its place at once (no batch waits for its slowest call), and one recorder writes the
+ * answers that came in meanwhile in one round trip (meterdesk_record_campaign_outcomes). Claims
+ * carry a cursor (the last row examined), so they do not walk again over rows already claimed.
  */
 export async function sendCampaign(
   db: Database,
@@ -162,56 +170,129 @@ export async function sendCampaign(
   const footer = campaign.append_footer ? (channel?.complianceFooter ?? null) : null;
   const text = composeSmsText(campaign.body, footer);
   const deadline = Date.now() + options.budgetMs;
+  const capacity = Math.max(1, options.lanes * options.batchSize);
+  const minClaim = Math.max(1, Math.min(options.batchSize, capacity));
   let stop: string | null = null;
+  let failure: unknown = null;
+  let inFlight = 0;
+  let cursor: { at: Date; id: string } | null = null;
+  const answered: Array<{ outcome: Outcome; phone: string }> = [];
+  // Wakes the claimer (a place freed) and the recorder (an answer came).
+  let wakeClaimer: (() => void) | null = null;
+  let wakeRecorder: (() => void) | null = null;
+  const wake = () => {
+    wakeClaimer?.();
+    wakeRecorder?.();
+  };
 
-  const lane = async () => {
-    while (stop === null && Date.now() < deadline) {
-      const rows = await db.query<Claimed>('select * from meterdesk_claim_campaign_messages($1, $2, $3, $4)', [campaign.organization_id, campaign.id, clock.now(), options.batchSize]);
-      const batch = rows.filter((r) => r.kind === 'send');
-      const other = rows.find((r) => r.kind !== 'send');
-      if (batch.length === 0) {
-        if (other?.kind === 'state') {
-          if (other.detail === 'reservation_lost') {
-            const renewed = await renewCampaignReservation(db, { organizationId: campaign.organization_id, id: campaign.id, ownerUserId: campaign.owner_user_id, teamId: campaign.team_id }, clock);
-            if (renewed === 'renewed') continue;
-          }
-          stop = other.detail ?? 'stopped';
-        } else stop = other?.kind ?? 'idle';
-        return;
+  const claim = async (max: number) =>
+    db.query<Claimed>('select * from meterdesk_claim_campaign_messages($1, $2, $3, $4, $5, $6)', [campaign.organization_id, campaign.id, clock.now(), max, cursor?.at ?? null, cursor?.id ?? null]);
+
+  const sendOne = async (m: Claimed) => {
+    let result: SendSmsResult | { thrown: unknown };
+    try {
+      result = await provider.send({ to: m.phone!, body: text, smsType: campaign.sms_type as SmsType, senderId: channel?.senderId, originationNumber: channel?.originationNumber });
+    } catch (thrown) {
+      result = { thrown };
+    }
+    answered.push({ outcome: { id: m.id!, ...classify(result, m.attempts ?? 0, options, clock.now()) }, phone: m.phone! });
+    inFlight--;
+    wake();
+  };
+
+  const claimer = async () => {
+    while (stop === null && failure === null && Date.now() < deadline) {
+      const free = capacity - inFlight;
+      if (free < minClaim) {
+        await new Promise<void>((resolve) => (wakeClaimer = resolve));
+        wakeClaimer = null;
+        continue;
       }
-      await options.beforeProviderCall?.(batch.map((b) => b.id!));
-      const outcomes = await Promise.all(
-        batch.map(async (m): Promise<Outcome> => {
-          let result: SendSmsResult | { thrown: unknown };
-          try {
-            result = await provider.send({ to: m.phone!, body: text, smsType: campaign.sms_type as SmsType, senderId: channel?.senderId, originationNumber: channel?.originationNumber });
-          } catch (thrown) {
-            result = { thrown };
-          }
-          return { id: m.id!, ...classify(result, m.attempts ?? 0, options, clock.now()) };
-        }),
-      );
-      const recorded = await recordOutcomes(db, campaign.organization_id, campaign.id, outcomes, clock.now());
-      for (const r of recorded) {
-        if (r.status === 'sent') totals.sent++;
-        else if (r.status === 'failed') totals.failed++;
-        else if (r.status === 'unknown') totals.unknown++;
-        else if (r.status === 'queued') totals.retried++;
-        else totals.skipped++;
+      let rows = await claim(free);
+      let next = rows.find((r) => r.kind === 'cursor');
+      let batch = rows.filter((r) => r.kind === 'send');
+      let other = rows.find((r) => r.kind !== 'send' && r.kind !== 'cursor');
+      if (batch.length === 0 && !next && other?.kind === 'idle' && cursor) {
+        // Nothing after the cursor: look once from the start before calling it idle.
+        cursor = null;
+        rows = await claim(free);
+        next = rows.find((r) => r.kind === 'cursor');
+        batch = rows.filter((r) => r.kind === 'send');
+        other = rows.find((r) => r.kind !== 'send' && r.kind !== 'cursor');
       }
-      // The provider's own opt-out list said no: never send to that number again.
-      const optedOut = outcomes.filter((o) => o.status === 'skipped_opt_out');
-      if (optedOut.length) {
-        const phones = batch.filter((b) => optedOut.some((o) => o.id === b.id)).map((b) => b.phone!);
-        await db.query(`insert into sms_opt_outs (organization_id, phone, source, opted_out_at) select $1, p, 'provider_sync', $3 from unnest($2::text[]) p on conflict do nothing`, [
-          campaign.organization_id,
-          phones,
-          clock.now(),
-        ]);
+      if (next?.id && next.cursor_at) cursor = { at: new Date(next.cursor_at), id: next.id };
+      if (batch.length > 0) {
+        inFlight += batch.length;
+        await options.beforeProviderCall?.(batch.map((b) => b.id!));
+        for (const m of batch) void sendOne(m);
+      }
+      if (other?.kind === 'state') {
+        if (other.detail === 'reservation_lost') {
+          const renewed = await renewCampaignReservation(db, { organizationId: campaign.organization_id, id: campaign.id, ownerUserId: campaign.owner_user_id, teamId: campaign.team_id }, clock);
+          if (renewed === 'renewed') continue;
+        }
+        stop = other.detail ?? 'stopped';
+      } else if (other?.kind === 'wait' || other?.kind === 'idle') {
+        stop = other.kind;
+      } else if (batch.length === 0 && !next) {
+        stop = 'idle';
       }
     }
   };
-  await Promise.all(Array.from({ length: options.lanes }, lane));
+
+  const record = async () => {
+    const taken = answered.splice(0, answered.length);
+    if (taken.length === 0) return;
+    const outcomes = taken.map((t) => t.outcome);
+    const recorded = await recordOutcomes(db, campaign.organization_id, campaign.id, outcomes, clock.now());
+    for (const r of recorded) {
+      if (r.status === 'sent') totals.sent++;
+      else if (r.status === 'failed') totals.failed++;
+      else if (r.status === 'unknown') totals.unknown++;
+      else if (r.status === 'queued') totals.retried++;
+      else totals.skipped++;
+    }
+    // The provider's own opt-out list said no: never send to that number again.
+    const phones = taken.filter((t) => t.outcome.status === 'skipped_opt_out').map((t) => t.phone);
+    if (phones.length) {
+      await db.query(`insert into sms_opt_outs (organization_id, phone, source, opted_out_at) select $1, p, 'provider_sync', $3 from unnest($2::text[]) p on conflict do nothing`, [
+        campaign.organization_id,
+        phones,
+        clock.now(),
+      ]);
+    }
+  };
+
+  let claiming = true;
+  const recorder = async () => {
+    // Until the claimer is done and every call in flight has answered and been written.
+    while (claiming || inFlight > 0 || answered.length > 0) {
+      if (answered.length === 0) {
+        await new Promise<void>((resolve) => (wakeRecorder = resolve));
+        wakeRecorder = null;
+        continue;
+      }
+      try {
+        await record();
+      } catch (error) {
+        // Rows stay `sending`: after the lease they become unknown (never resent). Stop claiming.
+        failure ??= error;
+        answered.length = 0;
+      }
+    }
+  };
+
+  const recording = recorder();
+  try {
+    await claimer();
+  } catch (error) {
+    failure ??= error;
+  } finally {
+    claiming = false;
+    wake();
+  }
+  await recording;
+  if (failure !== null) throw failure;
   return { ...totals, stop };
 }
 

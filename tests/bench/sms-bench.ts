@@ -5,27 +5,44 @@
 //     100,000 message rows written — timed end to end (plus a promotional preview, whose quiet-hours
 //     work the transactional launch skips);
 //  2. send: the sending job (claim with SKIP LOCKED, mark sending, Publish through the real
-//     SnsProvider, record outcomes and meter each message) with no rate limit, beside a raw baseline:
-//     the same number of Publish calls straight from a loop through the same SDK client
-//     configuration, with the same concurrency;
+//     SnsProvider, record outcomes and meter each message) with no rate limit, in BENCH_SMS_PROCESSES
+//     processes (default 2: the claim is built for several), beside a raw baseline: the same number
+//     of Publish calls straight from a loop through the same SDK client configuration, in as many
+//     processes with the same concurrency each. The stand-in runs in a process of its own, so it
+//     shares no event loop with either; rates are taken at the stand-in (first to last message);
 //  3. duplicates: numbers published more than once for the campaign, counted in the stand-in's log.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { PublishCommand } from '@aws-sdk/client-sns';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { launchCampaign } from '../../server/campaigns/launch-campaign';
 import { previewCampaign } from '../../server/campaigns/preview-campaign';
-import { DEFAULT_SENDER_OPTIONS, runCampaignSending } from '../../server/campaigns/send-campaign-messages';
 import { systemClock } from '../../server/clock';
 import { openDatabase } from '../../server/db/open-database';
-import { createSnsClients } from '../../server/sms/sns/sns-client';
-import { SnsProvider } from '../../server/sms/sns/sns-provider';
-import { startSnsStandIn } from '../stand-ins/sns/server';
+import { startSnsStandInProcess } from '../stand-ins/sns/process';
+import type { PublishedSummary } from '../stand-ins/sns/standalone';
 
 const serverUrl = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
 const RECIPIENTS = Number(process.env.BENCH_SMS_RECIPIENTS ?? 100_000);
 const LANES = Number(process.env.BENCH_SMS_LANES ?? 5);
 const BATCH = Number(process.env.BENCH_SMS_BATCH ?? 10);
 const CONCURRENCY = LANES * BATCH;
+/** Sending processes (the engine's claim is built for several; the baseline runs as many loops). */
+const PROCESSES = Number(process.env.BENCH_SMS_PROCESSES ?? 2);
+
+/** Runs one send-phase process (sms-bench-worker.ts) and returns its JSON line. */
+function worker(args: string[]): Promise<{ done: number; seconds: number; cpuSeconds: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL('./sms-bench-worker.ts', import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`bench worker ${args[0]} exited ${code}`))));
+  });
+}
+
+class PlanOnly extends Error {}
 
 function emit(figure: Record<string, unknown>) {
   console.log(JSON.stringify(figure));
@@ -37,7 +54,7 @@ await admin.connect();
 await admin.query(`CREATE DATABASE ${name}`);
 const url = new URL(serverUrl);
 url.pathname = `/${name}`;
-const standIn = await startSnsStandIn({ originationNumbers: [{ phoneNumber: '+18445550100', status: 'ACTIVE', partsPerSecond: 1_000_000 }] });
+const standIn = await startSnsStandInProcess({ originationNumbers: [{ phoneNumber: '+18445550100', status: 'ACTIVE', partsPerSecond: 1_000_000 }] });
 const db = await openDatabase({ databaseUrl: url.toString() });
 try {
   const clock = systemClock;
@@ -72,46 +89,41 @@ try {
   emit({ bench: 'sms', figure: 'plan', recipients: launched.counts.eligible, optedOut: launched.counts.optedOut, parts: launched.totalParts, seconds: +planSeconds.toFixed(2), target: '<= 5 s' });
   emit({ bench: 'sms', figure: 'preview_promotional', recipients: preview.counts.eligible, heldQuietHours: preview.counts.heldQuietHours, seconds: +previewSeconds.toFixed(2) });
 
-  // 2. Send, then the baseline.
+  // BENCH_SMS_SEND=0: the plan figures alone.
+  if (process.env.BENCH_SMS_SEND === '0') throw new PlanOnly();
+  // 2. Send, then the baseline: PROCESSES processes each, CONCURRENCY calls in flight in each.
   const options = { accessKeyId: standIn.accessKeyId, secretAccessKey: standIn.secretAccessKey, region: standIn.region, endpoint: standIn.endpoint };
-  const provider = new SnsProvider(options);
+  const loadBefore = loadavg()[0]!;
   const sendStarted = performance.now();
-  for (;;) {
-    const r = await runCampaignSending({ db, clock, smsProviders: async () => provider }, { ...DEFAULT_SENDER_OPTIONS, lanes: LANES, batchSize: BATCH, budgetMs: 600_000 });
-    if (r.sent + r.failed + r.unknown + r.retried + r.skipped === 0) break;
-  }
-  const sendSeconds = (performance.now() - sendStarted) / 1000;
+  const engineWorkers = await Promise.all(Array.from({ length: PROCESSES }, () => worker(['engine', url.toString(), '-', JSON.stringify(options), String(LANES), String(BATCH)])));
+  const sendWall = (performance.now() - sendStarted) / 1000;
+  const engine = await standIn.published('Bench:');
   const counts = await db.query<{ status: string; n: string }>('select status, count(*) as n from campaign_messages where campaign_id = $1 group by status', [campaign.id]);
   const sent = Number(counts.find((c) => c.status === 'sent')?.n ?? 0);
-  const campaignPublishes = standIn.store.published.filter((p) => p.message.startsWith('Bench:'));
-  const duplicates = campaignPublishes.length - new Set(campaignPublishes.map((p) => p.phoneNumber)).size;
+  const duplicates = engine.count - engine.distinctPhones;
 
-  const client = createSnsClients(options).publish;
-  const phones = campaignPublishes.map((p) => p.phoneNumber);
-  let next = 0;
+  const total = engine.count;
+  const slice = Math.ceil(total / PROCESSES);
   const baseStarted = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < phones.length) {
-        const phone = phones[next++]!;
-        await client.send(
-          new PublishCommand({
-            PhoneNumber: phone,
-            Message: 'Baseline: your order has shipped. Track it in the app.\nReply STOP to opt out',
-            MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' }, 'AWS.MM.SMS.OriginationNumber': { DataType: 'String', StringValue: '+18445550100' } },
-          }),
-        );
-      }
-    }),
+  const rawWorkers = await Promise.all(
+    Array.from({ length: PROCESSES }, (_, p) => worker(['raw', String(p * slice), String(Math.min(total, (p + 1) * slice)), JSON.stringify(options), String(LANES), String(BATCH)])),
   );
-  const baseSeconds = (performance.now() - baseStarted) / 1000;
-  const engineRate = sent / sendSeconds;
-  const baseRate = phones.length / baseSeconds;
-  emit({ bench: 'sms', figure: 'send_engine', messages: sent, seconds: +sendSeconds.toFixed(2), perSecond: Math.round(engineRate), concurrency: CONCURRENCY, target: '>= 1000/s' });
-  emit({ bench: 'sms', figure: 'send_baseline_raw_publish', messages: phones.length, seconds: +baseSeconds.toFixed(2), perSecond: Math.round(baseRate), concurrency: CONCURRENCY });
-  emit({ bench: 'sms', figure: 'send_ratio', ratio: +(engineRate / baseRate).toFixed(2), target: '>= 0.5' });
+  const baseWall = (performance.now() - baseStarted) / 1000;
+  const raw = await standIn.published('Baseline:');
+  const loadAfter = loadavg()[0]!;
+  // Rates at the provider: messages over the span from the first to the last the stand-in received
+  // (process start-up is not counted for either side).
+  const span = (x: PublishedSummary) => Math.max(0.001, ((x.lastAt ?? 0) - (x.firstAt ?? 0)) / 1000);
+  const engineRate = sent / span(engine);
+  const baseRate = raw.count / span(raw);
+  const cpu = (ws: Array<{ cpuSeconds: number }>) => +ws.reduce((a, w) => a + w.cpuSeconds, 0).toFixed(1);
+  emit({ bench: 'sms', figure: 'send_engine', messages: sent, seconds: +span(engine).toFixed(2), wallSeconds: +sendWall.toFixed(2), perSecond: Math.round(engineRate), processes: PROCESSES, concurrencyPerProcess: CONCURRENCY, cpuSeconds: cpu(engineWorkers), target: '>= 1000/s' });
+  emit({ bench: 'sms', figure: 'send_baseline_raw_publish', messages: raw.count, seconds: +span(raw).toFixed(2), wallSeconds: +baseWall.toFixed(2), perSecond: Math.round(baseRate), processes: PROCESSES, concurrencyPerProcess: CONCURRENCY, cpuSeconds: cpu(rawWorkers) });
+  emit({ bench: 'sms', figure: 'send_ratio', ratio: +(engineRate / baseRate).toFixed(2), target: '>= 0.5', loadAverage: { before: loadBefore, after: loadAfter }, cores: cpus().length });
   const usage = await db.query<{ n: string; q: string }>(`select count(*) as n, coalesce(sum(quantity), 0) as q from usage_events where resource_id = $1`, [campaign.id]);
-  emit({ bench: 'sms', figure: 'duplicates', duplicates, publishedForCampaign: campaignPublishes.length, statuses: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])), usageEvents: Number(usage[0]!.n), target: 0 });
+  emit({ bench: 'sms', figure: 'duplicates', duplicates, publishedForCampaign: engine.count, statuses: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])), usageEvents: Number(usage[0]!.n), target: 0 });
+} catch (error) {
+  if (!(error instanceof PlanOnly)) throw error;
 } finally {
   await db.close();
   await standIn.close();

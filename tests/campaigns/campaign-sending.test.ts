@@ -145,9 +145,11 @@ describe.each(databaseTargets)('campaign sending on $name', (target) => {
     const campaign = await t.app.services.db.prisma.campaign.findFirstOrThrow({ where: { id } });
     await t.app.services.db.query(`update campaigns set status = 'paused' where id = $1`, [id]);
     await releaseReservation(t.app.services.db, a.organizationId, campaign.reservationId!, t.clock);
-    // …and someone else's usage takes the quota meanwhile.
+    // …and someone else's usage takes the quota meanwhile: 16 parts are left for the 21 still queued.
+    // (This used to leave 26, enough to renew; the test passed only because a second sending lane,
+    // racing the first one's successful renewal, failed its own and blocked the rest.)
     const left = 200 - ((await smsCounters(t.app, a.organizationId)).organization?.used ?? 0) - 21;
-    await t.app.services.db.query(`update usage_counters set used = used + $2 where organization_id = $1 and scope = 'organization' and metric = 'sms_sent'`, [a.organizationId, left - 5]);
+    await t.app.services.db.query(`update usage_counters set used = used + $2 where organization_id = $1 and scope = 'organization' and metric = 'sms_sent'`, [a.organizationId, left + 5]);
     await t.app.services.db.query(`update campaigns set status = 'sending' where id = $1`, [id]);
     await sendUntilIdle(t, provider);
     const counts = await messageCounts(t.app, id);

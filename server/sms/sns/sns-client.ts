@@ -18,6 +18,12 @@ export interface SnsClientOptions {
   maxAttempts?: number;
   /** Base of the exponential backoff (full jitter), 100 ms by default; throttling waits 5× longer. */
   retryBaseDelayMs?: number;
+  /**
+   * Connections kept open per client (the SDK's default agent allows 50): calls past it wait for a
+   * socket, so a sender with more calls in flight than this gains nothing. 64 by default: the
+   * sending job's default (DEFAULT_SENDER_OPTIONS: 4 × 16 in flight).
+   */
+  maxSockets?: number;
 }
 
 interface ErrorInfo {
@@ -57,7 +63,13 @@ export function createSnsClients(options: SnsClientOptions): { reads: SNSClient;
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       maxAttempts: options.maxAttempts ?? 3,
       retryStrategy: boundedRetries(options.maxAttempts ?? 3, options.retryBaseDelayMs ?? 100, retryWithoutResponse),
-      requestHandler: { requestTimeout: options.requestTimeoutMs ?? 10_000, throwOnRequestTimeout: true, connectionTimeout: Math.min(options.requestTimeoutMs ?? 10_000, 5_000) },
+      requestHandler: {
+        requestTimeout: options.requestTimeoutMs ?? 10_000,
+        throwOnRequestTimeout: true,
+        connectionTimeout: Math.min(options.requestTimeoutMs ?? 10_000, 5_000),
+        httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 64 },
+        httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 64 },
+      },
     });
   return { reads: make(true), publish: make(false) };
 }
