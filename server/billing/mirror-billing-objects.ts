@@ -3,6 +3,7 @@
 // and a subscription that is over never replaces a live one of the same organization.
 import type { Prisma } from '../db/generated/client';
 import { recordAuditEvent } from '../audit/record-audit-event';
+import { recordSubscriptionChange } from './record-subscription-change';
 import type { CustomerSnapshot, InvoiceSnapshot, MaskedPaymentMethod, SubscriptionSnapshot } from './stripe/read-stripe-objects';
 
 export type Tx = Prisma.TransactionClient;
@@ -179,6 +180,7 @@ export async function applySubscription(tx: Tx, organizationId: string, s: Subsc
     endedAt: s.endedAt,
   };
   await tx.subscription.upsert({ where: { organizationId }, create: { organizationId, ...data }, update: data });
+  await recordSubscriptionChange(tx, organizationId, { effectiveAt: s.readAt, planKey: data.planKey, providerStatus: s.providerStatus, billingInterval: s.interval, seatQuantity: s.seatQuantity, providerSubscriptionId: s.id });
   const before = current
     ? { planKey: current.plan_key, status: current.status, providerStatus: current.provider_status, cancelAtPeriodEnd: current.cancel_at_period_end, seatQuantity: current.seat_quantity, providerSubscriptionId: current.provider_subscription_id }
     : null;
