@@ -11,6 +11,8 @@ export const listTenantsInput = z.object({
   search: plainText().trim().max(100).optional(),
   /** The slug the previous page ended with. */
   after: plainText().max(100).optional(),
+  /** The same as `after`, under the name infinite queries use. */
+  cursor: plainText().max(100).nullish(),
   limit: z.number().int().min(1).max(200).default(50),
   /** Filters (issue 11): each narrows the list; absent means any. */
   plan: z.enum(['free', 'starter', 'growth', 'pro', 'enterprise']).optional(),
@@ -71,7 +73,7 @@ export async function listTenants(db: Database, input: z.output<typeof listTenan
       limit $3`,
     [
       input.search ? input.search.replace(/[\\%_]/g, (c) => `\\${c}`) : null,
-      input.after ?? null,
+      input.after ?? input.cursor ?? null,
       input.limit + 1,
       now,
       input.plan ?? null,
