@@ -1,4 +1,4 @@
-// Keeps the history revenue analytics reads (server/platform/revenue, docs/revenue.md): one row per
+// Keeps the history revenue analytics reads (server/platform/revenue, README, “Platform administration → Revenue”): one row per
 // change of a tenant's mirrored subscription that matters to revenue (plan, provider status,
 // interval, seats). Called inside the mirror's transaction, after the subscriptions row is locked,
 // so concurrent applications for one tenant take turns and never write the same change twice.

@@ -1,4 +1,4 @@
-// Revenue analytics against figures computed by hand (docs/revenue.md walks through the same
+// Revenue analytics against figures computed by hand (README, “Platform administration → Revenue” walks through the same
 // fixture): upgrades, downgrades, a cancellation, a trial that converts and one that does not,
 // yearly plans, extra seats and a refund. Then the same figures through the API on both databases,
 // the mirror writing the history, and who may read them.
@@ -38,7 +38,7 @@ const INVOICES: InvoiceRow[] = [
 const REFUNDS: RefundRow[] = [{ organizationId: 'F', amountMinor: 5000, at: d('2026-05-03') }];
 const AS_OF = new Date('2026-06-15T12:00:00Z');
 
-/** Hand-computed, month by month (docs/revenue.md). */
+/** Hand-computed, month by month (README, “Platform administration → Revenue”). */
 const EXPECTED = [
   { month: '2026-01', openingMrrMinor: 7817, mrrMinor: 20617, newMrrMinor: 12800, expansionMrrMinor: 0, contractionMrrMinor: 0, churnedMrrMinor: 0, netNewMrrMinor: 12800, payingCustomers: 4, openingCustomers: 2, churnedCustomers: 0, trialsEnded: 1, trialsConverted: 1, collectedMinor: 15700, refundedMinor: 0 },
   { month: '2026-02', openingMrrMinor: 20617, mrrMinor: 15700, newMrrMinor: 0, expansionMrrMinor: 0, contractionMrrMinor: 0, churnedMrrMinor: 4917, netNewMrrMinor: -4917, payingCustomers: 3, openingCustomers: 4, churnedCustomers: 1, trialsEnded: 1, trialsConverted: 0, collectedMinor: 0, refundedMinor: 0 },

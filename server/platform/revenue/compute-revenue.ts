@@ -1,5 +1,5 @@
 // Revenue analytics as a pure function of the subscription history and the invoices: the formula
-// is documented in docs/revenue.md, and tests/platform/revenue.test.ts checks it against figures
+// is documented in README, “Platform administration → Revenue”, and tests/platform/revenue.test.ts checks it against figures
 // computed by hand. Money is integer minor units (cents, USD: the catalog's only currency).
 import { findPlan, SEAT_PRICES, type BillingInterval } from '../../billing/plan-catalog';
 

@@ -1,5 +1,5 @@
 // #/revenue (finance, super admins): MRR, ARR, net new MRR and its parts, churn, revenue by plan
-// and trial conversion per month, from the mirrored subscriptions and invoices (docs/revenue.md).
+// and trial conversion per month, from the mirrored subscriptions and invoices (README, “Platform administration → Revenue”).
 import '@mantine/charts/styles.css';
 import { BarChart, LineChart } from '@mantine/charts';
 import { Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';

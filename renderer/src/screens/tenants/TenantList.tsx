@@ -79,7 +79,7 @@ export function TenantList({ filters, selected, onSelect }: { filters: TenantFil
                     {t.lastActivityAt ? ` · active ${formatDate(t.lastActivityAt)}` : ' · no activity'}
                   </Text>
                 </div>
-                <Group gap={4} wrap="nowrap">
+                <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
                   {t.usageRatio !== null && t.usageRatio >= 0.8 && <Badge color={t.usageRatio >= 1 ? 'red' : 'orange'} variant="light">{Math.round(t.usageRatio * 100)} %</Badge>}
                   {t.suspended ? <Badge color="red">Suspended</Badge> : <Badge variant="light">{t.status}</Badge>}
                 </Group>
