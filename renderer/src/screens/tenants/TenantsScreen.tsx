@@ -1,10 +1,9 @@
 // #/tenants (platform staff): filter tenants (TenantList), open one (TenantDetail), see its usage this period, and — with the platform
 // permissions for it — set a time-boxed quota override or grant credits, each with a reason and an
 // expiry (audited in the tenant's trail; server/metering/set-quota-override.ts, grant-credits.ts).
-import { Badge, Button, Card, Grid, Group, Modal, NumberInput, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, UnstyledButton } from '@mantine/core';
+import { Badge, Button, Card, Grid, Group, Modal, NumberInput, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconSearch } from '@tabler/icons-react';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorState } from '../../components/ErrorState';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
