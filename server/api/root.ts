@@ -11,6 +11,7 @@ import { invitationsRouter } from './routers/invitations';
 import { membersRouter } from './routers/members';
 import { outboxRouter } from './routers/outbox';
 import { platformRouter } from './routers/platform';
+import { platformAdminRouter } from './routers/platform-admin';
 import { teamsRouter } from './routers/teams';
 import { usageRouter } from './routers/usage';
 import { organizationRouter } from './routers/organization';
@@ -47,6 +48,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   sms: smsRouter,
   impersonation: impersonationRouter,
+  platformAdmin: platformAdminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@
 import type { Prisma } from '../db/generated/client';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import { emitSubscriptionUpdated } from '../webhooks/emit-billing-webhook-events';
+import { recordSubscriptionChange } from './record-subscription-change';
 import type { CustomerSnapshot, InvoiceSnapshot, MaskedPaymentMethod, SubscriptionSnapshot } from './stripe/read-stripe-objects';
 
 export type Tx = Prisma.TransactionClient;
@@ -180,6 +181,7 @@ export async function applySubscription(tx: Tx, organizationId: string, s: Subsc
     endedAt: s.endedAt,
   };
   await tx.subscription.upsert({ where: { organizationId }, create: { organizationId, ...data }, update: data });
+  await recordSubscriptionChange(tx, organizationId, { effectiveAt: s.readAt, planKey: data.planKey, providerStatus: s.providerStatus, billingInterval: s.interval, seatQuantity: s.seatQuantity, providerSubscriptionId: s.id });
   const before = current
     ? { planKey: current.plan_key, status: current.status, providerStatus: current.provider_status, cancelAtPeriodEnd: current.cancel_at_period_end, seatQuantity: current.seat_quantity, providerSubscriptionId: current.provider_subscription_id }
     : null;

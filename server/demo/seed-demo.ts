@@ -127,6 +127,11 @@ export async function seedDemo(db: Database, now = new Date()): Promise<{ passwo
       for (const org of ORGS) {
         const organization = await tx.organization.create({ data: { slug: org.slug, name: org.name } });
         await tx.subscription.create({ data: { organizationId: organization.id, planKey: org.plan, status: 'active' } });
+        // Paid plans: a monthly subscription since some weeks, so Revenue (README, “Platform administration → Revenue”) has history to show.
+        if (org.plan !== 'free') {
+          const since = new Date(now.getTime() - (org.plan === 'growth' ? 90 : 40) * 86_400_000);
+          await tx.subscriptionChange.create({ data: { organizationId: organization.id, effectiveAt: since, planKey: org.plan, providerStatus: 'active', billingInterval: 'month', seatQuantity: 0 } });
+        }
         organizationIds.set(org.slug, organization.id);
         const teams = [];
         for (const name of org.teams) teams.push(await tx.team.create({ data: { organizationId: organization.id, name } }));

@@ -66,6 +66,18 @@ export const PLATFORM_PERMISSIONS = [
   'platform:billing:refund',
   /** Put a tenant on another plan (through the provider, or locally for tenants billed outside it). */
   'platform:billing:set_plan',
+  /** Search people across tenants (memberships, last sign-in) and read a tenant's detail. */
+  'platform:users:read',
+  /** Add admin notes about a tenant (audited). */
+  'platform:notes:write',
+  /** Support tools: resend a tenant's invitation, end a person's sessions (each with a reason, audited). */
+  'platform:support:tools',
+  /** Usage across tenants: by metric, top tenants, growth. */
+  'platform:usage:read',
+  /** System health: database, migrations, job queues, providers. */
+  'platform:health:read',
+  /** See who the platform's staff are (managing them is platform:staff:manage). */
+  'platform:staff:read',
 ] as const;
 export type PlatformPermission = (typeof PLATFORM_PERMISSIONS)[number];
 
@@ -121,6 +133,10 @@ export const PLATFORM_ROLE_PERMISSIONS: Record<PlatformRoleName, readonly Platfo
   // Money back is finance's call alone (super admins aside); goodwill credits are support's and finance's.
   finance: ['platform:tenants:read', 'platform:revenue:read', 'platform:invoices:read', 'platform:billing:refund', 'platform:billing:credit'],
 };
+// Issue 11: support looks after tenants and people; finance reads revenue and invoices. Neither sees
+// the other's screens; super admins (every permission above) see everything.
+(PLATFORM_ROLE_PERMISSIONS.support as PlatformPermission[]).push('platform:users:read', 'platform:notes:write', 'platform:support:tools', 'platform:usage:read', 'platform:health:read');
+
 
 export function orgRoleCan(role: OrgRoleName | null | undefined, permission: OrgPermission): boolean {
   return !!role && ORG_ROLE_PERMISSIONS[role].includes(permission);

@@ -269,6 +269,47 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
     why: 'platform staff only',
     check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.tenantUsage', { organizationId: f.b.organizationId }, ['FORBIDDEN']),
   },
+  // Platform administration (issue 11): tenant users of every role are refused (tests/platform/platform-admin.test.ts checks every role).
+  'platformAdmin.staff': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platformAdmin.staff', undefined, ['FORBIDDEN']) },
+  'platformAdmin.inviteStaff': {
+    why: 'super admins only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platformAdmin.inviteStaff', { email: f.a.people.admin.email, name: 'Me', role: 'super_admin', reason: 'promote myself' }, ['FORBIDDEN']),
+  },
+  'platformAdmin.changeStaffRole': {
+    why: 'super admins only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.admin.carrier, 'platformAdmin.changeStaffRole', { userId: f.a.people.admin.userId, role: 'super_admin', reason: 'promote myself' }, ['FORBIDDEN']),
+  },
+  'platformAdmin.revokeStaff': {
+    why: 'super admins only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platformAdmin.revokeStaff', { userId: f.b.people.owner.userId, reason: 'remove' }, ['FORBIDDEN']),
+  },
+  'platformAdmin.tenantDetail': {
+    why: 'platform staff only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platformAdmin.tenantDetail', { organizationId: f.b.organizationId }, ['FORBIDDEN']),
+  },
+  'platformAdmin.tenantAuditTrail': {
+    why: 'platform staff only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platformAdmin.tenantAuditTrail', { organizationId: f.b.organizationId }, ['FORBIDDEN']),
+  },
+  'platformAdmin.addNote': {
+    why: 'platform support only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platformAdmin.addNote', { organizationId: f.b.organizationId, body: 'defamation' }, ['FORBIDDEN']),
+  },
+  'platformAdmin.searchUsers': { why: 'platform support only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platformAdmin.searchUsers', { query: 'bravo' }, ['FORBIDDEN']) },
+  'platformAdmin.revenue': { why: 'platform finance only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platformAdmin.revenue', { months: 12 }, ['FORBIDDEN']) },
+  'platformAdmin.usage': { why: 'platform staff only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platformAdmin.usage', { days: 30, metric: 'sms_sent' }, ['FORBIDDEN']) },
+  'platformAdmin.health': { why: 'platform staff only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platformAdmin.health', undefined, ['FORBIDDEN']) },
+  'platformAdmin.resendInvitation': {
+    why: 'platform support only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.admin.carrier, 'platformAdmin.resendInvitation', { organizationId: f.a.organizationId, invitationId: f.invitationId, reason: 'resend', requestId: '00000000-0000-4000-8000-000000000011' }, ['FORBIDDEN']),
+  },
+  'platformAdmin.endUserSessions': {
+    why: 'platform support only; nobody is signed out',
+    check: async (t, f) => {
+      await refusedWithoutWrites(t, f.a.people.owner.carrier, 'platformAdmin.endUserSessions', { userId: f.b.people.owner.userId, reason: 'sabotage' }, ['FORBIDDEN']);
+      expect(await call(t, f.b.people.owner.carrier, 'auth.me')).not.toBeNull();
+    },
+  },
   'connections.list': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'connections.list', undefined, ['FORBIDDEN']) },
   'connections.save': {
     why: 'super admins only; the keychain is untouched',

@@ -29,6 +29,11 @@ import { NotificationBell } from './NotificationBell';
 import { UsageAlertBanner } from './UsageAlertBanner';
 import { WebhooksScreen } from '../screens/webhooks/WebhooksScreen';
 import { ImpersonationBanner } from './ImpersonationBanner';
+import { StaffScreen } from '../screens/platform/StaffScreen';
+import { RevenueScreen } from '../screens/platform/RevenueScreen';
+import { PlatformUsageScreen } from '../screens/platform/PlatformUsageScreen';
+import { SystemHealthScreen } from '../screens/platform/SystemHealthScreen';
+import { PeopleScreen } from '../screens/platform/PeopleScreen';
 
 export function ConsoleShell() {
   const access = useAccess();
@@ -173,6 +178,16 @@ function Screen({ item }: { item: NavItem }) {
       return <AccountScreen />;
     case 'tenants':
       return <TenantsScreen />;
+    case 'people':
+      return <PeopleScreen />;
+    case 'revenue':
+      return <RevenueScreen />;
+    case 'platform-usage':
+      return <PlatformUsageScreen />;
+    case 'health':
+      return <SystemHealthScreen />;
+    case 'staff':
+      return <StaffScreen />;
     default:
       return <ComingSoonScreen title={item.label} description={item.comingSoon ?? 'This section is on its way.'} icon={<item.icon size={26} />} />;
   }

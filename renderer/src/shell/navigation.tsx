@@ -13,6 +13,11 @@ import {
   IconUserShield,
   IconUsersGroup,
   IconWebhook,
+  IconShieldLock,
+  IconReportMoney,
+  IconActivityHeartbeat,
+  IconChartAreaLine,
+  IconUserSearch,
 } from '@tabler/icons-react';
 import type { Access } from '../lib/me';
 
@@ -79,4 +84,9 @@ export const NAV_ITEMS: NavItem[] = [
     group: 'platform',
     visible: (a) => a.canPlatform('platform:tenants:read'),
   },
+  { route: 'people', label: 'People', icon: IconUserSearch, group: 'platform', visible: (a) => a.canPlatform('platform:users:read') },
+  { route: 'revenue', label: 'Revenue', icon: IconReportMoney, group: 'platform', visible: (a) => a.canPlatform('platform:revenue:read') },
+  { route: 'platform-usage', label: 'Platform usage', icon: IconChartAreaLine, group: 'platform', visible: (a) => a.canPlatform('platform:usage:read') },
+  { route: 'health', label: 'System health', icon: IconActivityHeartbeat, group: 'platform', visible: (a) => a.canPlatform('platform:health:read') },
+  { route: 'staff', label: 'Staff', icon: IconShieldLock, group: 'platform', visible: (a) => a.canPlatform('platform:staff:manage') },
 ];

@@ -28,7 +28,7 @@ export const platformRouter = router({
   settings: platformProcedure('platform:settings:manage').query(async ({ ctx }) => ({ inviteOnly: await isInviteOnly(ctx.db) })),
   setInviteOnly: platformProcedure('platform:settings:manage').input(setInviteOnlyInput).mutation(({ ctx, input }) => setInviteOnly(ctx.db, ctx.user.id, input, ctx.clock.now())),
   trialSettings: platformProcedure('platform:settings:manage').query(({ ctx }) => getTrialSettings(ctx.db)),
-  listTenants: platformProcedure('platform:tenants:read').input(listTenantsInput).query(({ ctx, input }) => listTenants(ctx.db, input)),
+  listTenants: platformProcedure('platform:tenants:read').input(listTenantsInput).query(({ ctx, input }) => listTenants(ctx.db, input, ctx.clock)),
   tenantUsage: platformProcedure('platform:tenants:read').input(getTenantUsageInput).query(({ ctx, input }) => getTenantUsage(ctx.db, input, ctx.clock)),
   setTrialSettings: platformProcedure('platform:settings:manage').input(trialSettingsInput).mutation(({ ctx, input }) => setTrialSettings(ctx.db, ctx.user.id, input, ctx.clock.now())),
 });

@@ -1,10 +1,9 @@
-// #/tenants (platform staff): find a tenant, see its usage this period, and — with the platform
+// #/tenants (platform staff): filter tenants (TenantList), open one (TenantDetail), see its usage this period, and — with the platform
 // permissions for it — set a time-boxed quota override or grant credits, each with a reason and an
 // expiry (audited in the tenant's trail; server/metering/set-quota-override.ts, grant-credits.ts).
-import { Badge, Button, Card, Grid, Group, Modal, NumberInput, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title, UnstyledButton } from '@mantine/core';
+import { Badge, Button, Card, Grid, Group, Modal, NumberInput, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconSearch } from '@tabler/icons-react';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorState } from '../../components/ErrorState';
 import { FormErrorAlert } from '../../components/FormErrorAlert';
@@ -15,53 +14,23 @@ import { METRIC_OPTIONS, isMetricKey, metricLabel, type MetricKey } from '../../
 import { useTRPC, useTRPCClient } from '../../trpc';
 import { UsageMetricsTable } from '../usage/UsageMetricsTable';
 import { StartImpersonationButton } from '../impersonation/StartImpersonationButton';
+import { TenantDetail } from './TenantDetail';
+import { NO_FILTERS, TenantFilterBar, TenantList, type TenantFilters } from './TenantList';
 
 export function TenantsScreen() {
-  const trpc = useTRPC();
-  const [search, setSearch] = useState('');
+  const [filters, setFilters] = useState<TenantFilters>(NO_FILTERS);
   const [selected, setSelected] = useState<string | null>(null);
-  const tenants = useQuery({ ...trpc.platform.listTenants.queryOptions({ search: search.trim() || undefined }), placeholderData: keepPreviousData });
   return (
     <Stack gap="lg">
-      <PageHeader title="Tenants" description="Every organization on the platform: find one to see its usage, override a quota or grant credits." />
+      <PageHeader title="Tenants" description="Every organization on the platform: filter, open one to see its members, billing, usage, keys, notes and audit trail." />
+      <TenantFilterBar value={filters} onChange={setFilters} />
       <Grid gap="lg">
-        <Grid.Col span={{ base: 12, md: 4 }}>
-          <Card p="md">
-            <TextInput leftSection={<IconSearch size={16} />} placeholder="Search by name or slug" aria-label="Search tenants" value={search} onChange={(e) => setSearch(e.currentTarget.value)} mb="sm" />
-            {tenants.isError ? (
-              <ErrorState error={tenants.error} onRetry={() => tenants.refetch()} title="Tenants could not be loaded" />
-            ) : (
-              <Stack gap={4}>
-                {(tenants.data?.tenants ?? []).map((t) => (
-                  <UnstyledButton key={t.id} onClick={() => setSelected(t.id)} p="xs" style={{ borderRadius: 8, background: selected === t.id ? 'var(--mantine-color-default-hover)' : undefined }} data-testid={`tenant-${t.slug}`}>
-                    <Group justify="space-between" wrap="nowrap">
-                      <div style={{ minWidth: 0 }}>
-                        <Text size="sm" fw={600} truncate>
-                          {t.name}
-                        </Text>
-                        <Text size="xs" c="dimmed">
-                          {t.slug} · {t.planKey} · {formatNumber(t.members)} members
-                        </Text>
-                      </div>
-                      {t.suspended ? <Badge color="red">Suspended</Badge> : <Badge variant="light">{t.status}</Badge>}
-                    </Group>
-                  </UnstyledButton>
-                ))}
-                {tenants.data?.tenants.length === 0 && (
-                  <Text size="sm" c="dimmed">
-                    No tenant matches.
-                  </Text>
-                )}
-                {tenants.data?.nextAfter && (
-                  <Text size="xs" c="dimmed">
-                    More tenants match: narrow the search.
-                  </Text>
-                )}
-              </Stack>
-            )}
-          </Card>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <TenantList filters={filters} selected={selected} onSelect={setSelected} />
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 8 }}>{selected ? <TenantUsage organizationId={selected} /> : <Card p="lg"><Text c="dimmed">Pick a tenant to see its usage.</Text></Card>}</Grid.Col>
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          {selected ? <TenantDetail key={selected} organizationId={selected} usage={<TenantUsage organizationId={selected} />} /> : <Card p="lg"><Text c="dimmed">Pick a tenant.</Text></Card>}
+        </Grid.Col>
       </Grid>
     </Stack>
   );
