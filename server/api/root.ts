@@ -20,6 +20,7 @@ import { alertsRouter } from './routers/alerts';
 import { notificationsRouter } from './routers/notifications';
 import { webhooksRouter } from './routers/webhooks';
 import { smsRouter } from './routers/sms';
+import { exportsRouter } from './routers/exports';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -45,6 +46,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   webhooks: webhooksRouter,
   sms: smsRouter,
+  exports: exportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -21,6 +21,8 @@ import { runCampaignSending, type SmsProviderResolver } from '../campaigns/send-
 import type { CredentialStore } from '../credentials/credential-store';
 import { findSmsProviderForOrganization, type SmsConfig } from '../sms/sms-provider-for-organization';
 import { syncDueOptOuts, syncOptOuts } from '../sms/sync-opt-outs';
+import { runScheduledExports } from '../exports/run-scheduled-exports';
+import type { ExportDeps } from '../exports/run-usage-export';
 
 export interface BackgroundJob {
   name: string;
@@ -42,6 +44,8 @@ export interface JobServices {
   sms?: SmsConfig;
   /** Overrides where campaign sending finds each organization's SMS provider (tests, benchmarks). */
   smsProviders?: SmsProviderResolver | null;
+  /** Scheduled monthly exports (server/exports/); without it they do not run. */
+  exports?: ExportDeps;
 }
 
 export function backgroundJobs(services: JobServices, options: { intervalMs?: number } = {}): BackgroundJob[] {
@@ -75,6 +79,11 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
       if (provider) await syncOptOuts(db, provider, organizationId, clock);
     };
     jobs.push({ name: 'send-campaign-messages', intervalMs: 1000, run: () => runCampaignSending({ db, clock, smsProviders, syncOptOuts: syncBeforeStart }) });
+  }
+  // Scheduled monthly exports: due schedules claimed with SKIP LOCKED and a lease, one process each.
+  if (services.exports) {
+    const exportDeps = services.exports;
+    jobs.push({ name: 'run-scheduled-exports', intervalMs: options.intervalMs ?? 5 * 60_000, run: () => runScheduledExports(exportDeps) });
   }
   return jobs;
 }
