@@ -25,8 +25,8 @@ export async function exportFinanceMonth(db: Database, month: string, now: Date)
     `select s.organization_id, o.name as org, s.plan_key, s.status::text as status, s.billing_interval as interval, coalesce(p.price_minor, 0) as price_minor, coalesce(p.currency, 'usd') as currency,
             coalesce(s.provider_created, s.created_at) as created, s.canceled_at, s.ended_at, s.seat_quantity as seats
        from subscriptions s join organizations o on o.id = s.organization_id left join plans p on p.key = s.plan_key
-      where coalesce(s.provider_created, s.created_at) < $2 order by o.name`,
-    [start, end],
+      where coalesce(s.provider_created, s.created_at) < $1 order by o.name`,
+    [end],
   );
   const revenue: Record<string, number> = {};
   for (const i of invoices) revenue[i.currency] = (revenue[i.currency] ?? 0) + Number(i.amount_paid);
