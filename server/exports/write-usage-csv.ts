@@ -38,7 +38,7 @@ export async function countScopeEvents(db: Database, target: ExportTarget): Prom
 const decimal = (col: string) => `case when ${col} is null then '' else trim(to_char(${col}::numeric / 1000000, 'FM999999999999990.000000')) end`;
 
 /** One row per event: time, attribution (person, team, resource), country, cost and price. */
-export function eventsPageSql(target: ExportTarget, pageSize: number) {
+export function eventsPageSql(target: ExportTarget, pageSize: number, after = false) {
   return `select to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at, e.id::text as event_id, e.metric, ${CHANNEL_SQL} as channel,
                  e.quantity::text as quantity, coalesce(e.user_id::text, '') as user_id, coalesce(coalesce(nullif(u.name, ''), u.email), '') as user_name,
                  coalesce(e.team_id::text, '') as team_id, coalesce(t.name, '') as team_name, coalesce(e.resource_type, '') as resource_type, coalesce(e.resource_id, '') as resource_id,
@@ -48,7 +48,7 @@ export function eventsPageSql(target: ExportTarget, pageSize: number) {
             from usage_events e
             left join users u on u.id = e.user_id
             left join teams t on t.organization_id = e.organization_id and t.id = e.team_id
-           where ${scopeCondition(target)} and ($5::timestamptz is null or (e.occurred_at, e.id) > ($5::timestamptz, $6::uuid))
+           where ${scopeCondition(target)}${after ? ' and (e.occurred_at, e.id) > ($5::timestamptz, $6::uuid)' : ''}
            order by e.occurred_at, e.id
            limit ${pageSize}`;
 }
@@ -58,8 +58,11 @@ export function eventsPageSql(target: ExportTarget, pageSize: number) {
  * quantity per metric (the totals a caller can check against). Cancelled through `signal`.
  */
 export async function writeUsageEventsCsv(db: Database, target: ExportTarget, out: Writable, options: { signal?: AbortSignal; onProgress?: CsvProgress; pageSize?: number } = {}) {
-  const pageSize = options.pageSize ?? 10_000;
-  const sql = eventsPageSql(target, pageSize);
+  const pageSize = options.pageSize ?? 5_000;
+  // The first page, then each next one after the last row seen: an index range scan each time
+  // (organization, time, id), never a re-sort of the whole period.
+  const first = eventsPageSql(target, pageSize);
+  const next = eventsPageSql(target, pageSize, true);
   const stringifier = stringify({ header: true, columns: [...EVENT_COLUMNS] });
   const done = new Promise<void>((resolve, reject) => {
     stringifier.on('error', reject);
@@ -71,7 +74,7 @@ export async function writeUsageEventsCsv(db: Database, target: ExportTarget, ou
   let cursor: { at: Date; id: string } | null = null;
   for (;;) {
     checkSignal(options.signal);
-    const page: Record<string, unknown>[] = await db.query<Record<string, unknown>>(sql, [...scopeParams(target), cursor?.at ?? null, cursor?.id ?? null]);
+    const page: Record<string, unknown>[] = cursor ? await db.query<Record<string, unknown>>(next, [...scopeParams(target), cursor.at, cursor.id]) : await db.query<Record<string, unknown>>(first, scopeParams(target));
     for (const r of page) {
       if (!stringifier.write([r.occurred_at, r.event_id, r.metric, r.channel, r.quantity, r.user_id, r.user_name, r.team_id, r.team_name, r.resource_type, r.resource_id, r.country, r.cost, r.cost_micros, r.price, r.price_micros, r.currency, r.source, r.idempotency_key, r.metadata])) {
         await once(stringifier, 'drain');

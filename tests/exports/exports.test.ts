@@ -344,7 +344,7 @@ describe.each(databaseTargets)('exports on $name', (target) => {
       expect(body.equals(await readFile(run.filePath!))).toBe(true);
       expect((await fetch(`${base}/api/exports/${randomUUID()}/file`, { headers: { cookie: session(a.people.owner.carrier) } })).status).toBe(404);
 
-      const open = (data: Buffer, cookie = `md_console_${port}=${token}`) => fetch(`${base}/api/exports/open`, { method: 'POST', headers: { cookie, 'content-type': 'application/octet-stream' }, body: data });
+      const open = (data: Buffer, cookie = `md_console_${port}=${token}`) => fetch(`${base}/api/exports/open`, { method: 'POST', headers: { cookie, 'content-type': 'application/octet-stream' }, body: new Uint8Array(data) });
       expect((await open(body, '')).status).toBe(401);
       const opened = await open(body);
       expect(opened.status).toBe(200);

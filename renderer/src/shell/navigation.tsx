@@ -13,6 +13,7 @@ import {
   IconUserShield,
   IconUsersGroup,
   IconWebhook,
+  IconFileExport,
 } from '@tabler/icons-react';
 import type { Access } from '../lib/me';
 
@@ -48,6 +49,13 @@ export const NAV_ITEMS: NavItem[] = [
     icon: IconChartBar,
     // Owners and admins see the organization, managers their teams, everyone else their own usage.
     visible: (a) => a.can('usage:read') || a.can('usage:read_team') || a.can('usage:read_own'),
+  },
+  {
+    route: 'exports',
+    label: 'Exports',
+    icon: IconFileExport,
+    // Everyone may export what they may read: the organization, their teams, or themselves.
+    visible: (a) => a.can('usage:read_own'),
   },
   {
     route: 'billing',
