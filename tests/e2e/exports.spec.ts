@@ -23,7 +23,7 @@ test('Exports: a manager exports their team’s month, opens the pack and sees t
   await page.keyboard.press('Escape');
 
   // The events CSV of the month.
-  await page.getByRole('button', { name: 'Events CSV' }).click();
+  await page.getByRole('button', { name: 'Events CSV', exact: true }).click();
   const progress = page.getByTestId('export-progress');
   await expect(progress).toContainText('Ready');
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
@@ -33,7 +33,7 @@ test('Exports: a manager exports their team’s month, opens the pack and sees t
   for (const r of rows) sums.set(r.metric!, (sums.get(r.metric!) ?? 0) + Number(r.quantity));
 
   // The signed pack of the same month.
-  await page.getByRole('button', { name: 'Export pack' }).click();
+  await page.getByRole('button', { name: 'Export pack', exact: true }).click();
   await expect(progress).toContainText('.mdpack');
   await expect(progress).toContainText('Ready');
   const [packDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);

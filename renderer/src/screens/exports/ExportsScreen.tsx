@@ -5,7 +5,7 @@
 import { Alert, Badge, Button, Card, Group, Progress, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { IconDownload, IconFileZip, IconPlayerStop } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { PageHeader } from '../../components/PageHeader';
 import { errorMessage } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
@@ -65,7 +65,12 @@ export function ExportsScreen() {
   const history = useQuery({ ...trpc.exports.history.queryOptions({ limit: 50 }), refetchInterval: progress.data?.status === 'running' ? 2000 : false });
   const cancel = useMutation(trpc.exports.cancel.mutationOptions({ onSettled: () => queryClient.invalidateQueries() }));
   const p = runId ? progress.data : undefined;
-  if (p && p.status !== 'running' && history.data?.some((h) => h.id === runId && h.status === 'running')) void history.refetch();
+  // The history follows the export: a new row when it starts, its outcome when it ends.
+  const status = p?.status;
+  const refetchHistory = history.refetch;
+  useEffect(() => {
+    if (runId) void refetchHistory();
+  }, [runId, status, refetchHistory]);
 
   return (
     <Stack gap="lg">
