@@ -18,6 +18,7 @@ import { loadStripeSdk } from './billing/stripe/stripe-sdk';
 import { backgroundJobs, startJobs } from './jobs/registry';
 import { smsConfigFromEnvironment, type SmsConfig } from './sms/sms-provider-for-organization';
 import { appRouter } from './api/root';
+import { createExportServices } from './exports/export-services';
 import { alertChecksIdle, registerAlertServices } from './alerts/usage-alert-hooks';
 import { createCallerFactory, createContext, type AppServices, type RequestInfo } from './api/trpc';
 
@@ -96,6 +97,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
   const apiBase = env.STRIPE_API_BASE?.trim() || undefined;
   services.connections = createConnections(services, credentials, apiBase);
   services.sms = options.sms ?? smsConfigFromEnvironment(env);
+  services.exports = createExportServices(dataDir, keychain, env);
   const stored = options.billingProvider === undefined || options.stripe === undefined ? await stripeClientOptions(credentials, apiBase) : null;
   // The stripe SDK (≈ 0.5 s to load) only when a key is configured: see stripe-sdk.ts.
   if (stored || options.stripe) await loadStripeSdk();
@@ -120,7 +122,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
       services.stripeEvents = source;
     },
     startBackgroundJobs(intervalMs = 30_000) {
-      const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents, alerts: services, credentials, sms: services.sms }, { intervalMs }));
+      const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents, alerts: services, credentials, sms: services.sms, exports: services.exports ? { db, clock: services.clock, exports: services.exports, version: services.version } : undefined }, { intervalMs }));
       let stop = start();
       // A connection saved or removed in Settings → Connections: the jobs restart on the new Stripe.
       const restart = async () => {
@@ -137,6 +139,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
       return stopAll;
     },
     close: async () => {
+      // Exports in progress stop (their partial files are removed) before the database closes.
+      for (const live of services.exports?.running.values() ?? []) live.controller.abort();
+      await Promise.all([...(services.exports?.running.values() ?? [])].map((live) => live.done));
       // Jobs a caller left running stop first: a timer firing after this would find the database closed.
       await Promise.all([...jobStops].map((stopJobs) => stopJobs()));
       await alertChecksIdle(db); // checks in flight finish before the database closes

@@ -8,7 +8,7 @@ import { E2E_LAUNCH_TOKEN, launchOptions } from './e2e/browser';
 // on a fresh embedded database, since each starts from the first-run wizard.
 const basePort = Number(process.env.E2E_PORT ?? 48731);
 export { E2E_LAUNCH_TOKEN } from './e2e/browser';
-const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'invitations', 'narrow-windows', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings', 'sms', 'webhooks', 'impersonation', 'platform-admin'];
+const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'invitations', 'narrow-windows', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings', 'sms', 'webhooks', 'impersonation', 'platform-admin', 'exports'];
 /** The billing suite's server runs the Stripe stand-in beside the console; its control port is here. */
 export const billingControlPort = basePort + 100;
 /** The SMS suite's server runs the SNS stand-in; its control port (keys, contacts, replies) is here. */
@@ -22,6 +22,7 @@ const servers: Record<string, { script: string; controlPort: number }> = {
   'sms-settings': { script: 'tests/e2e/sms-settings-server.ts', controlPort: smsSettingsControlPort },
   sms: { script: 'tests/e2e/sms-server.ts', controlPort: smsControlPort },
   webhooks: { script: 'tests/e2e/webhooks-server.ts', controlPort: webhooksControlPort },
+  exports: { script: 'tests/e2e/exports-server.ts', controlPort: basePort + 104 },
 };
 
 export default defineConfig({

@@ -22,6 +22,7 @@ import { notificationsRouter } from './routers/notifications';
 import { webhooksRouter } from './routers/webhooks';
 import { smsRouter } from './routers/sms';
 import { impersonationRouter } from './routers/impersonation';
+import { exportsRouter } from './routers/exports';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -49,6 +50,7 @@ export const appRouter = router({
   sms: smsRouter,
   impersonation: impersonationRouter,
   platformAdmin: platformAdminRouter,
+  exports: exportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -52,6 +52,8 @@ export interface AppServices {
   webhookDelivery?: Partial<import('../webhooks/deliver-webhooks').WebhookDeliveryOptions>;
   /** SMS through SNS: endpoint override (SNS_ENDPOINT, the stand-in in tests) and allowed notification certificate hosts. */
   sms?: SmsConfig;
+  /** Reports and exports: where files go, the signing key's sources, exports in progress (server/exports). */
+  exports?: import('../exports/export-services').ExportServices;
 }
 
 export interface RequestInfo {

@@ -14,6 +14,7 @@ import { registerUsageApi, usageApiErrorHandler } from '../usage-api/register-us
 import type { ApiRequestCounterOptions } from '../usage-api/count-api-requests';
 import { registerStripeWebhook, STRIPE_WEBHOOK_PATH } from './register-stripe-webhook';
 import { registerSnsWebhook, SNS_WEBHOOK_PATH } from './register-sns-webhook';
+import { registerExportRoutes } from './register-export-routes';
 import { cookieSessionCarrier } from './cookie-session-carrier';
 import { parseRequestTarget } from './request-target';
 
@@ -126,6 +127,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
   });
   await server.register(async (webhooks) => registerStripeWebhook(webhooks, app));
   await server.register(async (webhooks) => registerSnsWebhook(webhooks, app));
+  // Export downloads and "Open export pack" in browser mode: the launch token like /trpc (checked in the routes).
+  await server.register(async (exportRoutes) =>
+    registerExportRoutes(exportRoutes, app, {
+      hasLaunchToken: (req) => {
+        const presented = req.cookies[consoleCookie()] ?? headerValue(req.headers[LAUNCH_TOKEN_HEADER]);
+        return !!presented && sameSecret(presented, launchToken);
+      },
+      sessionCookie,
+    }),
+  );
 
   await server.listen({ host: options.host ?? '127.0.0.1', port: options.port });
   const address = server.server.address();

@@ -25,6 +25,8 @@ import { sendDueHelpReplies } from '../sms/send-help-replies';
 import { recoverInterruptedLaunches } from '../campaigns/recover-interrupted-launches';
 import { pauseRestrictedCampaigns } from '../campaigns/pause-restricted-campaigns';
 import { applyPendingDeliveryEvents } from '../sms/apply-pending-delivery-events';
+import { runScheduledExports } from '../exports/run-scheduled-exports';
+import type { ExportDeps } from '../exports/run-usage-export';
 
 export interface BackgroundJob {
   name: string;
@@ -46,6 +48,8 @@ export interface JobServices {
   sms?: SmsConfig;
   /** Overrides where campaign sending finds each organization's SMS provider (tests, benchmarks). */
   smsProviders?: SmsProviderResolver | null;
+  /** Scheduled monthly exports (server/exports/); without it they do not run. */
+  exports?: ExportDeps;
 }
 
 export function backgroundJobs(services: JobServices, options: { intervalMs?: number } = {}): BackgroundJob[] {
@@ -88,6 +92,11 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
   jobs.push({ name: 'pause-restricted-campaigns', intervalMs: Math.min(options.intervalMs ?? 2_000, 2_000), run: () => pauseRestrictedCampaigns(db, clock) });
   // Delivery events that arrived before their message id was stored, applied once it is (server/sms/apply-pending-delivery-events.ts).
   jobs.push({ name: 'apply-pending-delivery-events', intervalMs: Math.min(options.intervalMs ?? 5_000, 5_000), run: () => applyPendingDeliveryEvents(db, clock) });
+  // Scheduled monthly exports: due schedules claimed with SKIP LOCKED and a lease, one process each.
+  if (services.exports) {
+    const exportDeps = services.exports;
+    jobs.push({ name: 'run-scheduled-exports', intervalMs: options.intervalMs ?? 5 * 60_000, run: () => runScheduledExports(exportDeps) });
+  }
   return jobs;
 }
 

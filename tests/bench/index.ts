@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   contacts: () => import('./contacts-bench'),
   dashboard: () => import('./dashboard-bench'),
   alerts: () => import('./alerts-bench'),
+  export: () => import('./export-bench'),
 };
 const benchName = process.argv[2];
 export {};

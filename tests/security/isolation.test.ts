@@ -25,6 +25,9 @@ interface Fixture {
   smsReviewId: string;
   /** A draft campaign of A's owner. */
   campaignId: string;
+  /** An export of A's owner, and a scheduled export of A's manager. */
+  exportRunId?: string;
+  exportScheduleId?: string;
 }
 
 type Input = (f: Fixture) => unknown;
@@ -137,6 +140,15 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'audit.chainState': () => undefined,
   'audit.export': (f) => ({ actorUserId: f.a.people.owner.userId }),
   'audit.impersonations': () => undefined,
+  // Exports (usage:read_own; the reach inside is checked per role in tests/exports/exports.test.ts).
+  'exports.start': (f) => ({ scope: 'team', id: f.a.otherTeamId, period: '2026-11', format: 'csv' }),
+  'exports.progress': (f) => ({ runId: f.exportRunId }),
+  'exports.cancel': (f) => ({ runId: f.exportRunId }),
+  'exports.history': () => ({}),
+  'exports.schedules': () => undefined,
+  'exports.createSchedule': (f) => ({ scope: 'team', id: f.a.otherTeamId }),
+  'exports.deleteSchedule': (f) => ({ scheduleId: f.exportScheduleId }),
+  'exports.billingHistory': () => undefined,
 
 };
 
@@ -342,6 +354,18 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
     check: async (t, f) => refusedWithoutWrites(t, f.b.people.owner.carrier, 'impersonation.escalate', { reason: 'Give me more rights please' }, ['PRECONDITION_FAILED']),
   },
   'impersonation.end': { why: 'only the caller’s own impersonation', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'impersonation.end', undefined, ['PRECONDITION_FAILED']) },
+  'exports.signingKey': {
+    why: 'the installation’s public signing key only: nothing of any organization',
+    check: async (t, f) => {
+      const key = JSON.stringify(await call(t, f.b.people.guest.carrier, 'exports.signingKey'));
+      expect(key).not.toContain(f.a.organizationId);
+      expect(key).not.toContain('privateKey');
+    },
+  },
+  'exports.financeMonth': {
+    why: 'platform finance only: an organization owner cannot read every tenant’s revenue',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'exports.financeMonth', { month: '2026-11' }, ['FORBIDDEN']),
+  },
   'invitations.describe': {
     why: 'the link is the credential; an unknown token learns nothing',
     check: async (t) => refusedWithoutWrites(t, new MemoryCarrier(), 'invitations.describe', { token: newToken('mdi').token }, ['NOT_FOUND']),
@@ -403,6 +427,10 @@ describe.each(databaseTargets)('tenant isolation on $name', (target) => {
     const review = await t.app.services.db.prisma.smsInboundMessage.create({ data: { organizationId: a.organizationId, providerMessageId: 'in-1', fromPhone: '+14155550100', toPhone: '+18445550100', body: 'please stop texting me', action: 'revocation_review' } });
     const campaign = await t.app.services.db.prisma.campaign.create({ data: { organizationId: a.organizationId, ownerUserId: a.people.owner.userId, name: 'A campaign', body: 'Hello' } });
     f = { a, b, apiKeyId: apiKey.id, invitationId: id, invitationToken: outbox[0]!.link!.split('/invite/')[1]!, contactId: contact.id, notificationId: notification.id, webhookEndpointId: endpoint.id, webhookDeliveryId: delivery.id, smsReviewId: review.id, campaignId: campaign.id };
+    const exportRun = await t.app.services.db.prisma.exportRun.create({ data: { organizationId: a.organizationId, kind: 'usage_csv', scope: 'organization', scopeId: a.organizationId, scopeName: 'alpha', period: '2026-11', status: 'succeeded', createdById: a.people.owner.userId, createdAt: new Date() } });
+    const exportSchedule = await t.app.services.db.prisma.exportSchedule.create({ data: { organizationId: a.organizationId, scope: 'team', scopeId: a.managedTeamId, scopeName: 'team', folder: '/tmp', createdById: a.people.manager.userId, nextRunAt: new Date('2099-01-01'), createdAt: new Date() } });
+    f.exportRunId = exportRun.id;
+    f.exportScheduleId = exportSchedule.id;
     forged = new MemoryCarrier();
     forged.token = (await createSession(t.app.services.db.prisma, { userId: b.people.owner.userId, remember: false, activeOrganizationId: a.organizationId }, { clock: t.clock, policy: t.app.services.authPolicy })).token;
   });

@@ -15,6 +15,7 @@ import { ContactsScreen } from '../screens/contacts/ContactsScreen';
 import { SettingsScreen } from '../screens/SettingsScreen';
 import { TeamsScreen } from '../screens/teams/TeamsScreen';
 import { UsageScreen } from '../screens/usage/UsageScreen';
+import { ExportsScreen } from '../screens/exports/ExportsScreen';
 import { TenantsScreen } from '../screens/tenants/TenantsScreen';
 import { AccountScreen } from '../screens/account/AccountScreen';
 import { DeletionBanner } from './DeletionBanner';
@@ -162,6 +163,8 @@ function Screen({ item }: { item: NavItem }) {
       return <TeamsScreen />;
     case 'usage':
       return <UsageScreen />;
+    case 'exports':
+      return <ExportsScreen />;
     case 'billing':
       return <BillingScreen />;
     case 'campaigns':

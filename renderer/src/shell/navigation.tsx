@@ -18,6 +18,7 @@ import {
   IconActivityHeartbeat,
   IconChartAreaLine,
   IconUserSearch,
+  IconFileExport,
 } from '@tabler/icons-react';
 import type { Access } from '../lib/me';
 
@@ -53,6 +54,13 @@ export const NAV_ITEMS: NavItem[] = [
     icon: IconChartBar,
     // Owners and admins see the organization, managers their teams, everyone else their own usage.
     visible: (a) => a.can('usage:read') || a.can('usage:read_team') || a.can('usage:read_own'),
+  },
+  {
+    route: 'exports',
+    label: 'Exports',
+    icon: IconFileExport,
+    // Everyone may export what they may read: the organization, their teams, or themselves.
+    visible: (a) => a.can('usage:read_own'),
   },
   {
     route: 'billing',
