@@ -2,14 +2,14 @@
 // Everything the console does lives in server/; this file only wires it to Electron.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, Menu, nativeTheme, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { createApp, type MeterdeskApp } from '../server/app';
 import { DatabaseOpenError } from '../server/db/open-database';
 import { openKeychain } from '../server/keychain/keychain';
-import { describeDeepLink, DEEP_LINK_SCHEME, findDeepLinkInArgv, parseDeepLink } from './deep-link';
+import { describeDeepLink, DEEP_LINK_SCHEME, findDeepLinkInArgv, parseDeepLink, resolveDeepLink, type DeepLinkAction } from './deep-link';
 import { attachDesktopIpc } from './desktop-ipc';
 import { createKeychainSessionCarrier } from './keychain-session-carrier';
-import { contentSecurityPolicy, isAppResource, isAppUrl, isExternalWebUrl, type RendererSource } from './security';
+import { contentSecurityPolicy, isAppResource, isAppUrl, navigationDecision, permissionRequestDecision, secureWebPreferences, windowOpenDecision, type RendererSource } from './security';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/main
 const preloadPath = join(here, '..', 'preload', 'preload.cjs');
@@ -23,24 +23,51 @@ let mdApp: MeterdeskApp | undefined;
 let ipc: ReturnType<typeof attachDesktopIpc> | undefined;
 
 // ---------------------------------------------------------------------------------------------
-// Deep links (meterdesk://…). Kept in main memory only; invitation links will consume them.
-let pendingDeepLink: string | undefined;
+// Deep links (meterdesk://…): parsed and validated in full (electron/deep-link.ts) before anything
+// acts on them; a refused link gets a message. A valid one waits here until the window can show it.
+let pendingDeepLink: DeepLinkAction | undefined;
 
-/** Receives every meterdesk:// link (macOS open-url, Windows/Linux argv); the hook for invitations. */
+/** Receives every meterdesk:// link (macOS open-url, Windows/Linux argv). */
 export function handleDeepLink(raw: string): void {
+  const resolved = resolveDeepLink(raw);
   const url = parseDeepLink(raw);
-  if (!url) return;
-  pendingDeepLink = url.href;
-  console.log(`Deep link received: ${describeDeepLink(url)}`);
+  if (!resolved.ok) {
+    console.warn(`Deep link refused${url ? ` (${describeDeepLink(url)})` : ''}: ${resolved.message}`);
+    void app.whenReady().then(() => dialog.showMessageBox({ type: 'warning', title: 'Meterdesk', message: 'This link cannot be opened', detail: resolved.message }));
+    showMainWindow();
+    return;
+  }
+  pendingDeepLink = resolved.action;
+  console.log(`Deep link received: ${url ? describeDeepLink(url) : resolved.action.kind}`);
   showMainWindow();
+  deliverPendingDeepLink();
 }
 
 /** Returns the last deep link not yet consumed, and forgets it. */
-export function takePendingDeepLink(): string | undefined {
+export function takePendingDeepLink(): DeepLinkAction | undefined {
   const link = pendingDeepLink;
   pendingDeepLink = undefined;
   return link;
 }
+
+/** Shows a waiting deep link's screen once the console has loaded (a hash change: no reload, no lost input). */
+function deliverPendingDeepLink(): void {
+  const win = mainWindow;
+  if (!win || win.isDestroyed() || win.webContents.isLoading() || !consoleLoaded) return;
+  const action = takePendingDeepLink();
+  if (action) openRoute(action.route);
+}
+
+/** The console's own page at a route; the route comes from a validated link or the app's own menus. */
+function openRoute(route: string): void {
+  const win = mainWindow;
+  if (!win || win.isDestroyed()) return;
+  const target = new URL(renderer.url);
+  target.hash = `/${route}`;
+  void win.loadURL(target.href);
+  showMainWindow();
+}
+let consoleLoaded = false;
 
 // DATA_DIR (tests, portable setups) moves the whole profile, Chromium's storage and the single-instance
 // lock included, so a test run never meets the person's own Meterdesk.
@@ -96,6 +123,7 @@ async function start(): Promise<void> {
     windows: [win],
     userAgent: `Meterdesk ${app.getVersion()} desktop (${process.platform})`,
     isTrustedSender: (event) => BrowserWindow.fromWebContents(event.sender) !== null && isAppUrl(event.senderFrame?.url, renderer),
+    ipcMain,
   });
 
   app.on('activate', () => {
@@ -116,17 +144,7 @@ function createMainWindow(): BrowserWindow {
     // before it paints; the console follows the system colour scheme by default.
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#1f1f1f' : '#f8f9fa',
     autoHideMenuBar: false,
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: true,
-    },
+    webPreferences: secureWebPreferences(preloadPath),
   });
   mainWindow = win;
   win.once('ready-to-show', () => win.show());
@@ -137,17 +155,24 @@ function createMainWindow(): BrowserWindow {
   const contents = win.webContents;
   // Navigation stays on the app's own page; links elsewhere open in the system browser.
   contents.on('will-navigate', (event, url) => {
-    if (isAppUrl(url, renderer)) return;
+    const decision = navigationDecision(url, renderer);
+    if (decision.allow) return;
     event.preventDefault();
-    if (isExternalWebUrl(url)) void shell.openExternal(url);
+    if (decision.openExternally) void shell.openExternal(url);
   });
   contents.on('will-redirect', (event, url) => {
     if (!isAppUrl(url, renderer)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (isExternalWebUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
+    const decision = windowOpenDecision(url);
+    if (decision.openExternally) void shell.openExternal(url);
+    return { action: decision.action };
+  });
+  // A deep link that arrived before the console finished loading is shown now.
+  contents.on('did-finish-load', () => {
+    consoleLoaded = true;
+    deliverPendingDeepLink();
   });
 
   void win.loadURL(renderer.url);
@@ -165,8 +190,8 @@ function lockDownSession(): void {
     );
     callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [csp] } });
   });
-  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => callback(permissionRequestDecision(permission, details.requestingUrl)));
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionRequestDecision(permission, requestingOrigin));
 }
 
 function registerProtocolClient(): void {
