@@ -8,17 +8,20 @@ import { E2E_LAUNCH_TOKEN, launchOptions } from './e2e/browser';
 // on a fresh embedded database, since each starts from the first-run wizard.
 const basePort = Number(process.env.E2E_PORT ?? 48731);
 export { E2E_LAUNCH_TOKEN } from './e2e/browser';
-const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'invitations', 'narrow-windows', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings', 'sms'];
+const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'invitations', 'narrow-windows', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings', 'sms', 'connections'];
 /** The billing suite's server runs the Stripe stand-in beside the console; its control port is here. */
 export const billingControlPort = basePort + 100;
 /** The SMS suite's server runs the SNS stand-in; its control port (keys, contacts, replies) is here. */
 export const smsControlPort = basePort + 101;
 /** The SMS settings suite's server runs a stand-in of its own; its control port is here. */
 export const smsSettingsControlPort = basePort + 102;
+/** The connections suite's server (real OS keychain, an SMTP server with a login); its control port is here. */
+export const connectionsControlPort = basePort + 103;
 const servers: Record<string, { script: string; controlPort: number }> = {
   billing: { script: 'tests/e2e/billing-server.ts', controlPort: billingControlPort },
   'sms-settings': { script: 'tests/e2e/sms-settings-server.ts', controlPort: smsSettingsControlPort },
   sms: { script: 'tests/e2e/sms-server.ts', controlPort: smsControlPort },
+  connections: { script: 'tests/e2e/connections-server.ts', controlPort: connectionsControlPort },
 };
 
 export default defineConfig({
