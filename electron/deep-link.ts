@@ -53,6 +53,7 @@ export const OPENABLE_SCREENS = [
   'settings',
   'account',
   'tenants',
+  'shortcuts',
 ] as const;
 
 /** Tokens as the server mints them (prefix_base64url); nothing else reaches a screen. */
