@@ -330,6 +330,8 @@ function trayIcon() {
 }
 
 let unreadCount = 0;
+// Read by the Playwright _electron tests through app.evaluate (main process only; the page cannot reach it).
+(globalThis as { meterdeskDesktopState?: () => unknown }).meterdeskDesktopState = () => ({ unreadCount, muted: preferences.muteNotifications, tray: !!tray });
 function refreshTrayMenu(): void {
   if (!tray) return;
   tray.setToolTip(unreadCount > 0 ? `Meterdesk — ${unreadCount} unread alert${unreadCount === 1 ? '' : 's'}` : 'Meterdesk');
