@@ -1,37 +1,14 @@
 // Pure helpers behind the window's security rules (no `electron` import, so tests load them in
-// plain Node): which URLs count as the app's own, and the Content-Security-Policy it is served with.
+// plain Node): which URLs count as the app's own, the Content-Security-Policy it is served with,
+// and which permission requests are granted (none).
+import { contentSecurityPolicy as policyFor } from '../server/http/content-security-policy';
 
 /** Where the renderer comes from: the built index.html (file://) or, in `electron-vite dev`, Vite's server. */
 export type RendererSource = { kind: 'file'; url: string } | { kind: 'dev-server'; url: string };
 
-/**
- * The console's CSP, sent as a header on the app's responses. The renderer build injects the same
- * policy as a <meta> tag (electron.vite.config.ts), so browser mode has it too; frame-ancestors
- * only works as a header. Mantine injects <style> tags, hence 'unsafe-inline'
- * for styles only. The dev server additionally needs React Fast Refresh's inline preamble and
- * Vite's HMR websocket.
- */
+/** The console's CSP (server/http/content-security-policy.ts: the same policy browser mode sends). */
 export function contentSecurityPolicy(source: RendererSource): string {
-  const directives: Record<string, string[]> = {
-    'default-src': ["'self'"],
-    'script-src': ["'self'"],
-    'style-src': ["'self'", "'unsafe-inline'"],
-    'img-src': ["'self'", 'data:'],
-    'font-src': ["'self'", 'data:'],
-    'connect-src': ["'self'"],
-    'object-src': ["'none'"],
-    'base-uri': ["'none'"],
-    'form-action': ["'self'"],
-    'frame-ancestors': ["'none'"],
-  };
-  if (source.kind === 'dev-server') {
-    const origin = new URL(source.url);
-    directives['script-src']!.push("'unsafe-inline'");
-    directives['connect-src']!.push(`ws://${origin.host}`, `wss://${origin.host}`);
-  }
-  return Object.entries(directives)
-    .map(([name, values]) => `${name} ${values.join(' ')}`)
-    .join('; ');
+  return policyFor(source.kind === 'dev-server' ? source : { kind: 'file' });
 }
 
 /**
@@ -76,4 +53,42 @@ export function isExternalWebUrl(candidate: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Permission requests and checks (camera, microphone, geolocation, notifications, clipboard,
+ * MIDI, HID, serial…): the console needs none of them — native notifications come from the main
+ * process, not the page — so every one is denied, for every origin.
+ */
+export function permissionRequestDecision(_permission: string, _requestingUrl?: string): boolean {
+  return false;
+}
+
+/** A new window the page asks for: always denied; web links go to the system browser. */
+export function windowOpenDecision(url: string): { action: 'deny'; openExternally: boolean } {
+  return { action: 'deny', openExternally: isExternalWebUrl(url) };
+}
+
+/** A navigation the page starts: allowed only to the app itself; web links go to the system browser. */
+export function navigationDecision(url: string, source: RendererSource): { allow: boolean; openExternally: boolean } {
+  if (isAppUrl(url, source)) return { allow: true, openExternally: false };
+  return { allow: false, openExternally: isExternalWebUrl(url) };
+}
+
+/** The window's webPreferences: the renderer has no Node, is sandboxed and isolated, web security on. */
+export function secureWebPreferences(preload: string) {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    spellcheck: true,
+  } as const;
 }

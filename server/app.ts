@@ -96,6 +96,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
   const credentials = new CredentialStore(keychain, env);
   const apiBase = env.STRIPE_API_BASE?.trim() || undefined;
   services.connections = createConnections(services, credentials, apiBase);
+  // SMTP: SMTP_URL (or the caller's smtpUrl) first, else the one saved in Settings → Connections.
+  const smtpFromOptions = options.smtpUrl ?? (process.env.SMTP_URL || undefined);
+  services.connections.refreshMailer = async () => {
+    const smtpUrl = smtpFromOptions ?? (await credentials.get('smtp.url').catch(() => undefined));
+    services.mailer = createMailer(db, { smtpUrl, from: process.env.SMTP_FROM || undefined, keychain });
+  };
+  if (!smtpFromOptions) await services.connections.refreshMailer();
   services.sms = options.sms ?? smsConfigFromEnvironment(env);
   services.exports = createExportServices(dataDir, keychain, env);
   const stored = options.billingProvider === undefined || options.stripe === undefined ? await stripeClientOptions(credentials, apiBase) : null;

@@ -1,4 +1,4 @@
-// One credential store for every provider (Stripe now; SNS per organization and SMTP later), on
+// One credential store for every provider (Stripe, SNS per organization, SMTP), on
 // the OS keychain only. A connection is a named secret; its keychain account is
 // `connection:<name>[:<organizationId>]`. Secrets never leave the main process: callers outside
 // the provider wiring only see status() — whether each is set and its last four characters.
@@ -28,6 +28,16 @@ export const CONNECTIONS = {
     label: 'Stripe webhook signing secret',
     envVar: 'STRIPE_WEBHOOK_SECRET',
     schema: noControl('The Stripe webhook signing secret').pipe(z.string().regex(/^whsec_[A-Za-z0-9_]+$/, 'The Stripe webhook signing secret must start with whsec_.')),
+  },
+  // Outgoing email (invitations, alerts, password resets). The URL carries the SMTP password.
+  'smtp.url': {
+    label: 'SMTP server URL (email)',
+    envVar: 'SMTP_URL',
+    schema: noControl('The SMTP URL').pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\/[^\s/?#]+(:\d{1,5})?\/?(\?[^\s#]*)?$/, 'The SMTP URL looks like smtp://user:password@mail.example.com:587 (or smtps:// for TLS on connect).'),
+    ),
   },
   // SMS through AWS SNS, one key pair per organization (Settings → Channels → SMS, server/sms/).
   'sns.access_key_id': {

@@ -16,6 +16,8 @@ export interface Connections {
   refreshStripe(): Promise<void>;
   /** Set while background jobs run: restarts them so overage, seats and polling use the new Stripe. */
   afterStripeChange?: () => Promise<void>;
+  /** Rebuilds the mailer after the SMTP connection changed (set by server/app.ts). */
+  refreshMailer?: () => Promise<void>;
 }
 
 export async function stripeClientOptions(store: CredentialStore, apiBase?: string): Promise<{ client: StripeClientOptions; webhookSecret: string | null } | null> {

@@ -17,6 +17,9 @@ import { registerSnsWebhook, SNS_WEBHOOK_PATH } from './register-sns-webhook';
 import { registerExportRoutes } from './register-export-routes';
 import { cookieSessionCarrier } from './cookie-session-carrier';
 import { parseRequestTarget } from './request-target';
+import { contentSecurityPolicy } from './content-security-policy';
+
+const CONSOLE_CSP = contentSecurityPolicy({ kind: 'served' });
 
 export interface HttpServerOptions {
   app: MeterdeskApp;
@@ -118,6 +121,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ se
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('X-Frame-Options', 'DENY');
+    // The console's CSP as a header too (the built page also carries it as a <meta> tag).
+    reply.header('Content-Security-Policy', CONSOLE_CSP);
     return payload;
   });
 

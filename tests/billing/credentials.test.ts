@@ -58,11 +58,18 @@ describe.each(databaseTargets)('connections on $name', (target) => {
   it('save → status shows the last four only; billing is configured at once and checkout works; delete turns it off', async () => {
     const { t, s, tenant, superAdmin } = await setUp();
     let owner = (await t.client(tenant.people.owner.carrier)).api;
-    expect(await superAdmin.connections.list()).toEqual({
+    const databaseRow = { name: 'database.url', label: 'Shared database URL (PostgreSQL)', set: false, lastFour: null, source: null, testable: false, appliesAtRestart: true };
+    const initial = await superAdmin.connections.list();
+    expect(initial).toEqual({
       keychainAvailable: true,
+      keychainHelp: null,
+      databaseInUse: t.app.services.db.kind,
       connections: [
-        { name: 'stripe.secret_key', label: 'Stripe secret key', set: false, lastFour: null, source: null },
-        { name: 'stripe.webhook_secret', label: 'Stripe webhook signing secret', set: false, lastFour: null, source: null },
+        // The test app is given its database URL directly: nothing is saved in the keychain.
+        ...(process.env.DATABASE_URL ? [expect.objectContaining({ name: 'database.url' })] : [databaseRow]),
+        { name: 'stripe.secret_key', label: 'Stripe secret key', set: false, lastFour: null, source: null, testable: false, appliesAtRestart: false },
+        { name: 'stripe.webhook_secret', label: 'Stripe webhook signing secret', set: false, lastFour: null, source: null, testable: false, appliesAtRestart: false },
+        { name: 'smtp.url', label: 'SMTP server URL (email)', set: false, lastFour: null, source: null, testable: false, appliesAtRestart: false },
       ],
     });
     expect((await owner.billing.overview()).configured).toBe(false);
@@ -77,11 +84,11 @@ describe.each(databaseTargets)('connections on $name', (target) => {
     };
     const key = s.standIn.secretKey;
     const saved = await superAdmin.connections.save({ name: 'stripe.secret_key', secret: key });
-    expect(saved).toEqual({ name: 'stripe.secret_key', set: true, lastFour: `…${key.slice(-4)}` });
+    expect(saved).toEqual({ name: 'stripe.secret_key', set: true, lastFour: `…${key.slice(-4)}`, rotated: false, restartRequired: false });
     const webhook = 'whsec_abcdefghijklmnop1234';
     await superAdmin.connections.save({ name: 'stripe.webhook_secret', secret: webhook });
     const list = await superAdmin.connections.list();
-    expect(list.connections.map((c) => [c.name, c.set, c.lastFour, c.source])).toEqual([
+    expect(list.connections.filter((c) => c.name.startsWith('stripe.')).map((c) => [c.name, c.set, c.lastFour, c.source])).toEqual([
       ['stripe.secret_key', true, `…${key.slice(-4)}`, 'keychain'],
       ['stripe.webhook_secret', true, '…1234', 'keychain'],
     ]);
@@ -110,7 +117,7 @@ describe.each(databaseTargets)('connections on $name', (target) => {
     await expect(t.app.services.keychain.get('connection:stripe.secret_key')).resolves.toBe(key);
 
     await superAdmin.connections.delete({ name: 'stripe.secret_key' });
-    expect((await superAdmin.connections.list()).connections[0]).toMatchObject({ set: false, lastFour: null });
+    expect((await superAdmin.connections.list()).connections.find((c) => c.name === 'stripe.secret_key')).toMatchObject({ set: false, lastFour: null });
     expect(t.app.services.billingProvider).toBeNull();
     owner = (await t.client(tenant.people.owner.carrier)).api;
     expect((await owner.billing.overview()).configured).toBe(false);
@@ -153,7 +160,7 @@ describe.each(databaseTargets)('connections on $name', (target) => {
     const result = await superAdmin.connections.test({ name: 'stripe.secret_key' });
     expect(result).toEqual({ ok: false, livemode: null, message: expect.stringMatching(/Stripe refused the key ending …wxyz: it is invalid or was revoked/) });
     expect(result.message).not.toContain(wrong);
-    await refused(superAdmin.connections.test({ name: 'stripe.webhook_secret' }), 'BAD_REQUEST', /Only the Stripe secret key can be tested/);
+    await refused(superAdmin.connections.test({ name: 'stripe.webhook_secret' }), 'BAD_REQUEST', /checked on every delivery Stripe makes/);
   });
 
   it('owners, admins and platform support are refused and nothing is written', async () => {
@@ -214,7 +221,7 @@ describe('the credential store', () => {
     const store = new CredentialStore(unavailableKeychain('no D-Bus session'));
     await expect(store.set('stripe.secret_key', 'sk_test_abcdef1234')).rejects.toThrow(/No OS keychain is available \(no D-Bus session\).*stores connection secrets nowhere else/);
     if (process.platform === 'linux') await expect(store.set('stripe.secret_key', 'sk_test_abcdef1234')).rejects.toThrow(/gnome-keyring libsecret/);
-    expect(await store.status()).toEqual([expect.objectContaining({ set: false }), expect.objectContaining({ set: false })]);
+    expect(await store.status()).toEqual([expect.objectContaining({ name: 'stripe.secret_key', set: false }), expect.objectContaining({ name: 'stripe.webhook_secret', set: false }), expect.objectContaining({ name: 'smtp.url', set: false })]);
   });
 
   it('an app created with env STRIPE_SECRET_KEY uses it even when the keychain holds another (server mode)', async () => {

@@ -95,6 +95,8 @@ describe('tRPC over the IPC channel (trpc-electron main handler ↔ ipcLink)', (
   let carrier: KeychainSessionCarrier;
   /** Every message the main process sent back to any renderer, as the renderer received it. */
   const replies: unknown[] = [];
+  /** Reasons the validating gate gave for messages it dropped before trpc-electron saw them. */
+  const dropped: string[] = [];
   let nextSenderId = 1;
 
   /** A renderer frame with the preload's `electronTRPC` bridge, talking to ipcMain. */
@@ -136,6 +138,8 @@ describe('tRPC over the IPC channel (trpc-electron main handler ↔ ipcLink)', (
       windows: [],
       userAgent: 'Meterdesk test desktop',
       isTrustedSender: (event: IpcMainInvokeEvent) => event.senderFrame?.url === APP_PAGE,
+      ipcMain: ipcMain as never,
+      onDropped: (reason) => dropped.push(reason),
     });
   });
 
@@ -196,6 +200,45 @@ describe('tRPC over the IPC channel (trpc-electron main handler ↔ ipcLink)', (
     const foreign = await connectRenderer('https://evil.example/');
     expect(await foreign.auth.me.query()).toBeNull();
     expect(carrier.read()).toMatch(/^mds_/);
+  });
+
+  it('drops every malformed or oversized message before the tRPC handler sees it, and keeps serving', async () => {
+    const event = { sender: { id: 999, isDestroyed: () => false }, senderFrame: { routingId: 1, url: APP_PAGE }, reply: (_c: string, m: unknown) => replies.push(m) };
+    const deep: Record<string, unknown> = {};
+    let cursor = deep;
+    for (let i = 0; i < 20_000; i++) cursor = cursor.next = {};
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const hostile: unknown[] = [
+      undefined,
+      null,
+      'request',
+      42,
+      [],
+      {},
+      { method: 'request' },
+      { method: 'request', operation: { id: 1, type: 'query', path: 'setup.status', extra: 1 }, junk: true },
+      { method: 'request', operation: { id: 1, type: 'drop-table', path: 'setup.status' } },
+      { method: 'request', operation: { id: 1, type: 'query', path: '__proto__.constructor' } },
+      { method: 'request', operation: { id: 1, type: 'query', path: 'setup.status\u0000' } },
+      { method: 'request', operation: { id: -1, type: 'query', path: 'setup.status' } },
+      { method: 'request', operation: { id: 'x'.repeat(100), type: 'query', path: 'setup.status' } },
+      { method: 'request', operation: { id: 2, type: 'mutation', path: 'auth.signIn', input: { json: { email: 'a'.repeat(2 * 1024 * 1024) } } } },
+      { method: 'request', operation: { id: 3, type: 'query', path: 'setup.status', input: deep } },
+      { method: 'request', operation: { id: 4, type: 'query', path: 'setup.status', input: cyclic } },
+      { method: 'subscription.stop' },
+      { method: 'eval', code: 'process.exit()' },
+    ];
+    const repliesBefore = replies.length;
+    const droppedBefore = dropped.length;
+    for (const message of hostile) ipcMain.emit('trpc-electron', event, message);
+    ipcMain.emit('trpc-electron', event, { method: 'request', operation: { id: 5, type: 'query', path: 'setup.status' } }, 'extra');
+    expect(dropped.length - droppedBefore).toBe(hostile.length + 1);
+    expect(dropped.slice(droppedBefore).join('\n')).not.toContain('aaaa');
+    expect(replies.length).toBe(repliesBefore);
+    // The channel still serves well-formed requests.
+    const renderer = await connectRenderer(APP_PAGE);
+    expect(await renderer.setup.status.query()).toMatchObject({ database: 'pglite' });
   });
 
   it('signs out over IPC: the token is forgotten in memory and in the keychain', async () => {

@@ -366,6 +366,15 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
     why: 'platform finance only: an organization owner cannot read every tenant’s revenue',
     check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'exports.financeMonth', { month: '2026-11' }, ['FORBIDDEN']),
   },
+  'connections.organizationSms': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'connections.organizationSms', undefined, ['FORBIDDEN']) },
+  'connections.testOrganizationSms': {
+    why: "super admins only; an owner cannot test another tenant's (or its own) pair from here",
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'connections.testOrganizationSms', { organizationId: f.b.organizationId }, ['FORBIDDEN']),
+  },
+  'connections.deleteOrganizationSms': {
+    why: "super admins only; another tenant's pair stays",
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.admin.carrier, 'connections.deleteOrganizationSms', { organizationId: f.b.organizationId }, ['FORBIDDEN']),
+  },
   'invitations.describe': {
     why: 'the link is the credential; an unknown token learns nothing',
     check: async (t) => refusedWithoutWrites(t, new MemoryCarrier(), 'invitations.describe', { token: newToken('mdi').token }, ['NOT_FOUND']),

@@ -35,6 +35,8 @@ import { RevenueScreen } from '../screens/platform/RevenueScreen';
 import { PlatformUsageScreen } from '../screens/platform/PlatformUsageScreen';
 import { SystemHealthScreen } from '../screens/platform/SystemHealthScreen';
 import { PeopleScreen } from '../screens/platform/PeopleScreen';
+import { ShortcutsScreen } from '../screens/ShortcutsScreen';
+import { SCREEN_SHORTCUTS, SHORTCUT_LIST } from '../lib/shortcuts';
 
 export function ConsoleShell() {
   const access = useAccess();
@@ -52,6 +54,19 @@ export function ConsoleShell() {
   useEffect(() => {
     if (current.route !== route) navigate(current.route, { replace: true });
   }, [current.route, route, navigate]);
+
+  // Ctrl/Cmd + 1…9 opens the main screens (the desktop menu has the same accelerators), Ctrl/Cmd + / the list.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      const shortcut = [...SCREEN_SHORTCUTS, SHORTCUT_LIST].find((s) => s.key === e.key);
+      if (!shortcut || !NAV_ITEMS.find((i) => i.route === shortcut.route)?.visible(access)) return;
+      e.preventDefault();
+      navigate(shortcut.route);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [access, navigate]);
 
   // Screen readers and keyboard users start at the new screen, not at the top of the sidebar.
   const firstRender = useRef(true);
@@ -179,6 +194,8 @@ function Screen({ item }: { item: NavItem }) {
       return <SettingsScreen />;
     case 'account':
       return <AccountScreen />;
+    case 'shortcuts':
+      return <ShortcutsScreen />;
     case 'tenants':
       return <TenantsScreen />;
     case 'people':

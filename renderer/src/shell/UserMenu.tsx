@@ -1,5 +1,5 @@
 import { Avatar, Badge, Box, Group, Menu, Text, UnstyledButton, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
-import { IconCheck, IconChevronDown, IconDeviceDesktop, IconLogout, IconLogout2, IconMoon, IconSun, IconUserShield } from '@tabler/icons-react';
+import { IconCheck, IconChevronDown, IconDeviceDesktop, IconKeyboard, IconLogout, IconLogout2, IconMoon, IconSun, IconUserShield } from '@tabler/icons-react';
 import { navigate } from '../lib/useHashRoute';
 import { useAccess } from '../lib/me';
 import { useSignOut } from '../lib/useSignOut';
@@ -77,6 +77,9 @@ export function UserMenu() {
         <Menu.Divider />
         <Menu.Item leftSection={<IconUserShield size={16} />} onClick={() => navigate('account')}>
           Password and sessions
+        </Menu.Item>
+        <Menu.Item leftSection={<IconKeyboard size={16} />} onClick={() => navigate('shortcuts')}>
+          Keyboard shortcuts
         </Menu.Item>
         <Menu.Item leftSection={<IconLogout size={16} />} disabled={busy} onClick={() => signOut.mutate()}>
           Sign out

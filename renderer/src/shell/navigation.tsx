@@ -6,6 +6,7 @@ import {
   IconCreditCard,
   IconHistory,
   IconKey,
+  IconKeyboard,
   IconLayoutDashboard,
   IconMessage2,
   IconSettings,
@@ -85,6 +86,7 @@ export const NAV_ITEMS: NavItem[] = [
   { route: 'audit', label: 'Audit log', icon: IconHistory, visible: (a) => a.can('audit:read') },
   { route: 'settings', label: 'Settings', icon: IconSettings, visible: () => true },
   { route: 'account', label: 'Password and sessions', icon: IconUserShield, visible: () => true, hidden: true },
+  { route: 'shortcuts', label: 'Keyboard shortcuts', icon: IconKeyboard, visible: () => true, hidden: true },
   {
     route: 'tenants',
     label: 'Tenants',

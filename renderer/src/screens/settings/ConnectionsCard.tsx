@@ -8,7 +8,14 @@ import { FormErrorAlert } from '../../components/FormErrorAlert';
 import { useAccess } from '../../lib/me';
 import { useTRPC } from '../../trpc';
 
-type ConnectionName = 'stripe.secret_key' | 'stripe.webhook_secret';
+type ConnectionName = 'database.url' | 'stripe.secret_key' | 'stripe.webhook_secret' | 'smtp.url';
+
+const INPUT_LABELS: Record<ConnectionName, string> = {
+  'database.url': 'PostgreSQL URL (postgresql://user:password@host:5432/meterdesk)',
+  'stripe.secret_key': 'Stripe secret key (sk_… or rk_…)',
+  'stripe.webhook_secret': 'Stripe webhook signing secret (whsec_…)',
+  'smtp.url': 'SMTP URL (smtp://user:password@mail.example.com:587)',
+};
 
 export function ConnectionsCard() {
   const { canPlatform } = useAccess();
@@ -19,10 +26,12 @@ export function ConnectionsCard() {
         Connections
       </Title>
       <Text size="sm" c="dimmed" mb="md">
-        Provider secrets, kept in this computer’s keychain (never in the database). In server mode STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET take precedence.
+        Provider secrets, kept in this computer’s keychain (never in the database); the console only sees whether each is set and its last four characters. In server mode DATABASE_URL, STRIPE_SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET, SMTP_URL and SNS_ACCESS_KEY_ID / SNS_SECRET_ACCESS_KEY take precedence.
       </Text>
       <Stack gap="lg">
         <ConnectionsTable />
+        <OrganizationSmsConnections />
         <TrialSettingsForm />
       </Stack>
     </Card>
@@ -51,8 +60,8 @@ function ConnectionsTable() {
   return (
     <div>
       {!list.data.keychainAvailable && (
-        <Alert color="yellow" variant="light" mb="sm" title="No keychain">
-          No OS keychain is available, so secrets cannot be saved. On Linux install gnome-keyring and libsecret, then unlock the keyring.
+        <Alert color="yellow" variant="light" mb="sm" title="No keychain available" data-testid="no-keychain">
+          {list.data.keychainHelp}
         </Alert>
       )}
       <FormErrorAlert error={save.error ?? remove.error ?? test.error} />
@@ -61,10 +70,15 @@ function ConnectionsTable() {
           {test.data.message}
         </Alert>
       )}
+      {save.data?.restartRequired && (
+        <Alert color="blue" variant="light" mb="sm">
+          Saved. Meterdesk uses the new database from its next start.
+        </Alert>
+      )}
       <Table>
         <Table.Tbody>
           {list.data.connections.map((c) => (
-            <Table.Tr key={c.name}>
+            <Table.Tr key={c.name} data-testid={`connection-${c.name}`}>
               <Table.Td>
                 <Text size="sm" fw={500}>
                   {c.label}
@@ -80,13 +94,13 @@ function ConnectionsTable() {
               </Table.Td>
               <Table.Td>
                 <Group gap="xs" justify="flex-end">
-                  {c.name === 'stripe.secret_key' && c.set && (
-                    <Button size="xs" variant="default" loading={test.isPending} onClick={() => test.mutate({ name: c.name })}>
-                      Test
+                  {c.testable && (
+                    <Button size="xs" variant="default" loading={test.isPending && test.variables?.name === c.name} onClick={() => test.mutate({ name: c.name })}>
+                      Test connection
                     </Button>
                   )}
-                  <Button size="xs" variant="default" disabled={c.source === 'environment'} onClick={() => setEditing(c.name as ConnectionName)}>
-                    {c.set ? 'Replace' : 'Set'}
+                  <Button size="xs" variant="default" disabled={c.source === 'environment' || !list.data.keychainAvailable} onClick={() => setEditing(c.name as ConnectionName)}>
+                    {c.set ? 'Rotate' : 'Set'}
                   </Button>
                   {c.set && c.source === 'keychain' && (
                     <Button size="xs" color="red" variant="subtle" loading={remove.isPending} onClick={() => remove.mutate({ name: c.name })}>
@@ -110,7 +124,7 @@ function ConnectionsTable() {
           <Group align="flex-end" mt="sm" maw={560}>
             <PasswordInput
               style={{ flex: 1 }}
-              label={editing === 'stripe.secret_key' ? 'Stripe secret key (sk_… or rk_…)' : 'Stripe webhook signing secret (whsec_…)'}
+              label={INPUT_LABELS[editing]}
               autoComplete="off"
               value={secret}
               onChange={(e) => setSecret(e.currentTarget.value)}
@@ -129,6 +143,76 @@ function ConnectionsTable() {
             </Button>
           </Group>
         </form>
+      )}
+    </div>
+  );
+}
+
+/** Each organization's AWS key pair for SMS: status, Test connection (GetSMSAttributes), delete. */
+function OrganizationSmsConnections() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const rows = useQuery(trpc.connections.organizationSms.queryOptions());
+  const test = useMutation(trpc.connections.testOrganizationSms.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() }));
+  const remove = useMutation(trpc.connections.deleteOrganizationSms.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() }));
+  if (!rows.data) return <FormErrorAlert error={rows.error} />;
+  return (
+    <div>
+      <Text fw={600} size="sm">
+        SMS (AWS SNS) per organization
+      </Text>
+      <Text size="sm" c="dimmed" mb="xs">
+        Each organization saves and rotates its own key pair in Settings → Channels → SMS.
+      </Text>
+      <FormErrorAlert error={test.error ?? remove.error} />
+      {test.data && (
+        <Alert color={test.data.ok ? 'teal' : 'red'} variant="light" mb="sm" data-testid="sms-connection-test-result">
+          {test.data.message}
+        </Alert>
+      )}
+      {rows.data.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No organization has set up SMS yet.
+        </Text>
+      ) : (
+        <Table>
+          <Table.Tbody>
+            {rows.data.map((r) => (
+              <Table.Tr key={r.organizationId} data-testid={`sms-connection-${r.organizationId}`}>
+                <Table.Td>
+                  <Text size="sm" fw={500}>
+                    {r.organizationName}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {r.region}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  {r.accessKeyId.set ? <Badge color="teal">Key {r.accessKeyId.lastFour}</Badge> : <Badge color="gray">Not set</Badge>}
+                  {r.source === 'environment' && (
+                    <Text size="xs" c="dimmed">
+                      from the environment
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Group gap="xs" justify="flex-end">
+                    {r.accessKeyId.set && r.secretAccessKey.set && (
+                      <Button size="xs" variant="default" loading={test.isPending && test.variables?.organizationId === r.organizationId} onClick={() => test.mutate({ organizationId: r.organizationId })}>
+                        Test connection
+                      </Button>
+                    )}
+                    {r.accessKeyId.set && r.source === 'keychain' && (
+                      <Button size="xs" color="red" variant="subtle" loading={remove.isPending} onClick={() => remove.mutate({ organizationId: r.organizationId })}>
+                        Remove
+                      </Button>
+                    )}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
       )}
     </div>
   );
