@@ -2,6 +2,7 @@
 // the mirror (server/billing/process-stripe-event.ts, mirror-billing-objects.ts), so each is
 // emitted once per change whatever the number of deliveries or pollers of the Stripe event.
 import type { Prisma } from '../db/generated/client';
+import type { InvoiceSnapshot } from '../billing/stripe/read-stripe-objects';
 import { enqueueWebhookEvent } from './enqueue-webhook-event';
 
 type Tx = Pick<Prisma.TransactionClient, 'webhookEndpoint' | 'webhookEvent' | 'webhookDelivery'>;
@@ -20,20 +21,8 @@ export async function emitSubscriptionUpdated(tx: Tx, organizationId: string, ch
   await enqueueWebhookEvent(tx, organizationId, 'billing.subscription.updated', { subscription: change.after, previous: change.before, stripeEventId: change.stripeEventId }, change.at);
 }
 
-interface InvoiceState {
-  id: string;
-  number: string | null;
-  status: string;
-  currency: string;
-  amountDue: number;
-  amountPaid: number;
-  amountRemaining: number;
-  total: number;
-  hostedInvoiceUrl: string | null;
-  periodStart: Date | null;
-  periodEnd: Date | null;
-  readAt: Date;
-}
+/** What an invoice event tells receivers: the mirrored invoice's public fields. */
+type InvoiceState = Pick<InvoiceSnapshot, 'id' | 'number' | 'status' | 'currency' | 'amountDue' | 'amountPaid' | 'amountRemaining' | 'total' | 'hostedInvoiceUrl' | 'periodStart' | 'periodEnd' | 'readAt'>;
 
 const INVOICE_EVENTS = { 'invoice.paid': 'billing.invoice.paid', 'invoice.payment_failed': 'billing.invoice.payment_failed' } as const;
 
