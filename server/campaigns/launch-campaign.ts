@@ -126,10 +126,12 @@ export async function launchCampaign(db: Database, actor: Actor, input: z.output
   } catch (error) {
     // Nothing queued and no quota held: the reservation goes back, the campaign is a draft again.
     if (reservationId) await releaseCampaignReservation(db, actor.organizationId, reservationId, clock);
-    // Only this launch (its start time marks it): one rolled back by the recovery may have been launched again since.
+    // The rows this launch's plan wrote go: while it is still this launch (its start time marks it), or
+    // once the recovery made the campaign a draft again (a draft holds no messages). A newer launch's
+    // rows, should it have been launched again since, stay.
     await db.query(
       `delete from campaign_messages where organization_id = $1 and campaign_id = $2
-          and exists (select 1 from campaigns where organization_id = $1 and id = $2 and status = 'launching' and updated_at = $3)`,
+          and exists (select 1 from campaigns where organization_id = $1 and id = $2 and (status = 'draft' or (status = 'launching' and updated_at = $3)))`,
       [actor.organizationId, campaign.id, now],
     );
     await db.prisma.campaign.updateMany({ where: { organizationId: actor.organizationId, id: campaign.id, status: 'launching', updatedAt: now }, data: { status: 'draft', reservationId: null } });

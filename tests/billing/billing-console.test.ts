@@ -9,6 +9,7 @@ import { databaseFingerprint, seedTenant, type Tenant } from '../helpers/tenants
 import { refused } from '../helpers/refusals';
 import { startEventsFixture, type EventsFixture } from './events-helpers';
 import type { MemoryCarrier } from '../helpers/test-app';
+import { jsonText } from '../helpers/json-text';
 
 async function api(t: TestApp, carrier: MemoryCarrier) {
   return (await t.client(carrier)).api;
@@ -110,7 +111,7 @@ describe.each(databaseTargets)('billing console on $name', (target) => {
     expect(portal.url).toMatch(/^https?:\/\//);
     const actions = (await f.prisma.auditEvent.findMany({ where: { organizationId: tenant.organizationId, action: { startsWith: 'billing.' }, actorUserId: tenant.people.owner.userId } })).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['billing.subscription_cancel_scheduled', 'billing.subscription_resumed', 'billing.portal_opened']));
-    expect(JSON.stringify(await f.prisma.auditEvent.findMany())).not.toContain(portal.url);
+    expect(jsonText(await f.prisma.auditEvent.findMany())).not.toContain(portal.url);
   });
 
   it('refuses every role but the owner, and other organizations’ sessions, writing nothing', async () => {

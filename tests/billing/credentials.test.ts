@@ -12,6 +12,7 @@ import { memoryKeychain, startTestApp, type TestApp } from '../helpers/test-app'
 import { databaseFingerprint, seedTenant } from '../helpers/tenants';
 import { refused } from '../helpers/refusals';
 import { withStandIn, type StandInContext } from './stripe-helpers';
+import { jsonText } from '../helpers/json-text';
 
 /** Every row of every table as text: the secret must appear in none. */
 async function allRowsText(t: TestApp) {
@@ -112,7 +113,7 @@ describe.each(databaseTargets)('connections on $name', (target) => {
       ['platform.connection_saved', 'stripe.webhook_secret', '…1234'],
     ]);
     // The secrets are nowhere but the keychain.
-    const everywhere = JSON.stringify([saved, list, audit]) + (await allRowsText(t)) + logs.join('\n');
+    const everywhere = jsonText([saved, list, audit]) + (await allRowsText(t)) + logs.join('\n');
     for (const secret of [key, webhook]) expect(everywhere).not.toContain(secret);
     await expect(t.app.services.keychain.get('connection:stripe.secret_key')).resolves.toBe(key);
 

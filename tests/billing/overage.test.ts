@@ -287,7 +287,14 @@ describe.each(databaseTargets)('overage to meters on $name', (target) => {
 
   it('registers the background jobs by name, the overage reporter only with a billing provider', () => {
     const services = { db: t.app.services.db, clock: t.clock };
-    expect(backgroundJobs({ ...services, billingProvider: null }).map((j) => j.name)).toEqual(['release-expired-reservations', 'batch-overage-for-billing', 'erase-deleted-organizations']);
+    expect(backgroundJobs({ ...services, billingProvider: null }).map((j) => j.name)).toEqual([
+      'release-expired-reservations',
+      'batch-overage-for-billing',
+      'erase-deleted-organizations',
+      'recover-interrupted-launches',
+      'pause-restricted-campaigns',
+      'apply-pending-delivery-events',
+    ]);
     expect(backgroundJobs({ ...services, billingProvider: s.provider }).map((j) => j.name)).toContain('report-overage-to-meters');
   });
 });

@@ -9,6 +9,7 @@ import { startSmsStandIn } from '../helpers/sms';
 import { databaseFingerprint, seedTenant, type Tenant } from '../helpers/tenants';
 import { memoryKeychain, startTestApp, type TestApp } from '../helpers/test-app';
 import type { SnsStandIn } from '../stand-ins/sns/server';
+import { jsonText } from '../helpers/json-text';
 
 let t: TestApp;
 let standIn: SnsStandIn;
@@ -77,7 +78,7 @@ describe('connection', () => {
     // Nowhere in the database.
     expect(JSON.stringify(await databaseFingerprint(t.app))).not.toContain(standIn.secretAccessKey.slice(0, 20));
     const audit = await t.app.services.db.prisma.auditEvent.findFirstOrThrow({ where: { organizationId: acme.organizationId, action: 'sms.credentials_saved' } });
-    expect(JSON.stringify(audit)).not.toContain(standIn.secretAccessKey);
+    expect(jsonText(audit)).not.toContain(standIn.secretAccessKey);
     // The other organization is still unconnected.
     expect(await globexAdmin.sms.channel()).toMatchObject({ connected: false });
   });
