@@ -4,7 +4,6 @@
 // the mirror writing the history, and who may read them.
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordAuditEvent } from '../../server/audit/record-audit-event';
 import { applySubscription } from '../../server/billing/mirror-billing-objects';
 import { computeRevenue, monthlyRecurringMinor, type InvoiceRow, type RefundRow, type SubscriptionChangeRow } from '../../server/platform/revenue/compute-revenue';
 import { databaseTargets } from '../helpers/databases';
@@ -123,8 +122,10 @@ describe.each(databaseTargets)('revenue through the API on $name', (target) => {
         data: { organizationId: ids[i.organizationId]!, providerInvoiceId: `in_fixture${n}`, providerCustomerId: `cus_${i.organizationId}`, status: i.status, currency: 'usd', amountDue: i.amountPaid, amountPaid: i.amountPaid, amountRemaining: 0, total: i.amountPaid, providerCreated: i.createdAt, providerStateAt: i.createdAt },
       });
     }
-    await p.$transaction((tx) => recordAuditEvent(tx, { organizationId: ids.F, actorUserId: staff.finance!.userId, action: 'platform.invoice.refund', targetType: 'invoice', targetId: 'in_fixture5', after: { refundId: 're_1', amountMinor: 5000, currency: 'usd' } }));
-    await p.auditEvent.updateMany({ where: { action: 'platform.invoice.refund' }, data: { createdAt: d('2026-05-03') } });
+    // The refund as the console records it, dated in the fixture's May (the log is append-only: written with its date).
+    await p.auditEvent.create({
+      data: { organizationId: ids.F, actorUserId: staff.finance!.userId, action: 'platform.invoice.refund', targetType: 'invoice', targetId: 'in_fixture5', after: { refundId: 're_1', amountMinor: 5000, currency: 'usd' }, createdAt: d('2026-05-03') },
+    });
     t.clock.set(AS_OF);
   });
   afterAll(() => t?.close());
