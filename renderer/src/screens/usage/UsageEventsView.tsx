@@ -1,7 +1,7 @@
 // The ledger itself, for the drill-down's last step: events newest first in a virtualized list that
 // loads the next page (keyset) as it scrolls, filtered by metric, team, person, resource and time.
 // A row opens the event's attribution and metadata.
-import { Badge, Button, Card, Code, Drawer, Group, Loader, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Code, Drawer, Group, Loader, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconX } from '@tabler/icons-react';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -199,19 +199,20 @@ function EventsList({
               <div role="cell" className="md-vtable-cell">
                 {e.user ? (
                   <Text size="sm" truncate>
-                    <Text
-                      span
+                    <Anchor
+                      component="button"
+                      type="button"
                       inherit
-                      c="blue"
                       title={`Only ${e.user.name}’s events`}
                       data-testid="event-person-filter"
                       onClick={(ev) => {
                         ev.stopPropagation();
                         onPerson(e.user!);
                       }}
+                      onKeyDown={(ev) => ev.stopPropagation()}
                     >
                       {e.user.name}
-                    </Text>
+                    </Anchor>
                   </Text>
                 ) : (
                   <Text size="sm" c="dimmed">
