@@ -28,8 +28,11 @@ export function createApiKeyAuthenticator(db: Database, clock: Clock) {
     const now = clock.now();
     const cached = cache.get(hash);
     if (cached && now.getTime() - cached.checkedAt < CACHE_MS) return cached.identity;
-    const row = await db.prisma.apiKey.findUnique({ where: { keyHash: hash } });
-    const valid = row && !row.revokedAt && (!row.expiresAt || row.expiresAt > now);
+    // The one global read (key hash → organization), then the key by its tenant's key, where the
+    // hash is checked again: a lookup row can never open another key (server/db/distribution.ts).
+    const lookup = await db.prisma.apiKeyLookup.findUnique({ where: { keyHash: hash } });
+    const row = lookup ? await db.prisma.apiKey.findUnique({ where: { organizationId_id: { organizationId: lookup.organizationId, id: lookup.apiKeyId } } }) : null;
+    const valid = row && row.keyHash === hash && !row.revokedAt && (!row.expiresAt || row.expiresAt > now);
     const identity = valid ? { apiKeyId: row.id, organizationId: row.organizationId, prefix: row.prefix, scopes: row.scopes as ApiKeyScope[] } : null;
     if (cache.size > 10_000) cache.clear();
     cache.set(hash, { identity, checkedAt: now.getTime() });

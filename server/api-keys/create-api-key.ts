@@ -25,9 +25,12 @@ export async function createApiKey(db: Database, actor: { organizationId: string
   const now = clock.now();
   const expiresAt = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null;
   const row = await db.prisma.$transaction(async (tx) => {
+    const keyHash = hashToken(key);
     const created = await tx.apiKey.create({
-      data: { organizationId: actor.organizationId, name: input.name, prefix, keyHash: hashToken(key), scopes: input.scopes, expiresAt, createdById: actor.userId, createdAt: now },
+      data: { organizationId: actor.organizationId, name: input.name, prefix, keyHash, scopes: input.scopes, expiresAt, createdById: actor.userId, createdAt: now },
     });
+    // The global key → organization lookup the API path starts from (api_keys is per tenant).
+    await tx.apiKeyLookup.create({ data: { keyHash, organizationId: actor.organizationId, apiKeyId: created.id } });
     await recordAuditEvent(tx, {
       organizationId: actor.organizationId,
       actorUserId: actor.userId,

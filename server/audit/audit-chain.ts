@@ -48,6 +48,9 @@ export const CHAIN_ROW_SQL = `id::text, seq::text, prev_hash, hash, organization
   impersonator_user_id::text, impersonation_id::text, action, target_type, target_id, before::text, after::text, reason,
   to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at`;
 
+/** The same for platform_audit_events, whose events are hashed with organization_id null. */
+export const PLATFORM_CHAIN_ROW_SQL = CHAIN_ROW_SQL.replace('organization_id::text,', 'null::text as organization_id,');
+
 export function chainKeyOf(organizationId: string | null): string {
   return organizationId ?? 'platform';
 }

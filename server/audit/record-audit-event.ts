@@ -15,7 +15,7 @@ export interface AuditEntry {
   impersonationId?: string | null;
 }
 
-type Tx = Pick<Prisma.TransactionClient, 'auditEvent'>;
+type Tx = Pick<Prisma.TransactionClient, 'auditEvent' | 'platformAuditEvent'>;
 
 /**
  * Appends one audit event; call inside the transaction that makes the change it records. The
@@ -26,18 +26,19 @@ export async function recordAuditEvent(tx: Tx, entry: AuditEntry): Promise<void>
   const impersonation = currentImpersonation();
   // Everything the impersonated user causes during an impersonation names the real actor too.
   const impersonated = !entry.impersonatorUserId && impersonation && entry.actorUserId === impersonation.impersonatedUserId ? impersonation : null;
-  await tx.auditEvent.create({
-    data: {
-      organizationId: entry.organizationId ?? null,
-      actorUserId: entry.actorUserId ?? null,
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId ?? null,
-      before: (entry.before ?? undefined) as Prisma.InputJsonValue | undefined,
-      after: (entry.after ?? undefined) as Prisma.InputJsonValue | undefined,
-      reason: entry.reason ?? null,
-      impersonatorUserId: entry.impersonatorUserId ?? impersonated?.impersonatorUserId ?? null,
-      impersonationId: entry.impersonationId ?? impersonated?.impersonationId ?? null,
-    },
-  });
+  const data = {
+    actorUserId: entry.actorUserId ?? null,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId ?? null,
+    before: (entry.before ?? undefined) as Prisma.InputJsonValue | undefined,
+    after: (entry.after ?? undefined) as Prisma.InputJsonValue | undefined,
+    reason: entry.reason ?? null,
+    impersonatorUserId: entry.impersonatorUserId ?? impersonated?.impersonatorUserId ?? null,
+    impersonationId: entry.impersonationId ?? impersonated?.impersonationId ?? null,
+  };
+  // An organization's events stay with its other rows (one shard on Citus); the platform's own
+  // chain is a global table (server/db/distribution.ts).
+  if (entry.organizationId) await tx.auditEvent.create({ data: { ...data, organizationId: entry.organizationId } });
+  else await tx.platformAuditEvent.create({ data });
 }

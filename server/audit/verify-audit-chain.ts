@@ -1,5 +1,5 @@
 import type { Database } from '../db/open-database';
-import { auditEventHash, chainKeyOf, CHAIN_ROW_SQL, GENESIS_HASH, type ChainRow } from './audit-chain';
+import { auditEventHash, chainKeyOf, CHAIN_ROW_SQL, GENESIS_HASH, PLATFORM_CHAIN_ROW_SQL, type ChainRow } from './audit-chain';
 
 export type ChainProblem =
   /** The event's content no longer matches its own hash: it was changed after it was recorded. */
@@ -41,8 +41,12 @@ const PAGE = 2000;
  */
 export async function verifyAuditChain(db: Database, organizationId: string | null): Promise<ChainReport> {
   const chainKey = chainKeyOf(organizationId);
-  const [head] = await db.query<{ last_seq: string; last_hash: string }>(`select last_seq::text, last_hash from audit_chain_heads where chain_key = $1`, [chainKey]);
-  const scope = organizationId ? `organization_id = $1::uuid` : `organization_id is null`;
+  // An organization's chain lives with its rows; the platform's in its own global tables.
+  const [head] = organizationId
+    ? await db.query<{ last_seq: string; last_hash: string }>(`select last_seq::text, last_hash from audit_chain_heads where organization_id = $1::uuid`, [organizationId])
+    : await db.query<{ last_seq: string; last_hash: string }>(`select last_seq::text, last_hash from platform_audit_chain_heads where chain_key = 'platform'`);
+  const table = organizationId ? 'audit_events' : 'platform_audit_events';
+  const scope = organizationId ? `organization_id = $1::uuid` : `true`;
   let expected = 1n;
   let prevHash = GENESIS_HASH;
   let events = 0;
@@ -56,7 +60,7 @@ export async function verifyAuditChain(db: Database, organizationId: string | nu
       params.push(after.seq, after.id);
       keyset = `and (seq, id) > ($${params.length - 1}::bigint, $${params.length}::uuid)`;
     }
-    const rows = await db.query<ChainRow>(`select ${CHAIN_ROW_SQL} from audit_events where ${scope} ${keyset} order by audit_events.seq, audit_events.id limit ${PAGE}`, params);
+    const rows = await db.query<ChainRow>(`select ${organizationId ? CHAIN_ROW_SQL : PLATFORM_CHAIN_ROW_SQL} from ${table} where ${scope} ${keyset} order by ${table}.seq, ${table}.id limit ${PAGE}`, params);
     for (const row of rows) {
       const seq = BigInt(row.seq);
       if (auditEventHash(row.prev_hash, row) !== row.hash) {
@@ -95,10 +99,13 @@ export async function verifyAuditChain(db: Database, organizationId: string | nu
 
 /** Every chain in the database: the platform's, and each organization's that has events or a head. */
 export async function verifyAllAuditChains(db: Database): Promise<ChainReport[]> {
-  const chains = await db.query<{ organization_id: string | null }>(
-    `select distinct organization_id::text from audit_events union select organization_id::text from audit_chain_heads order by 1 nulls first`,
+  const chains = await db.query<{ organization_id: string }>(
+    `select distinct organization_id::text from audit_events union select organization_id::text from audit_chain_heads order by 1`,
   );
-  const reports: ChainReport[] = [];
+  const [platform] = await db.query<{ any: boolean }>(
+    `select exists (select 1 from platform_audit_events) or exists (select 1 from platform_audit_chain_heads) as any`,
+  );
+  const reports: ChainReport[] = platform?.any ? [await verifyAuditChain(db, null)] : [];
   for (const { organization_id } of chains) reports.push(await verifyAuditChain(db, organization_id));
   return reports;
 }

@@ -11,13 +11,13 @@ export type ImpersonationEndReason = 'ended' | 'expired' | 'signed_out' | 'acces
 export async function endImpersonation(db: Database, impersonation: { id: string; organizationId: string }, reason: ImpersonationEndReason, clock: Clock): Promise<boolean> {
   return db.prisma.$transaction(async (tx) => {
     const now = clock.now();
-    const row = await tx.impersonationSession.findUnique({ where: { id: impersonation.id } });
+    const row = await tx.impersonationSession.findUnique({ where: { organizationId_id: { organizationId: impersonation.organizationId, id: impersonation.id } } });
     if (!row || row.organizationId !== impersonation.organizationId) return false;
     // An expired impersonation ended when it expired, whenever it is noticed.
     const endedAt = reason === 'expired' && row.expiresAt < now ? row.expiresAt : now;
     const { count } = await tx.impersonationSession.updateMany({ where: { organizationId: row.organizationId, id: row.id, endedAt: null }, data: { endedAt, endedReason: reason } });
     if (count === 0) return false;
-    await tx.session.updateMany({ where: { id: row.staffSessionId, impersonationId: row.id }, data: { impersonationId: null } });
+    await tx.session.updateMany({ where: { id: row.staffSessionId, impersonationId: row.id }, data: { impersonationId: null, impersonationOrganizationId: null } });
     await recordAuditEvent(tx, {
       organizationId: row.organizationId,
       actorUserId: reason === 'ended' || reason === 'signed_out' ? row.impersonatorUserId : null,

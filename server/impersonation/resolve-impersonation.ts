@@ -31,10 +31,13 @@ export async function resolveImpersonation(
   clock: Clock,
 ): Promise<{ session: ResolvedSession | null; impersonation: ActiveImpersonation | null }> {
   if (!session?.impersonationId) return { session, impersonation: null };
-  const row = await db.prisma.impersonationSession.findUnique({ where: { id: session.impersonationId } });
-  const staffOnly = { session: { ...session, impersonationId: null }, impersonation: null };
+  // Read by the tenant's key: the session names the impersonated organization beside the id.
+  const row = session.impersonationOrganizationId
+    ? await db.prisma.impersonationSession.findUnique({ where: { organizationId_id: { organizationId: session.impersonationOrganizationId, id: session.impersonationId } } })
+    : null;
+  const staffOnly = { session: { ...session, impersonationId: null, impersonationOrganizationId: null }, impersonation: null };
   if (!row || row.staffSessionId !== session.id || row.impersonatorUserId !== session.userId || row.endedAt) {
-    await db.prisma.session.updateMany({ where: { id: session.id, impersonationId: session.impersonationId }, data: { impersonationId: null } });
+    await db.prisma.session.updateMany({ where: { id: session.id, impersonationId: session.impersonationId }, data: { impersonationId: null, impersonationOrganizationId: null } });
     return staffOnly;
   }
   if (row.expiresAt <= clock.now()) {

@@ -48,7 +48,7 @@ export async function startImpersonation(
         expiresAt,
       },
     });
-    const { count } = await tx.session.updateMany({ where: { id: staff.sessionId, userId: staff.userId, impersonationId: null, revokedAt: null }, data: { impersonationId: created.id } });
+    const { count } = await tx.session.updateMany({ where: { id: staff.sessionId, userId: staff.userId, impersonationId: null, revokedAt: null }, data: { impersonationId: created.id, impersonationOrganizationId: input.organizationId } });
     if (count !== 1) throw new AppError('CONFLICT', 'This session is already impersonating someone: end that first.');
     await recordAuditEvent(tx, {
       organizationId: input.organizationId,

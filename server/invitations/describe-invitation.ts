@@ -8,8 +8,15 @@ import { AppError } from '../errors';
 export const invitationTokenInput = z.object({ token: plainText().min(10, 'This invitation link is incomplete.').max(200) });
 
 /** The invitation behind a link, if it can still be accepted; otherwise a message saying why not. */
-export async function findUsableInvitation(db: Pick<Database['prisma'], 'invitation'>, token: string, clock: Clock) {
-  const invitation = await db.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { organization: { select: { name: true, deletionScheduledAt: true } } } });
+export async function findUsableInvitation(db: Pick<Database['prisma'], 'invitation' | 'invitationToken'>, token: string, clock: Clock) {
+  // The global lookup names the organization; the invitation is read by its tenant's key and its
+  // own hash checked, so a lookup row can never open another invitation.
+  const hash = hashToken(token);
+  const lookup = await db.invitationToken.findUnique({ where: { tokenHash: hash } });
+  const found = lookup
+    ? await db.invitation.findUnique({ where: { organizationId_id: { organizationId: lookup.organizationId, id: lookup.invitationId } }, include: { organization: { select: { name: true, deletionScheduledAt: true } } } })
+    : null;
+  const invitation = found?.tokenHash === hash ? found : null;
   if (!invitation) throw new AppError('NOT_FOUND', 'This invitation link is not valid. It may have been replaced by a newer one: check your latest email.');
   if (invitation.revokedAt) throw new AppError('PRECONDITION_FAILED', 'This invitation was withdrawn. Ask an admin of the organization for a new one.');
   if (invitation.acceptedAt) throw new AppError('PRECONDITION_FAILED', 'This invitation was already used. Sign in instead.');

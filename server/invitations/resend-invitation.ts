@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import type { Actor } from '../members/member-scope';
 import { INVITATION_TTL_MS } from './invitation-rules';
 import { invitationLink, mailInvitations } from './send-invitations';
+import { setInvitationToken } from './invitation-tokens';
 
 export const invitationIdInput = z.object({ invitationId: z.uuid() });
 
@@ -32,6 +33,7 @@ export async function resendInvitation(services: AppServices, actor: Actor, inpu
       where: { organizationId_id: { organizationId: actor.organizationId, id: invitation.id } },
       data: { tokenHash: hash, expiresAt, lastSentAt: now, sendCount: { increment: 1 } },
     });
+    await setInvitationToken(tx, actor.organizationId, invitation.id, hash);
     await recordAuditEvent(tx, { organizationId: actor.organizationId, actorUserId: actor.userId, action: 'invitation.resend', targetType: 'invitation', targetId: invitation.id, after: { email: invitation.email } });
   });
   const linkKept = await mailInvitations(services, actor, [{ id: invitation.id, email: invitation.email, role: invitation.role, expiresAt, token }]);

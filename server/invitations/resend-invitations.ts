@@ -10,6 +10,7 @@ import type { Actor } from '../members/member-scope';
 import { closedReason, resolveSelectedInvitations, type BulkOutcome, type bulkInvitationsInput } from './bulk-invitations';
 import { INVITATION_TTL_MS } from './invitation-rules';
 import { invitationLink, mailInvitations, type IssuedInvitation } from './send-invitations';
+import { setInvitationToken } from './invitation-tokens';
 
 export async function resendInvitations(services: AppServices, actor: Actor, input: z.infer<typeof bulkInvitationsInput>): Promise<BulkOutcome & { links: Array<{ email: string; link: string }> }> {
   const rows = await resolveSelectedInvitations(services.db, actor, input.invitationIds);
@@ -33,6 +34,7 @@ export async function resendInvitations(services: AppServices, actor: Actor, inp
         outcome.skipped.push({ id: row.id, email: row.email, reason: 'Accepted or revoked meanwhile.' });
         continue;
       }
+      await setInvitationToken(tx, actor.organizationId, row.id, hash);
       await recordAuditEvent(tx, { organizationId: actor.organizationId, actorUserId: actor.userId, action: 'invitation.resend', targetType: 'invitation', targetId: row.id, after: { email: row.email, bulk: true } });
       issued.push({ id: row.id, email: row.email, role: row.role, expiresAt, token });
       outcome.done.push({ id: row.id, email: row.email });

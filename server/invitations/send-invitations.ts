@@ -3,6 +3,7 @@ import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event';
 import type { AppServices } from '../api/trpc';
 import { newToken } from '../auth/session-tokens';
 import type { Actor } from '../members/member-scope';
+import { setInvitationToken } from './invitation-tokens';
 import { INVITATION_TTL_MS, invitationEmail, type InvitationTarget } from './invitation-rules';
 
 /** The console link that opens an invitation: the browser console when served, else a desktop deep link. */
@@ -27,6 +28,7 @@ export async function issueInvitations(tx: Prisma.TransactionClient, actor: Acto
     const row = await tx.invitation.create({
       data: { organizationId: actor.organizationId, email: target.email, role: target.role, teamId: target.teamId ?? null, tokenHash: hash, invitedById: actor.userId, expiresAt, lastSentAt: now },
     });
+    await setInvitationToken(tx, actor.organizationId, row.id, hash);
     issued.push({ id: row.id, email: row.email, role: row.role, expiresAt, token });
     // Outbound webhook (never the link: it is the invitee's credential).
     await enqueueWebhookEvent(tx, actor.organizationId, 'member.invited', { invitationId: row.id, email: row.email, role: row.role, teamId: row.teamId, invitedBy: actor.userId, expiresAt }, now);

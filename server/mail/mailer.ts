@@ -55,20 +55,29 @@ export function createMailer(db: Database, options: { smtpUrl?: string; from?: s
       if (link && linkKind === 'password_reset') {
         stored = { text: email.text.split(link).join(LINK_PLACEHOLDERS.passwordReset), linkCiphertext: null };
       } else if (link) {
-        const key = smtp || !options.keychain ? null : await outboxKey(options.keychain, { create: true });
+        // Only an organization's outbox keeps sealed links (its admins pick them up there).
+        const key = smtp || !options.keychain || !email.organizationId ? null : await outboxKey(options.keychain, { create: true });
         const placeholder = smtp ? LINK_PLACEHOLDERS.emailed : key ? LINK_PLACEHOLDERS.sealed : LINK_PLACEHOLDERS.dropped;
         stored = { text: email.text.split(link).join(placeholder), linkCiphertext: key ? sealLink(key, link, email) : null };
       }
-      const row = await db.prisma.outboxEmail.create({
-        data: { ...rest, ...stored, invitationId: invitationId ?? null, transport: smtp ? 'smtp' : 'outbox', status: smtp ? 'queued' : 'sent', sentAt: smtp ? null : new Date() },
-      });
+      const { organizationId, ...message } = rest;
+      const state = { transport: smtp ? 'smtp' : 'outbox', status: smtp ? ('queued' as const) : ('sent' as const), sentAt: smtp ? null : new Date() };
+      // An organization's emails stay with its other rows; those of no organization (password
+      // resets, which never keep their link) go to the global platform_outbox_emails.
+      const row = organizationId
+        ? await db.prisma.outboxEmail.create({ data: { organizationId, ...message, ...stored, invitationId: invitationId ?? null, ...state } })
+        : await db.prisma.platformOutboxEmail.create({ data: { ...message, text: stored.text, ...state } });
+      const settle = (data: { status: 'sent' | 'failed'; sentAt?: Date; error?: string }) =>
+        organizationId
+          ? db.prisma.outboxEmail.update({ where: { organizationId_id: { organizationId, id: row.id } }, data })
+          : db.prisma.platformOutboxEmail.update({ where: { id: row.id }, data });
       if (smtp) {
         try {
           await smtp.sendMail({ from, to: email.to, subject: email.subject, text: email.text });
-          await db.prisma.outboxEmail.update({ where: { id: row.id }, data: { status: 'sent', sentAt: new Date() } });
+          await settle({ status: 'sent', sentAt: new Date() });
         } catch (error) {
           // Recorded as failed; the link itself was not kept, so the outbox offers to resend.
-          await db.prisma.outboxEmail.update({ where: { id: row.id }, data: { status: 'failed', error: (error as Error).message.slice(0, 500) } });
+          await settle({ status: 'failed', error: (error as Error).message.slice(0, 500) });
         }
       }
       return { id: row.id, linkKept: stored.linkCiphertext !== null };

@@ -9,6 +9,7 @@ import { auditOncePerRequest, platformActionInput } from '../billing/platform-bi
 import { AppError } from '../errors';
 import { INVITATION_TTL_MS } from '../invitations/invitation-rules';
 import { invitationLink, mailInvitations } from '../invitations/send-invitations';
+import { setInvitationToken } from '../invitations/invitation-tokens';
 
 export const resendTenantInvitationInput = platformActionInput.extend({ invitationId: zod.uuid('invitationId must be an invitation id') });
 
@@ -35,6 +36,7 @@ export async function resendTenantInvitation(services: AppServices, actorUserId:
           data: { tokenHash: hash, expiresAt, lastSentAt: now, sendCount: { increment: 1 } },
         });
         if (count !== 1) throw new AppError('CONFLICT', 'This invitation changed meanwhile: reload and try again.');
+        await setInvitationToken(tx, input.organizationId, invitation.id, hash);
       },
     },
   );

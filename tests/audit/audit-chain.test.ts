@@ -77,8 +77,8 @@ describe.each(databaseTargets)('audit chain on $name', (target) => {
     await expect(db.query(`update audit_events set reason = 'rewritten' where organization_id = $1::uuid`, [org])).rejects.toThrow(/append-only/);
     await expect(db.query(`delete from audit_events where organization_id = $1::uuid`, [org])).rejects.toThrow(/append-only/);
     await expect(db.query(`truncate audit_events`)).rejects.toThrow(/append-only/);
-    await expect(db.query(`update audit_chain_heads set last_seq = 1 where chain_key = $1`, [org])).rejects.toThrow(/append-only/);
-    await expect(db.query(`delete from audit_chain_heads where chain_key = $1`, [org])).rejects.toThrow(/append-only/);
+    await expect(db.query(`update audit_chain_heads set last_seq = 1 where organization_id = $1::uuid`, [org])).rejects.toThrow(/append-only/);
+    await expect(db.query(`delete from audit_chain_heads where organization_id = $1::uuid`, [org])).rejects.toThrow(/append-only/);
     // A client cannot choose an event's place in the chain: the database sets it.
     await db.query(`insert into audit_events (id, organization_id, action, target_type, seq, prev_hash, hash) values (gen_random_uuid(), $1::uuid, 'forged', 'x', 1, 'x', 'y')`, [org]);
     expect(await verifyAuditChain(db, org)).toMatchObject({ ok: true, events: 3 });
@@ -131,11 +131,11 @@ describe.each(databaseTargets)('audit chain on $name', (target) => {
     expect((await verifyAuditChain(db, org)).firstBreak).toMatchObject({ problem: 'edited', seq: '5' });
     // On the platform chain (no unique number), a duplicate number is found as an insertion.
     await record(db, null, 2, 'platform');
-    const seq = (await db.query<{ seq: string }>(`select last_seq::text as seq from audit_chain_heads where chain_key = 'platform'`))[0]!.seq;
-    const [prev] = await db.query<{ prev_hash: string }>(`select prev_hash from audit_events where organization_id is null and seq = $1::bigint`, [seq]);
+    const seq = (await db.query<{ seq: string }>(`select last_seq::text as seq from platform_audit_chain_heads where chain_key = 'platform'`))[0]!.seq;
+    const [prev] = await db.query<{ prev_hash: string }>(`select prev_hash from platform_audit_events where seq = $1::bigint`, [seq]);
     await tamper(db, [
-      `insert into audit_events (id, organization_id, action, target_type, created_at, seq, prev_hash, hash)
-       select id, null, 'forged', 'x', ts, $1::bigint, $2, audit_event_hash($2, $1::bigint, id, null, null, null, null, 'forged', 'x', null, null, null, null, ts)
+      `insert into platform_audit_events (id, action, target_type, created_at, seq, prev_hash, hash)
+       select id, 'forged', 'x', ts, $1::bigint, $2, audit_event_hash($2, $1::bigint, id, null, null, null, null, 'forged', 'x', null, null, null, null, ts)
        from (select '00000000-0000-7000-8000-000000000000'::uuid as id, now()::timestamptz(3) as ts) f`,
       [seq, prev!.prev_hash],
     ]);

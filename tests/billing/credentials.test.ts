@@ -107,7 +107,7 @@ describe.each(databaseTargets)('connections on $name', (target) => {
     expect(await superAdmin.connections.test({ name: 'stripe.secret_key' })).toMatchObject({ ok: true, livemode: false });
 
     // Audited with the last four only.
-    const audit = await t.app.services.db.prisma.auditEvent.findMany({ where: { targetType: 'connection' }, orderBy: { createdAt: 'asc' } });
+    const audit = await t.app.services.db.prisma.platformAuditEvent.findMany({ where: { targetType: 'connection' }, orderBy: { createdAt: 'asc' } });
     expect(audit.map((a) => [a.action, a.targetId, (a.after as { lastFour: string }).lastFour])).toEqual([
       ['platform.connection_saved', 'stripe.secret_key', `…${key.slice(-4)}`],
       ['platform.connection_saved', 'stripe.webhook_secret', '…1234'],

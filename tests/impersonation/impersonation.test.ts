@@ -114,7 +114,7 @@ describe.each(databaseTargets)('impersonation on $name', (target) => {
     expect(me.user.id).toBe(support.userId);
     expect(me.impersonation).toBeNull();
     const p = t.app.services.db.prisma;
-    expect(await p.impersonationSession.findUniqueOrThrow({ where: { id: started.impersonationId } })).toMatchObject({ endedReason: 'expired', endedAt: started.expiresAt });
+    expect(await p.impersonationSession.findFirstOrThrow({ where: { id: started.impersonationId } })).toMatchObject({ endedReason: 'expired', endedAt: started.expiresAt });
     expect(await p.auditEvent.count({ where: { organizationId: a.organizationId, action: 'impersonation.end', impersonationId: started.impersonationId } })).toBe(1);
     // The staff member is themself again: no rights in the tenant.
     await refused((await as(support)).impersonation.end(), 'PRECONDITION_FAILED');
@@ -134,7 +134,7 @@ describe.each(databaseTargets)('impersonation on $name', (target) => {
     const carrier = new MemoryCarrier();
     carrier.token = support.carrier.token;
     await (await t.client(carrier)).api.auth.signOut();
-    expect(await p.impersonationSession.findUniqueOrThrow({ where: { id: started.impersonationId } })).toMatchObject({ endedReason: 'signed_out' });
+    expect(await p.impersonationSession.findFirstOrThrow({ where: { id: started.impersonationId } })).toMatchObject({ endedReason: 'signed_out' });
     // A fresh session for the rest of the file.
     const fresh = await seedPerson(t.app, staffTenant, 'support-two');
     await p.user.update({ where: { id: fresh.userId }, data: { platformRole: 'support' } });

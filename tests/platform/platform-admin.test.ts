@@ -55,8 +55,8 @@ describe.each(databaseTargets)('platform administration on $name', (target) => {
       await (await as(carrier)).auth.signIn({ email: 'sam.support@platform.test', password: 'violet-harbour-tangent-42' });
       const me = await (await as(carrier)).auth.me();
       expect(me?.user.platformRole).toBe('support');
-      const audit = await t.app.services.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'platform.staff.invite', targetId: invited.userId } });
-      expect(audit).toMatchObject({ organizationId: null, actorUserId: staff.super_admin.userId, reason: 'New support hire, ticket HR-12' });
+      const audit = await t.app.services.db.prisma.platformAuditEvent.findFirstOrThrow({ where: { action: 'platform.staff.invite', targetId: invited.userId } });
+      expect(audit).toMatchObject({ actorUserId: staff.super_admin.userId, reason: 'New support hire, ticket HR-12' });
       const list = await api.platformAdmin.staff();
       expect(list.find((s) => s.email === 'sam.support@platform.test')).toMatchObject({ platformRole: 'support', invitationPending: false });
       expect(JSON.stringify(list)).not.toMatch(/passwordHash|argon2/);
@@ -94,7 +94,7 @@ describe.each(databaseTargets)('platform administration on $name', (target) => {
       await t.app.services.db.prisma.user.update({ where: { id: second.userId }, data: { platformRole: null } });
       const changed = await (await as(staff.super_admin)).platformAdmin.changeStaffRole({ userId: staff.finance.userId, role: 'support', reason: 'Covering support this week' });
       expect(changed.platformRole).toBe('support');
-      const audit = await t.app.services.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'platform.staff.role_change', targetId: staff.finance.userId } });
+      const audit = await t.app.services.db.prisma.platformAuditEvent.findFirstOrThrow({ where: { action: 'platform.staff.role_change', targetId: staff.finance.userId } });
       expect(audit.before).toMatchObject({ platformRole: 'finance' });
       expect(audit.after).toMatchObject({ platformRole: 'support' });
       await (await as(staff.super_admin)).platformAdmin.changeStaffRole({ userId: staff.finance.userId, role: 'finance', reason: 'Back to finance' });
@@ -167,7 +167,7 @@ describe.each(databaseTargets)('platform administration on $name', (target) => {
       expect(JSON.stringify(detail)).not.toContain(stored.keyHash);
       expect(JSON.stringify(detail)).not.toContain(key.key);
       expect(detail.notes[0]).toMatchObject({ id: note.id, body: 'Called about SMS limits.\nOffered a trial extension.', author: { email: staff.support.email } });
-      expect(await p.auditEvent.count({ where: { action: 'platform.tenant.note', targetId: acme.organizationId, actorUserId: staff.support.userId } })).toBe(1);
+      expect(await p.platformAuditEvent.count({ where: { action: 'platform.tenant.note', targetId: acme.organizationId, actorUserId: staff.support.userId } })).toBe(1);
       // Finance reads tenants (and their invoices) but writes no notes.
       await (await as(staff.finance)).platformAdmin.tenantDetail({ organizationId: acme.organizationId });
       await refused(staff.finance.carrier, (a) => a.platformAdmin.addNote({ organizationId: acme.organizationId, body: 'finance note' }));
@@ -223,7 +223,7 @@ describe.each(databaseTargets)('platform administration on $name', (target) => {
       const result = await (await as(staff.support)).platformAdmin.endUserSessions({ userId: victim.userId, reason: 'Laptop stolen, ticket 881' });
       expect(result.sessionsEnded).toBe(1);
       expect(await (await as(victim)).auth.me()).toBeNull();
-      expect(await t.app.services.db.prisma.auditEvent.count({ where: { action: 'platform.user.end_sessions', targetId: victim.userId, reason: 'Laptop stolen, ticket 881' } })).toBe(1);
+      expect(await t.app.services.db.prisma.platformAuditEvent.count({ where: { action: 'platform.user.end_sessions', targetId: victim.userId, reason: 'Laptop stolen, ticket 881' } })).toBe(1);
       await refused(staff.support.carrier, (a) => a.platformAdmin.endUserSessions({ userId: staff.super_admin.userId, reason: 'lock root out' }));
       await refused(staff.support.carrier, (a) => a.platformAdmin.endUserSessions({ userId: randomUUID(), reason: 'nobody' }), ['NOT_FOUND']);
     });

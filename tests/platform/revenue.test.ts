@@ -124,7 +124,7 @@ describe.each(databaseTargets)('revenue through the API on $name', (target) => {
     }
     // The refund as the console records it, dated in the fixture's May (the log is append-only: written with its date).
     await p.auditEvent.create({
-      data: { organizationId: ids.F, actorUserId: staff.finance!.userId, action: 'platform.invoice.refund', targetType: 'invoice', targetId: 'in_fixture5', after: { refundId: 're_1', amountMinor: 5000, currency: 'usd' }, createdAt: d('2026-05-03') },
+      data: { organizationId: ids.F!, actorUserId: staff.finance!.userId, action: 'platform.invoice.refund', targetType: 'invoice', targetId: 'in_fixture5', after: { refundId: 're_1', amountMinor: 5000, currency: 'usd' }, createdAt: d('2026-05-03') },
     });
     t.clock.set(AS_OF);
   });

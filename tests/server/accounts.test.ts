@@ -130,7 +130,7 @@ describe.each(databaseTargets)('accounts on $name', (target) => {
       expect(await (await call(person.carrier)).auth.me()).not.toBeNull();
       await refused((await call(new MemoryCarrier())).auth.signIn({ email: person.email, password: FIXTURE_PASSWORD }), 'UNAUTHORIZED');
       await (await call(new MemoryCarrier())).auth.signIn({ email: person.email, password: 'violet-harbour-lantern-7' });
-      expect(await t.app.services.db.prisma.auditEvent.count({ where: { action: 'auth.password_change', actorUserId: person.userId } })).toBe(1);
+      expect(await t.app.services.db.prisma.platformAuditEvent.count({ where: { action: 'auth.password_change', actorUserId: person.userId } })).toBe(1);
     });
 
     it('goes through the one sign-in throttle: wrong current passwords lock the account everywhere', async () => {
@@ -177,7 +177,7 @@ describe.each(databaseTargets)('accounts on $name', (target) => {
       const p = t.app.services.db.prisma;
       const row = await p.passwordReset.findFirstOrThrow({ where: { userId: person.userId } });
       expect(row.tokenHash).toBe(hashToken(token));
-      const dump = JSON.stringify(await t.app.services.db.query('select * from outbox_emails')) + JSON.stringify(await t.app.services.db.query('select * from password_resets'));
+      const dump = JSON.stringify(await t.app.services.db.query('select * from outbox_emails')) + JSON.stringify(await t.app.services.db.query('select * from platform_outbox_emails')) + JSON.stringify(await t.app.services.db.query('select * from password_resets'));
       expect(dump).not.toContain(token);
       expect(dump).toContain(LINK_PLACEHOLDERS.passwordReset);
 
@@ -251,7 +251,7 @@ describe.each(databaseTargets)('accounts on $name', (target) => {
       const { link } = await agent.platform.issuePasswordResetLink({ email: a.people.member.email, reason: 'ticket 42: verified by phone' });
       const token = link.match(/mdr_[A-Za-z0-9_-]{43}/)![0];
       expect(JSON.stringify(await t.app.services.db.query('select * from password_resets'))).not.toContain(token);
-      expect(await p.auditEvent.findFirst({ where: { action: 'platform.password_reset_link', actorUserId: support.userId } })).toMatchObject({ reason: 'ticket 42: verified by phone', targetId: a.people.member.userId });
+      expect(await p.platformAuditEvent.findFirst({ where: { action: 'platform.password_reset_link', actorUserId: support.userId } })).toMatchObject({ reason: 'ticket 42: verified by phone', targetId: a.people.member.userId });
       await (await call(new MemoryCarrier())).auth.resetPassword({ token, password: 'copper-meadow-signal-77' });
       await refused((await call(new MemoryCarrier())).auth.resetPassword({ token, password: 'copper-meadow-signal-78' }), 'NOT_FOUND');
       // Put the fixture password back for the tests that follow.
@@ -279,7 +279,7 @@ describe.each(databaseTargets)('accounts on $name', (target) => {
       const before = await databaseFingerprint(t.app);
       await refused(anonymous.auth.signUp({ name: 'Walk In', email: 'walkin@new.test', password: 'copper-meadow-signal-42', organizationName: 'Walk In Co' }), 'FORBIDDEN', /invitation only/);
       expect(await databaseFingerprint(t.app)).toEqual(before);
-      expect(await p.auditEvent.count({ where: { action: 'platform.invite_only', actorUserId: root.userId } })).toBe(1);
+      expect(await p.platformAuditEvent.count({ where: { action: 'platform.invite_only', actorUserId: root.userId } })).toBe(1);
 
       await (await call(root.carrier)).platform.setInviteOnly({ inviteOnly: false });
       await anonymous.auth.signUp({ name: 'Walk In', email: 'walkin@new.test', password: 'copper-meadow-signal-42', organizationName: 'Walk In Co' });
@@ -382,7 +382,7 @@ describe.each(databaseTargets)('accounts on $name', (target) => {
         expect(await t.app.services.db.query(`select 1 from ${table} where organization_id = $1`, [tenant.organizationId])).toHaveLength(0);
       }
       expect(await p.membership.count({ where: { organizationId: { not: tenant.organizationId } } })).toBe(othersBefore);
-      expect(await p.auditEvent.findFirst({ where: { action: 'organization.erase', targetId: tenant.organizationId } })).toMatchObject({ organizationId: null });
+      expect(await p.platformAuditEvent.findFirst({ where: { action: 'organization.erase', targetId: tenant.organizationId } })).toMatchObject({ actorUserId: null });
       expect(await p.session.count({ where: { activeOrganizationId: tenant.organizationId } })).toBe(0);
     });
   });

@@ -112,7 +112,7 @@ describe.runIf(available)('Settings → Connections on the real OS keychain', ()
     expect(failed).toMatchObject({ ok: false });
     expect(failed.message).toMatch(/refused the user name or password/);
 
-    const audit = await app.services.db.prisma.auditEvent.findMany({ where: { targetId: 'smtp.url' }, orderBy: { createdAt: 'asc' } });
+    const audit = await app.services.db.prisma.platformAuditEvent.findMany({ where: { targetId: 'smtp.url' }, orderBy: { createdAt: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['platform.connection_saved', 'platform.connection_rotated']);
 
     await call((await api(superAdmin)).connections.delete({ name: 'smtp.url' }));

@@ -50,7 +50,7 @@ describe.each(databaseTargets)('invitation secrets at rest on $name', (target) =
   /** Every column of every row of the tables that could hold the secret, as text. */
   async function dump(app: MeterdeskApp) {
     const rows = await app.services.db.query<{ row: string }>(
-      `select row_to_json(o)::text as row from outbox_emails o union all select row_to_json(i)::text from invitations i`,
+      `select row_to_json(o)::text as row from outbox_emails o union all select row_to_json(i)::text from invitations i union all select row_to_json(k)::text from invitation_tokens k`,
     );
     return rows.map((r) => r.row).join('\n');
   }
