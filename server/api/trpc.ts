@@ -60,6 +60,8 @@ export interface RequestInfo {
   /** 'desktop' when served over Electron IPC, 'browser' over HTTP. */
   transport: 'desktop' | 'browser';
   userAgent?: string | null;
+  /** Desktop only: the system Save/Open dialogs for exports (server/exports/desktop-files.ts). */
+  files?: import('../exports/desktop-files').DesktopFiles;
 }
 
 export async function createContext(services: AppServices, carrier: SessionCarrier, request: RequestInfo) {

@@ -27,6 +27,7 @@ import { pauseRestrictedCampaigns } from '../campaigns/pause-restricted-campaign
 import { applyPendingDeliveryEvents } from '../sms/apply-pending-delivery-events';
 import { runScheduledExports } from '../exports/run-scheduled-exports';
 import type { ExportDeps } from '../exports/run-usage-export';
+import { sweepInterruptedExports } from '../exports/sweep-interrupted-exports';
 
 export interface BackgroundJob {
   name: string;
@@ -96,6 +97,8 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
   if (services.exports) {
     const exportDeps = services.exports;
     jobs.push({ name: 'run-scheduled-exports', intervalMs: options.intervalMs ?? 5 * 60_000, run: () => runScheduledExports(exportDeps) });
+    // Exports whose process died mid-run: marked failed ("interrupted"), partial files removed.
+    jobs.push({ name: 'sweep-interrupted-exports', intervalMs: options.intervalMs ?? 60_000, run: () => sweepInterruptedExports(exportDeps.db, exportDeps.exports, exportDeps.clock) });
   }
   return jobs;
 }

@@ -11,6 +11,9 @@ import { exportRunInput, getExportProgress } from '../../exports/get-export-prog
 import { getSigningKeyInfo } from '../../exports/get-signing-key-info';
 import { listExportRuns, listExportRunsInput } from '../../exports/list-export-runs';
 import { startUsageExport, startUsageExportInput } from '../../exports/run-usage-export';
+import { openPackFromDisk } from '../../exports/open-pack-from-disk';
+import { saveExportCopy } from '../../exports/save-export-copy';
+import { z } from 'zod';
 import { authedProcedure, orgProcedure, platformProcedure, router } from '../trpc';
 
 function exportsOf(ctx: { exports?: ExportServices }): ExportServices {
@@ -29,6 +32,9 @@ export const exportsRouter = router({
   cancel: orgProcedure('usage:read_own').input(exportRunInput).mutation(({ ctx, input }) => cancelExport(ctx.db, exportsOf(ctx), ctx.actor, input.runId)),
   history: orgProcedure('usage:read_own').input(listExportRunsInput).query(({ ctx, input }) => listExportRuns(ctx.db, exportsOf(ctx), ctx.actor, input)),
   signingKey: authedProcedure.query(({ ctx }) => getSigningKeyInfo(exportsOf(ctx))),
+  // Desktop only (the system dialogs the main process lends the request); browser mode downloads.
+  saveCopy: orgProcedure('usage:read_own').input(exportRunInput).mutation(({ ctx, input }) => saveExportCopy(ctx.db, exportsOf(ctx), ctx.request.files, ctx.actor, input.runId)),
+  openPackFromDisk: authedProcedure.input(z.object({ source: z.enum(['dialog', 'launch']) })).mutation(({ ctx, input }) => openPackFromDisk(exportsOf(ctx), ctx.request.files, input.source)),
   schedules: orgProcedure('usage:read_own').query(({ ctx }) => listExportSchedules(ctx.db, ctx.actor)),
   createSchedule: orgProcedure('usage:read_own')
     .input(createExportScheduleInput)
