@@ -10,7 +10,7 @@ import type { AuthPolicy } from '../auth/auth-policy';
 import type { SessionCarrier } from '../auth/session-carrier';
 import { resolveSession, type ResolvedSession } from '../auth/resolve-session';
 import { AppError } from '../errors';
-import { DATABASE_UNAVAILABLE_MESSAGE, DatabaseUnavailableError, isDatabaseUnavailable } from '../db/database-unavailable';
+import { DATABASE_UNAVAILABLE_MESSAGE, DatabaseUnavailableError, isDatabaseUnavailable, warnDatabaseUnavailable } from '../db/database-unavailable';
 import { logUnexpectedError, unexpectedErrorMessage } from '../logging/log-error';
 import type { Keychain } from '../keychain/keychain';
 import type { SettingsStore } from '../config/settings-store';
@@ -148,7 +148,7 @@ const mapDomainErrors = t.middleware(async ({ next, path, type }) => {
   }
   // An unreachable database is not a bug: said plainly (503), no correlation id, no stack in the log.
   if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause)) {
-    noteDatabaseUnavailable(`trpc ${type} ${path}`, error.cause);
+    warnDatabaseUnavailable(`trpc ${type} ${path}`, error.cause);
     throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE, cause: new DatabaseUnavailableError(error.cause) });
   }
   if (error.code === 'INTERNAL_SERVER_ERROR' && !(error.cause instanceof ReportedError)) {
@@ -158,18 +158,10 @@ const mapDomainErrors = t.middleware(async ({ next, path, type }) => {
   return result;
 });
 
-/** One log line per outage, not one per request. */
-let lastUnavailableLog = 0;
-function noteDatabaseUnavailable(where: string, error: unknown) {
-  if (Date.now() - lastUnavailableLog < 30_000) return;
-  lastUnavailableLog = Date.now();
-  console.warn(`Database unreachable (${where}): ${error instanceof Error ? error.message : String(error)}`);
-}
-
 /** The context could not reach the database: every procedure answers so, before doing anything. */
 const databaseGuard = t.middleware(({ ctx, next, path, type }) => {
   if (!ctx.databaseUnavailable) return next();
-  noteDatabaseUnavailable(`trpc ${type} ${path}`, ctx.databaseUnavailable.cause);
+  warnDatabaseUnavailable(`trpc ${type} ${path}`, ctx.databaseUnavailable.cause);
   throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE, cause: ctx.databaseUnavailable });
 });
 

@@ -47,3 +47,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/** One log line per outage (at most every 30 s), not a stack trace per request, job run or pooled connection. */
+let lastWarning = 0;
+export function warnDatabaseUnavailable(where: string, error: unknown) {
+  if (Date.now() - lastWarning < 30_000) return;
+  lastWarning = Date.now();
+  const detail = error instanceof Error ? error.message.split('\n').filter(Boolean).pop() : String(error);
+  console.warn(`Database unreachable (${where}): ${detail}`);
+}

@@ -11,6 +11,7 @@ import type { StripeEventSource } from '../billing/stripe/stripe-event-source';
 import { reportOverage } from '../billing/report-overage';
 import { syncSeatsWithMembers } from '../billing/sync-seats-with-members';
 import { logUnexpectedError } from '../logging/log-error';
+import { isDatabaseUnavailable, warnDatabaseUnavailable } from '../db/database-unavailable';
 import { expireReservations } from '../metering/settle-reservation';
 import { eraseDueOrganizations } from '../organizations/erase-organization';
 import type { AlertServices } from '../alerts/alert-services';
@@ -117,7 +118,8 @@ export function startJobs(jobs: BackgroundJob[]): () => Promise<void> {
         job.name,
         job
           .run()
-          .catch((error: unknown) => logUnexpectedError(`background job ${job.name}`, error))
+          // An unreachable database is an outage, not a bug: one warning, and the job runs again next time.
+          .catch((error: unknown) => (isDatabaseUnavailable(error) ? warnDatabaseUnavailable(`background job ${job.name}`, error) : logUnexpectedError(`background job ${job.name}`, error)))
           .finally(() => running.delete(job.name)),
       );
     }, job.intervalMs);

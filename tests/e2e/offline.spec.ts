@@ -13,7 +13,7 @@ test('Offline: the banner appears while the database is unreachable, typed input
   const status = await control('/status', 'GET');
   test.skip(!status.postgres, 'PostgreSQL is not available: the offline suite needs a shared database to cut off');
   await exploreDemoAsAcmeOwner(page);
-  await page.getByRole('link', { name: 'Teams' }).click();
+  await page.getByRole('link', { name: 'Teams', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Teams' })).toBeVisible();
   await page.getByRole('button', { name: 'New team' }).click();
   const name = page.getByLabel('Team name');
