@@ -16,8 +16,9 @@ export function isInside(folder: string, path: string): boolean {
 }
 
 export async function saveExportCopy(db: Database, exportsSvc: Pick<ExportServices, 'dir'>, files: DesktopFiles | undefined, actor: Actor, runId: string) {
-  if (!files) throw new AppError('PRECONDITION_FAILED', 'Saving through the system dialog is for the desktop app; in the browser, use Download.');
+  // Looked up first: another organization's or person's run is NOT_FOUND on every transport.
   const file = await findExportDownload(db, actor, runId);
+  if (!files) throw new AppError('PRECONDITION_FAILED', 'Saving through the system dialog is for the desktop app; in the browser, use Download.');
   if (!isInside(exportsSvc.dir, file.path)) throw new AppError('NOT_FOUND', 'That export’s file is not in this installation’s exports folder: export it again here.');
   const kind: SavableKind = file.kind === 'usage_pdf' ? 'pdf' : file.kind === 'usage_pack' ? 'mdpack' : 'csv';
   const result = await files.saveCopy({ sourcePath: file.path, suggestedName: file.fileName, kind });
