@@ -187,6 +187,12 @@ const impersonationGuard = t.middleware(async ({ ctx, next, path, type }) => {
 
 export const publicProcedure = t.procedure.use(mapDomainErrors).use(databaseGuard).use(impersonationGuard);
 
+/**
+ * Public, and served while the database is unreachable: only for work that needs no database at all
+ * (checking an export pack on the desktop, with no session, like browser mode's POST /api/exports/open).
+ */
+export const offlineProcedure = t.procedure.use(mapDomainErrors).use(impersonationGuard);
+
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again.' });
   return next({ ctx: { ...ctx, session: ctx.session as ResolvedSession, user: ctx.session.user } });

@@ -234,9 +234,9 @@ describe('tRPC over the IPC channel (trpc-electron main handler ↔ ipcLink)', (
     expect(await codeOf(renderer.exports.openPackFromDisk.mutate({ source: ['dialog'] } as never))).toMatch(/^BAD_REQUEST/);
     expect(await codeOf(renderer.exports.saveCopy.mutate({ runId: '../../../etc/passwd' } as never))).toMatch(/^BAD_REQUEST/);
     expect(filesLentTo.every((url) => url === APP_PAGE)).toBe(true);
-    // Another frame gets no dialogs at all (and no session).
+    // Another frame gets no dialogs at all.
     const foreign = await connectRenderer('https://evil.example/');
-    expect(await codeOf(foreign.exports.openPackFromDisk.mutate({ source: 'dialog' }))).toMatch(/^UNAUTHORIZED/);
+    expect(await codeOf(foreign.exports.openPackFromDisk.mutate({ source: 'dialog' }))).toMatch(/^PRECONDITION_FAILED/);
     expect(filesLentTo).not.toContain('https://evil.example/');
     dialogAnswer = undefined;
   });

@@ -11,6 +11,7 @@ import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../../serve
 import { createHttpServer } from '../../server/http/create-http-server';
 import { createPostgresDatabase, POSTGRES_ADMIN_URL, postgresAvailable } from '../helpers/databases';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
+import { createDesktopFiles, createLaunchPacks } from '../../electron/desktop-file-dialogs';
 import { memoryKeychain, TestClock } from '../helpers/test-app';
 import { seedTenant, type Tenant } from '../helpers/tenants';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -97,6 +98,17 @@ describe.runIf(postgresAvailable)('an unreachable shared database, on PostgreSQL
   it('the network path cut: 503 SERVICE_UNAVAILABLE for signed-in and public procedures; back up, the same session works', async () => {
     const caller = () => app.createCaller(tenant.people.owner.carrier);
     expect((await (await caller()).auth.me())?.user.id).toBe(tenant.people.owner.userId);
+    // An export pack made while the database is up, to be opened while it is down.
+    const { runId } = await (await caller()).exports.start({ scope: 'organization', period: new Date().toISOString().slice(0, 7), format: 'pack' });
+    await app.services.exports!.running.get(runId)?.done;
+    const packPath = (await app.services.db.prisma.exportRun.findFirstOrThrow({ where: { id: runId } })).filePath!;
+    const packFiles = createDesktopFiles({
+      dialog: { showSaveDialog: async () => ({ canceled: true }), showOpenDialog: async () => ({ canceled: false, filePaths: [packPath] }) },
+      window: {},
+      defaultFolder: dataDir,
+      protectedFolders: [],
+      launchPacks: createLaunchPacks(),
+    });
     await proxy.down();
     // Signed in: the session cannot be resolved — unavailable, not "signed out".
     await expectUnavailable(async () => (await caller()).auth.me());
@@ -113,6 +125,10 @@ describe.runIf(postgresAvailable)('an unreachable shared database, on PostgreSQL
     expect(body.error.json.data).toMatchObject({ code: 'SERVICE_UNAVAILABLE', databaseUnavailable: true });
     expect(body.error.json.data.correlationId).toBeUndefined();
     expect(body.error.json.message).toBe(DATABASE_UNAVAILABLE_MESSAGE);
+
+    // Checking an export pack needs no database: it still works on the desktop.
+    const opened = await (await app.createCaller(tenant.people.owner.carrier, { transport: 'desktop', files: packFiles })).exports.openPackFromDisk({ source: 'dialog' });
+    expect(opened.opened && opened.pack.verdict).toBe('intact');
 
     await proxy.bringUp();
     expect(await (await caller()).settings.ping()).toEqual({ ok: true });

@@ -14,7 +14,7 @@ import { startUsageExport, startUsageExportInput } from '../../exports/run-usage
 import { openPackFromDisk } from '../../exports/open-pack-from-disk';
 import { saveExportCopy } from '../../exports/save-export-copy';
 import { z } from 'zod';
-import { authedProcedure, orgProcedure, platformProcedure, router } from '../trpc';
+import { authedProcedure, offlineProcedure, orgProcedure, platformProcedure, router } from '../trpc';
 
 function exportsOf(ctx: { exports?: ExportServices }): ExportServices {
   if (!ctx.exports) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'Exports are not available in this process.' });
@@ -34,7 +34,8 @@ export const exportsRouter = router({
   signingKey: authedProcedure.query(({ ctx }) => getSigningKeyInfo(exportsOf(ctx))),
   // Desktop only (the system dialogs the main process lends the request); browser mode downloads.
   saveCopy: orgProcedure('usage:read_own').input(exportRunInput).mutation(({ ctx, input }) => saveExportCopy(ctx.db, exportsOf(ctx), ctx.request.files, ctx.actor, input.runId)),
-  openPackFromDisk: authedProcedure.input(z.object({ source: z.enum(['dialog', 'launch']) })).mutation(({ ctx, input }) => openPackFromDisk(exportsOf(ctx), ctx.request.files, input.source)),
+  // No session and no database needed (the console can check a pack while the database is down).
+  openPackFromDisk: offlineProcedure.input(z.object({ source: z.enum(['dialog', 'launch']) })).mutation(({ ctx, input }) => openPackFromDisk(exportsOf(ctx), ctx.request.files, input.source)),
   schedules: orgProcedure('usage:read_own').query(({ ctx }) => listExportSchedules(ctx.db, ctx.actor)),
   createSchedule: orgProcedure('usage:read_own')
     .input(createExportScheduleInput)
