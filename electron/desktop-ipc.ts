@@ -5,6 +5,7 @@ import { createIPCHandler, ELECTRON_TRPC_CHANNEL } from 'trpc-electron/main';
 import { checkIpcMessage } from './ipc-messages';
 import type { MeterdeskApp } from '../server/app';
 import type { SessionCarrier } from '../server/auth/session-carrier';
+import type { DesktopFiles } from '../server/exports/desktop-files';
 
 export interface DesktopIpcOptions {
   mdApp: Pick<MeterdeskApp, 'router' | 'createContext'>;
@@ -22,6 +23,11 @@ export interface DesktopIpcOptions {
    * wrapped so every message is validated (electron/ipc-messages.ts) before the handler sees it.
    */
   ipcMain: Pick<IpcMain, 'listeners' | 'removeListener' | 'on'>;
+  /**
+   * The system file dialogs for a request from a trusted sender (server/exports/desktop-files.ts);
+   * untrusted senders never get them.
+   */
+  filesFor?(event: IpcMainInvokeEvent): DesktopFiles | undefined;
   /** Told about each dropped message (default: console.warn), never with its content. */
   onDropped?(reason: string): void;
 }
@@ -38,7 +44,13 @@ export function attachDesktopIpc(options: DesktopIpcOptions) {
     // trpc-electron calls this outside its error handling: it must not throw.
     createContext: async ({ event }) => {
       const trusted = safely(() => isTrustedSender(event));
-      return mdApp.createContext(trusted ? carrier : noSession, { transport: 'desktop', userAgent });
+      let files: DesktopFiles | undefined;
+      try {
+        files = trusted ? options.filesFor?.(event) : undefined;
+      } catch {
+        files = undefined;
+      }
+      return mdApp.createContext(trusted ? carrier : noSession, { transport: 'desktop', userAgent, files });
     },
   });
   // trpc-electron registered its listener on the channel: put a validating gate in front of it.

@@ -9,6 +9,8 @@ import { DatabaseOpenError } from '../server/db/open-database';
 import { openKeychain } from '../server/keychain/keychain';
 import { describeDeepLink, DEEP_LINK_SCHEME, findDeepLinkInArgv, parseDeepLink, resolveDeepLink, type DeepLinkAction } from './deep-link';
 import { attachDesktopIpc } from './desktop-ipc';
+import { createDesktopFiles, createLaunchPacks } from './desktop-file-dialogs';
+import { findPackInArgv, checkPackPath, type PathCheck } from './file-paths';
 import { createKeychainSessionCarrier, type KeychainSessionCarrier } from './keychain-session-carrier';
 import { aboutDetail, buildMenuTemplate } from './app-menu';
 import { createDesktopNotifier } from './desktop-notifier';
@@ -76,6 +78,26 @@ function openRoute(route: string): void {
 }
 let consoleLoaded = false;
 
+// ---------------------------------------------------------------------------------------------
+// .mdpack file association: a pack the app is opened with (argv on Windows/Linux, open-file on
+// macOS, a second launch's argv) is validated, kept until the console asks for it, and its screen
+// shown ("Open export pack" verifies it there). Anything else is refused with a message.
+const launchPacks = createLaunchPacks();
+/** In development (`electron <folder>`) the app's folder is on the command line too. */
+const withAppFolder = () => process.defaultApp === true;
+function handlePackFile(check: PathCheck): void {
+  if (!check.ok) {
+    console.warn(`Pack refused: ${check.message}`);
+    void app.whenReady().then(() => dialog.showMessageBox({ type: 'warning', title: 'Meterdesk', message: 'This file cannot be opened', detail: check.message }));
+    showMainWindow();
+    return;
+  }
+  launchPacks.offer(check.path);
+  pendingDeepLink = { kind: 'open-screen', route: 'exports?open=launch' };
+  showMainWindow();
+  deliverPendingDeepLink();
+}
+
 // DATA_DIR (tests, portable setups) moves the whole profile, Chromium's storage and the single-instance
 // lock included, so a test run never meets the person's own Meterdesk.
 if (process.env.DATA_DIR) app.setPath('userData', resolve(process.env.DATA_DIR));
@@ -85,10 +107,16 @@ if (process.env.DATA_DIR) app.setPath('userData', resolve(process.env.DATA_DIR))
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', (_event, argv) => {
+  app.on('second-instance', (_event, argv, workingDirectory) => {
     const link = findDeepLinkInArgv(argv);
+    const pack = link ? undefined : findPackInArgv(argv, { withAppFolder: withAppFolder(), cwd: workingDirectory });
     if (link) handleDeepLink(link);
+    else if (pack) handlePackFile(pack);
     else showMainWindow();
+  });
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    handlePackFile(checkPackPath(path));
   });
   app.on('open-url', (event, url) => {
     event.preventDefault();
@@ -96,6 +124,8 @@ if (!app.requestSingleInstanceLock()) {
   });
   const launchLink = findDeepLinkInArgv(process.argv);
   if (launchLink) handleDeepLink(launchLink);
+  const launchPack = launchLink ? undefined : findPackInArgv(process.argv, { withAppFolder: withAppFolder(), cwd: process.cwd() });
+  if (launchPack) handlePackFile(launchPack);
 
   app.enableSandbox();
   app.whenReady().then(start).catch(fail);
@@ -136,6 +166,11 @@ async function start(): Promise<void> {
     windows: [win],
     userAgent: `Meterdesk ${app.getVersion()} desktop (${process.platform})`,
     isTrustedSender: (event) => BrowserWindow.fromWebContents(event.sender) !== null && isAppUrl(event.senderFrame?.url, renderer),
+    // Save/Open for exports through the system dialogs, parented to the asking window; never into the data folder.
+    filesFor: (event) => {
+      const window = BrowserWindow.fromWebContents(event.sender);
+      return window ? createDesktopFiles({ dialog, window, defaultFolder: app.getPath('documents'), protectedFolders: [dataDir], launchPacks }) : undefined;
+    },
     ipcMain,
   });
   startTrayAndNotifications();

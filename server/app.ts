@@ -19,6 +19,8 @@ import { backgroundJobs, startJobs } from './jobs/registry';
 import { smsConfigFromEnvironment, type SmsConfig } from './sms/sms-provider-for-organization';
 import { appRouter } from './api/root';
 import { createExportServices } from './exports/export-services';
+import { sweepInterruptedExports } from './exports/sweep-interrupted-exports';
+import { logUnexpectedError } from './logging/log-error';
 import { alertChecksIdle, registerAlertServices } from './alerts/usage-alert-hooks';
 import { createCallerFactory, createContext, type AppServices, type RequestInfo } from './api/trpc';
 
@@ -131,6 +133,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
     startBackgroundJobs(intervalMs = 30_000) {
       const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents, alerts: services, credentials, sms: services.sms, exports: services.exports ? { db, clock: services.clock, exports: services.exports, version: services.version } : undefined }, { intervalMs }));
       let stop = start();
+      // At start-up, not a minute later: an export a crash left running is shown as interrupted at once.
+      const firstSweep = services.exports ? sweepInterruptedExports(db, services.exports, services.clock).catch((error: unknown) => logUnexpectedError('sweep interrupted exports at start', error)) : Promise.resolve();
       // A connection saved or removed in Settings → Connections: the jobs restart on the new Stripe.
       const restart = async () => {
         await stop();
@@ -141,6 +145,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
         jobStops.delete(stopAll);
         if (services.connections?.afterStripeChange === restart) services.connections.afterStripeChange = undefined;
         await stop();
+        await firstSweep;
       };
       jobStops.add(stopAll);
       return stopAll;

@@ -16,6 +16,7 @@ import { SetupWizardScreen, type DemoData } from './screens/SetupWizardScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { SignUpScreen } from './screens/SignUpScreen';
 import { ConsoleShell } from './shell/AppShell';
+import { OfflineBanner } from './shell/OfflineBanner';
 import { useTRPC } from './trpc';
 
 export function App() {
@@ -23,7 +24,12 @@ export function App() {
   const { epoch } = useSessionState();
   if (launchTokenRequired) return <LaunchTokenRequiredScreen />;
   // A new epoch (sign-out, expired session) remounts everything: no state of the last user survives.
-  return <Gate key={epoch} />;
+  return (
+    <>
+      <OfflineBanner />
+      <Gate key={epoch} />
+    </>
+  );
 }
 
 function Gate() {
@@ -53,10 +59,12 @@ function Gate() {
     );
   }
   if (status.isPending) return <LoadingScreen />;
-  if (status.isError) return <FullPageError error={status.error} onRetry={() => status.refetch()} />;
+  // Only a first load that failed shows the error page: a failed refetch (database briefly
+  // unreachable) keeps the screen, and whatever is typed in it, under the offline banner.
+  if (status.isError && status.data === undefined) return <FullPageError error={status.error} onRetry={() => status.refetch()} />;
   if (status.data.needsSetup) return <SetupWizardScreen onDemoLoaded={setDemo} />;
   if (me.isPending) return <LoadingScreen />;
-  if (me.isError) return <FullPageError error={me.error} onRetry={() => me.refetch()} />;
+  if (me.isError && me.data === undefined) return <FullPageError error={me.error} onRetry={() => me.refetch()} />;
   // An invitation link works signed out and signed in alike.
   const inviteToken = inviteTokenOf(route);
   if (inviteToken) return <AcceptInvitationScreen key={inviteToken} token={inviteToken} me={me.data} />;

@@ -9,11 +9,14 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { createQueryClient } from './queryClient';
+import { configureConnectivity } from './lib/connectivity';
 import { theme } from './theme';
 import { TRPCProvider, createClient } from './trpc';
 
 const queryClient = createQueryClient();
 const trpcClient = createClient();
+// The offline banner's probe, and a refetch of everything once the database answers again.
+configureConnectivity({ probe: () => trpcClient.settings.ping.query(), onReconnected: () => void queryClient.invalidateQueries() });
 // No inline ColorSchemeScript: the CSP forbids inline scripts, and localStorage is read synchronously anyway.
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'meterdesk-color-scheme' });
 

@@ -10,6 +10,7 @@ import type { AuthPolicy } from '../auth/auth-policy';
 import type { SessionCarrier } from '../auth/session-carrier';
 import { resolveSession, type ResolvedSession } from '../auth/resolve-session';
 import { AppError } from '../errors';
+import { DATABASE_UNAVAILABLE_MESSAGE, DatabaseUnavailableError, isDatabaseUnavailable, warnDatabaseUnavailable } from '../db/database-unavailable';
 import { logUnexpectedError, unexpectedErrorMessage } from '../logging/log-error';
 import type { Keychain } from '../keychain/keychain';
 import type { SettingsStore } from '../config/settings-store';
@@ -60,16 +61,26 @@ export interface RequestInfo {
   /** 'desktop' when served over Electron IPC, 'browser' over HTTP. */
   transport: 'desktop' | 'browser';
   userAgent?: string | null;
+  /** Desktop only: the system Save/Open dialogs for exports (server/exports/desktop-files.ts). */
+  files?: import('../exports/desktop-files').DesktopFiles;
 }
 
 export async function createContext(services: AppServices, carrier: SessionCarrier, request: RequestInfo) {
   const token = await carrier.read();
-  const staffSession = await resolveSession(services.db, token, services.clock);
-  // A token that no longer resolves (expired, revoked) is dropped so the client returns to sign-in.
-  if (token && !staffSession) await carrier.clear();
-  // While platform staff impersonate a tenant's user, the session acts as that user (server/impersonation).
-  const { session, impersonation } = await resolveImpersonation(services.db, staffSession, services.clock);
-  return { ...services, carrier, request, session, impersonation };
+  try {
+    const staffSession = await resolveSession(services.db, token, services.clock);
+    // A token that no longer resolves (expired, revoked) is dropped so the client returns to sign-in.
+    if (token && !staffSession) await carrier.clear();
+    // While platform staff impersonate a tenant's user, the session acts as that user (server/impersonation).
+    const { session, impersonation } = await resolveImpersonation(services.db, staffSession, services.clock);
+    return { ...services, carrier, request, session, impersonation, databaseUnavailable: undefined as DatabaseUnavailableError | undefined };
+  } catch (error) {
+    // The database is unreachable: the context still forms (a context that throws never reaches the
+    // error formatter over IPC), and every procedure answers SERVICE_UNAVAILABLE (databaseGuard below).
+    // The session is unknown, not ended: the token is kept.
+    if (!isDatabaseUnavailable(error)) throw error;
+    return { ...services, carrier, request, session: null, impersonation: null, databaseUnavailable: new DatabaseUnavailableError(error) };
+  }
 }
 export type Context = Awaited<ReturnType<typeof createContext>>;
 
@@ -99,6 +110,8 @@ const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
         // Per-field messages for forms: { email: ['Enter a valid email address…'] }
         fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : cause instanceof AppError && cause.details.field ? { [cause.details.field]: [cause.message] } : undefined,
         retryAfterSeconds: cause instanceof AppError ? cause.details.retryAfterSeconds : undefined,
+        // The console shows its offline banner and reconnects (renderer/src/lib/connectivity.ts).
+        databaseUnavailable: cause instanceof DatabaseUnavailableError ? true : undefined,
       },
       message: cause instanceof ZodError ? summarizeZodError(cause) : shape.message,
     };
@@ -133,11 +146,23 @@ const mapDomainErrors = t.middleware(async ({ next, path, type }) => {
     const cause = error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
   }
+  // An unreachable database is not a bug: said plainly (503), no correlation id, no stack in the log.
+  if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause)) {
+    warnDatabaseUnavailable(`trpc ${type} ${path}`, error.cause);
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE, cause: new DatabaseUnavailableError(error.cause) });
+  }
   if (error.code === 'INTERNAL_SERVER_ERROR' && !(error.cause instanceof ReportedError)) {
     const correlationId = logUnexpectedError(`trpc ${type} ${path}`, error.cause ?? error);
     throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: unexpectedErrorMessage(correlationId), cause: new ReportedError(correlationId, error.cause ?? error) });
   }
   return result;
+});
+
+/** The context could not reach the database: every procedure answers so, before doing anything. */
+const databaseGuard = t.middleware(({ ctx, next, path, type }) => {
+  if (!ctx.databaseUnavailable) return next();
+  warnDatabaseUnavailable(`trpc ${type} ${path}`, ctx.databaseUnavailable.cause);
+  throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE, cause: ctx.databaseUnavailable });
 });
 
 export const router = t.router;
@@ -160,7 +185,13 @@ const impersonationGuard = t.middleware(async ({ ctx, next, path, type }) => {
   );
 });
 
-export const publicProcedure = t.procedure.use(mapDomainErrors).use(impersonationGuard);
+export const publicProcedure = t.procedure.use(mapDomainErrors).use(databaseGuard).use(impersonationGuard);
+
+/**
+ * Public, and served while the database is unreachable: only for work that needs no database at all
+ * (checking an export pack on the desktop, with no session, like browser mode's POST /api/exports/open).
+ */
+export const offlineProcedure = t.procedure.use(mapDomainErrors).use(impersonationGuard);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your session has ended. Sign in again.' });

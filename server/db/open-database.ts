@@ -13,6 +13,7 @@ import { readSnapshot, snapshotPath, writeSnapshot } from './pglite-snapshot';
 import { readMigrationList } from './schema-engine';
 import { DatabaseOpenError } from './database-open-error';
 import { withMigrationLock } from './migration-lock';
+import { isDatabaseUnavailable, warnDatabaseUnavailable } from './database-unavailable';
 import { logUnexpectedError } from '../logging/log-error';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -93,7 +94,10 @@ async function openPostgres(url: string): Promise<Database> {
 function keepAlive(pool: pg.Pool): pg.Pool {
   pool.on('error', (error: Error & { code?: string }) => {
     // 57P01 (admin_shutdown) is also how a dropped or restarted database says goodbye: expected.
-    if (error.code !== '57P01') logUnexpectedError('idle database connection', error);
+    if (error.code === '57P01') return;
+    // The network path or the server went away: an outage the console shows and recovers from.
+    if (isDatabaseUnavailable(error)) warnDatabaseUnavailable('idle database connection', error);
+    else logUnexpectedError('idle database connection', error);
   });
   return pool;
 }

@@ -4,7 +4,7 @@
 // only when complete — so a cancelled or failed export leaves no file behind.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../clock';
@@ -17,6 +17,7 @@ import { exportFileBase, exportScopeInput, resolveExportTarget, type ExportTarge
 import { requireSigningKey } from './installation-signing-key';
 import { renderUsageReportPdf } from './render-usage-report-pdf';
 import { getUsageReportData } from './usage-report-data';
+import { EXPORT_HEARTBEAT_MS, partialDirName } from './sweep-interrupted-exports';
 import { countScopeEvents, ExportCanceledError, writeUsageEventsCsv, writeUsageSummaryCsv } from './write-usage-csv';
 
 export const USAGE_EXPORT_FORMATS = ['csv', 'summary_csv', 'pdf', 'pack'] as const;
@@ -56,6 +57,7 @@ export async function startUsageExport(deps: ExportDeps, actor: ExportActor, inp
       scheduleId: options.scheduleId ?? null,
       createdById: actor.userId,
       createdAt: now,
+      heartbeatAt: now,
     },
     select: { id: true },
   });
@@ -67,12 +69,21 @@ export async function startUsageExport(deps: ExportDeps, actor: ExportActor, inp
     progress.stage = stage;
     deps.exports.events.emit('progress', { ...progress });
   };
+  // While it is written the run's heartbeat moves; if this process dies, the heartbeat stops and the
+  // interrupted-exports sweep (sweep-interrupted-exports.ts) marks it failed and removes its partial files.
+  const heartbeat = setInterval(() => {
+    deps.db.prisma.exportRun
+      .updateMany({ where: { organizationId: actor.organizationId, id: run.id, status: 'running' }, data: { heartbeatAt: deps.clock.now() } })
+      .catch((e: unknown) => logUnexpectedError(`export ${run.id} heartbeat`, e));
+  }, EXPORT_HEARTBEAT_MS);
+  heartbeat.unref();
   const done = (async () => {
     await new Promise((r) => setImmediate(r));
-    await mkdir(folder, { recursive: true });
-    const work = await mkdtemp(join(folder, '.partial-'));
+    // Named after the run (not random) so the sweep can find it after a crash.
+    const work = join(folder, partialDirName(run.id));
     const finalPath = join(folder, fileName);
     try {
+      await mkdir(work, { recursive: true });
       const partial = join(work, fileName);
       const rows = await writeUsageExport(deps, actor, target, input.format, partial, work, controller.signal, report, key);
       if (controller.signal.aborted) throw new ExportCanceledError();
@@ -96,6 +107,7 @@ export async function startUsageExport(deps: ExportDeps, actor: ExportActor, inp
       if (!options.folder) await rm(folder, { recursive: true, force: true });
       if (!canceled && options.scheduleId) throw error;
     } finally {
+      clearInterval(heartbeat);
       await rm(work, { recursive: true, force: true });
       deps.exports.running.delete(run.id);
       deps.exports.events.emit('settled', run.id);

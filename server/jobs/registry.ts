@@ -11,6 +11,7 @@ import type { StripeEventSource } from '../billing/stripe/stripe-event-source';
 import { reportOverage } from '../billing/report-overage';
 import { syncSeatsWithMembers } from '../billing/sync-seats-with-members';
 import { logUnexpectedError } from '../logging/log-error';
+import { isDatabaseUnavailable, warnDatabaseUnavailable } from '../db/database-unavailable';
 import { expireReservations } from '../metering/settle-reservation';
 import { eraseDueOrganizations } from '../organizations/erase-organization';
 import type { AlertServices } from '../alerts/alert-services';
@@ -27,6 +28,7 @@ import { pauseRestrictedCampaigns } from '../campaigns/pause-restricted-campaign
 import { applyPendingDeliveryEvents } from '../sms/apply-pending-delivery-events';
 import { runScheduledExports } from '../exports/run-scheduled-exports';
 import type { ExportDeps } from '../exports/run-usage-export';
+import { sweepInterruptedExports } from '../exports/sweep-interrupted-exports';
 
 export interface BackgroundJob {
   name: string;
@@ -96,6 +98,8 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
   if (services.exports) {
     const exportDeps = services.exports;
     jobs.push({ name: 'run-scheduled-exports', intervalMs: options.intervalMs ?? 5 * 60_000, run: () => runScheduledExports(exportDeps) });
+    // Exports whose process died mid-run: marked failed ("interrupted"), partial files removed.
+    jobs.push({ name: 'sweep-interrupted-exports', intervalMs: options.intervalMs ?? 60_000, run: () => sweepInterruptedExports(exportDeps.db, exportDeps.exports, exportDeps.clock) });
   }
   return jobs;
 }
@@ -114,7 +118,8 @@ export function startJobs(jobs: BackgroundJob[]): () => Promise<void> {
         job.name,
         job
           .run()
-          .catch((error: unknown) => logUnexpectedError(`background job ${job.name}`, error))
+          // An unreachable database is an outage, not a bug: one warning, and the job runs again next time.
+          .catch((error: unknown) => (isDatabaseUnavailable(error) ? warnDatabaseUnavailable(`background job ${job.name}`, error) : logUnexpectedError(`background job ${job.name}`, error)))
           .finally(() => running.delete(job.name)),
       );
     }, job.intervalMs);

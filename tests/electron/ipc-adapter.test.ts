@@ -12,6 +12,7 @@ import { createApp, type MeterdeskApp } from '../../server/app';
 import { unavailableKeychain, type Keychain } from '../../server/keychain/keychain';
 import { createKeychainSessionCarrier, SESSION_TOKEN_ACCOUNT, type KeychainSessionCarrier } from '../../electron/keychain-session-carrier';
 import { installFakeElectron } from './fake-electron';
+import { createDesktopFiles, createLaunchPacks } from '../../electron/desktop-file-dialogs';
 
 /** An in-memory OS keychain implementing server/keychain/keychain.ts's interface. */
 function fakeKeychain(): Keychain & { entries: Map<string, string> } {
@@ -98,6 +99,9 @@ describe('tRPC over the IPC channel (trpc-electron main handler ↔ ipcLink)', (
   /** Reasons the validating gate gave for messages it dropped before trpc-electron saw them. */
   const dropped: string[] = [];
   let nextSenderId = 1;
+  /** Frames the main process lent its file dialogs to, and what the Open dialog answers next. */
+  const filesLentTo: unknown[] = [];
+  let dialogAnswer: string | undefined;
 
   /** A renderer frame with the preload's `electronTRPC` bridge, talking to ipcMain. */
   async function connectRenderer(frameUrl: string): Promise<TRPCClient<AppRouter>> {
@@ -140,6 +144,20 @@ describe('tRPC over the IPC channel (trpc-electron main handler ↔ ipcLink)', (
       isTrustedSender: (event: IpcMainInvokeEvent) => event.senderFrame?.url === APP_PAGE,
       ipcMain: ipcMain as never,
       onDropped: (reason) => dropped.push(reason),
+      // The system dialogs, as plain objects: Open answers whatever the test put in dialogAnswer.
+      filesFor: (event: IpcMainInvokeEvent) => {
+        filesLentTo.push(event.senderFrame?.url);
+        return createDesktopFiles({
+          dialog: {
+            showSaveDialog: async () => ({ canceled: true }),
+            showOpenDialog: async () => (dialogAnswer ? { canceled: false, filePaths: [dialogAnswer] } : { canceled: true, filePaths: [] }),
+          },
+          window: {},
+          defaultFolder: dataDir,
+          protectedFolders: [dataDir],
+          launchPacks: createLaunchPacks(),
+        });
+      },
     });
   });
 
@@ -200,6 +218,27 @@ describe('tRPC over the IPC channel (trpc-electron main handler ↔ ipcLink)', (
     const foreign = await connectRenderer('https://evil.example/');
     expect(await foreign.auth.me.query()).toBeNull();
     expect(carrier.read()).toMatch(/^mds_/);
+  });
+
+  it('lends the system file dialogs to the app page only; hostile input and hostile dialog answers are refused', async () => {
+    const renderer = await connectRenderer(APP_PAGE);
+    filesLentTo.length = 0;
+    const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { data?: { code?: string }; message: string }) => `${e.data?.code}: ${e.message}`);
+    expect(await renderer.exports.openPackFromDisk.mutate({ source: 'dialog' })).toEqual({ opened: false });
+    dialogAnswer = '/etc/passwd';
+    expect(await codeOf(renderer.exports.openPackFromDisk.mutate({ source: 'dialog' }))).toMatch(/^BAD_REQUEST: .*only export packs/);
+    dialogAnswer = `${dataDir}/../../etc/x.mdpack`;
+    expect(await codeOf(renderer.exports.openPackFromDisk.mutate({ source: 'dialog' }))).toMatch(/^BAD_REQUEST: .*climbs out/);
+    // Wrong types and made-up sources never reach a dialog.
+    expect(await codeOf(renderer.exports.openPackFromDisk.mutate({ source: '/etc/passwd' } as never))).toMatch(/^BAD_REQUEST/);
+    expect(await codeOf(renderer.exports.openPackFromDisk.mutate({ source: ['dialog'] } as never))).toMatch(/^BAD_REQUEST/);
+    expect(await codeOf(renderer.exports.saveCopy.mutate({ runId: '../../../etc/passwd' } as never))).toMatch(/^BAD_REQUEST/);
+    expect(filesLentTo.every((url) => url === APP_PAGE)).toBe(true);
+    // Another frame gets no dialogs at all.
+    const foreign = await connectRenderer('https://evil.example/');
+    expect(await codeOf(foreign.exports.openPackFromDisk.mutate({ source: 'dialog' }))).toMatch(/^PRECONDITION_FAILED/);
+    expect(filesLentTo).not.toContain('https://evil.example/');
+    dialogAnswer = undefined;
   });
 
   it('drops every malformed or oversized message before the tRPC handler sees it, and keeps serving', async () => {

@@ -149,6 +149,7 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'exports.createSchedule': (f) => ({ scope: 'team', id: f.a.otherTeamId }),
   'exports.deleteSchedule': (f) => ({ scheduleId: f.exportScheduleId }),
   'exports.billingHistory': () => undefined,
+  'exports.saveCopy': (f) => ({ runId: f.exportRunId }),
 
 };
 
@@ -361,6 +362,14 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
       expect(key).not.toContain(f.a.organizationId);
       expect(key).not.toContain('privateKey');
     },
+  },
+  'exports.openPackFromDisk': {
+    why: 'desktop only: checks the file the person chose in the system dialog, reads no organization’s rows; browser mode has no dialog',
+    check: async (t, f) => refusedWithoutWrites(t, f.b.people.guest.carrier, 'exports.openPackFromDisk', { source: 'dialog' }, ['PRECONDITION_FAILED']),
+  },
+  'settings.ping': {
+    why: 'public: says only that the database answers',
+    check: async (t) => expect(await call(t, new MemoryCarrier(), 'settings.ping')).toEqual({ ok: true }),
   },
   'exports.financeMonth': {
     why: 'platform finance only: an organization owner cannot read every tenant’s revenue',

@@ -3,6 +3,7 @@
 import { TRPCClientError } from '@trpc/client';
 import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
 import { isLaunchTokenRequired } from './launchToken';
+import { connectivityProblem } from './connectivity';
 
 interface ServerErrorData {
   code?: string;
@@ -51,6 +52,8 @@ export function errorMessage(error: unknown): string {
 /** Client errors will fail the same way again; only retry what may be transient. */
 export function shouldRetry(failureCount: number, error: unknown): boolean {
   if (isLaunchTokenRequired()) return false;
+  // Unreachable database or server: the connectivity probe retries with backoff and refetches once back.
+  if (connectivityProblem(error)) return false;
   const status = dataOf(error)?.httpStatus;
   if (status !== undefined && status >= 400 && status < 500) return false;
   return failureCount < 2;

@@ -13,6 +13,7 @@ import { OwnershipCard } from './settings/OwnershipCard';
 import { PlatformCard } from './settings/PlatformCard';
 import { ConnectionsCard } from './settings/ConnectionsCard';
 import { SmsChannelCard, SmsRevocationReviewCard } from './settings/SmsChannelCard';
+import { SigningKeyCard } from './exports/ExportsScreen';
 
 export function SettingsScreen() {
   const { me, can } = useAccess();
@@ -32,6 +33,7 @@ export function SettingsScreen() {
       {inOrganization && can('organization:update') && <SmsRevocationReviewCard />}
       <PlatformCard />
       <ConnectionsCard />
+      <SigningKeyCard showPublicKey />
       <AppearanceCard />
       <DatabaseCard />
     </Stack>

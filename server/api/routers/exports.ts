@@ -11,7 +11,10 @@ import { exportRunInput, getExportProgress } from '../../exports/get-export-prog
 import { getSigningKeyInfo } from '../../exports/get-signing-key-info';
 import { listExportRuns, listExportRunsInput } from '../../exports/list-export-runs';
 import { startUsageExport, startUsageExportInput } from '../../exports/run-usage-export';
-import { authedProcedure, orgProcedure, platformProcedure, router } from '../trpc';
+import { openPackFromDisk } from '../../exports/open-pack-from-disk';
+import { saveExportCopy } from '../../exports/save-export-copy';
+import { z } from 'zod';
+import { authedProcedure, offlineProcedure, orgProcedure, platformProcedure, router } from '../trpc';
 
 function exportsOf(ctx: { exports?: ExportServices }): ExportServices {
   if (!ctx.exports) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'Exports are not available in this process.' });
@@ -29,6 +32,10 @@ export const exportsRouter = router({
   cancel: orgProcedure('usage:read_own').input(exportRunInput).mutation(({ ctx, input }) => cancelExport(ctx.db, exportsOf(ctx), ctx.actor, input.runId)),
   history: orgProcedure('usage:read_own').input(listExportRunsInput).query(({ ctx, input }) => listExportRuns(ctx.db, exportsOf(ctx), ctx.actor, input)),
   signingKey: authedProcedure.query(({ ctx }) => getSigningKeyInfo(exportsOf(ctx))),
+  // Desktop only (the system dialogs the main process lends the request); browser mode downloads.
+  saveCopy: orgProcedure('usage:read_own').input(exportRunInput).mutation(({ ctx, input }) => saveExportCopy(ctx.db, exportsOf(ctx), ctx.request.files, ctx.actor, input.runId)),
+  // No session and no database needed (the console can check a pack while the database is down).
+  openPackFromDisk: offlineProcedure.input(z.object({ source: z.enum(['dialog', 'launch']) })).mutation(({ ctx, input }) => openPackFromDisk(exportsOf(ctx), ctx.request.files, input.source)),
   schedules: orgProcedure('usage:read_own').query(({ ctx }) => listExportSchedules(ctx.db, ctx.actor)),
   createSchedule: orgProcedure('usage:read_own')
     .input(createExportScheduleInput)

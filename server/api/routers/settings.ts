@@ -7,6 +7,12 @@ import { getSetupStatus } from '../../setup/get-setup-status';
 import { publicProcedure, router } from '../trpc';
 
 export const settingsRouter = router({
+  /** Whether the database answers: the console's reconnection probe while it shows the offline banner. */
+  ping: publicProcedure.query(async ({ ctx }) => {
+    await ctx.db.query('select 1');
+    return { ok: true as const };
+  }),
+
   /** Which database this console runs on; the URL's password is never returned. */
   database: publicProcedure.query(async ({ ctx }) => {
     const saved = await ctx.settings.savedDatabaseUrl();

@@ -2,7 +2,7 @@
 // organization, managers their teams, everyone yourself) and a month; export the events CSV, the
 // summary CSV, the PDF report or a signed export pack, with a progress bar and Cancel. Below: export
 // history, scheduled monthly exports, billing exports, "Open export pack" and this installation's key.
-import { Alert, Badge, Button, Card, Group, Progress, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Code, CopyButton, Group, Progress, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { IconDownload, IconFileZip, IconPlayerStop } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
@@ -13,6 +13,7 @@ import { useAccess } from '../../lib/me';
 import { isDesktop, useTRPC } from '../../trpc';
 import { OpenPackCard } from './OpenPackCard';
 import { BillingExportsCard } from './BillingExportsCard';
+import { SaveExportButton } from './SaveExportButton';
 
 const FORMATS = [
   { value: 'csv', label: 'Events CSV' },
@@ -31,9 +32,6 @@ function monthOptions(now: Date) {
   return out;
 }
 
-export function downloadUrl(runId: string) {
-  return `/api/exports/${runId}/file`;
-}
 
 export function ExportsScreen() {
   const trpc = useTRPC();
@@ -112,18 +110,9 @@ export function ExportsScreen() {
                     Cancel
                   </Button>
                 )}
-                {p.status === 'succeeded' && runId && !isDesktop() && (
-                  <Button size="xs" component="a" href={downloadUrl(runId)} download leftSection={<IconDownload size={14} />} data-testid="export-download">
-                    Download
-                  </Button>
-                )}
+                {p.status === 'succeeded' && runId && <SaveExportButton runId={runId} testId="export-download" />}
               </Group>
               <Progress value={Math.round(p.fraction * 100)} color={p.status === 'failed' ? 'red' : p.status === 'canceled' ? 'gray' : undefined} animated={p.status === 'running'} aria-label="Export progress" />
-              {p.status === 'succeeded' && isDesktop() && (
-                <Text size="sm" c="dimmed">
-                  Saved in the app’s data folder. Saving elsewhere through the system dialog comes with the desktop release.
-                </Text>
-              )}
             </Stack>
           )}
         </Stack>
@@ -161,11 +150,7 @@ export function ExportsScreen() {
                       </Badge>
                     </Table.Td>
                     <Table.Td>
-                      {h.downloadable && !isDesktop() && (
-                        <Button size="compact-xs" variant="subtle" component="a" href={downloadUrl(h.id)} download>
-                          Download
-                        </Button>
-                      )}
+                      {h.downloadable && <SaveExportButton runId={h.id} compact />}
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -239,7 +224,8 @@ function SchedulesCard({ scopeInput, scopeLabel }: { scopeInput: { scope: 'organ
   );
 }
 
-export function SigningKeyCard() {
+/** Also in Settings, with the public key itself (`showPublicKey`) for others to compare or keep. */
+export function SigningKeyCard({ showPublicKey = false }: { showPublicKey?: boolean }) {
   const trpc = useTRPC();
   const key = useQuery(trpc.exports.signingKey.queryOptions());
   return (
@@ -249,9 +235,25 @@ export function SigningKeyCard() {
         Export packs made here are signed with it; its private half stays in the OS keychain. Someone opening your pack sees this fingerprint.
       </Text>
       {key.data?.available ? (
-        <Text ff="monospace" data-testid="signing-key-fingerprint">
-          {key.data.fingerprint}
-        </Text>
+        <Stack gap={4}>
+          <Text ff="monospace" data-testid="signing-key-fingerprint">
+            {key.data.fingerprint}
+          </Text>
+          {showPublicKey && (
+            <Group gap="xs" wrap="nowrap" align="flex-start">
+              <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid="signing-public-key">
+                {key.data.publicKey}
+              </Code>
+              <CopyButton value={key.data.publicKey}>
+                {({ copied, copy }) => (
+                  <Button size="compact-xs" variant="subtle" onClick={copy}>
+                    {copied ? 'Copied' : 'Copy'}
+                  </Button>
+                )}
+              </CopyButton>
+            </Group>
+          )}
+        </Stack>
       ) : (
         <Text size="sm">{key.data?.reason ?? '…'}</Text>
       )}

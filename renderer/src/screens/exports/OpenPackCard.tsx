@@ -5,16 +5,49 @@ import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
 import { Alert, Badge, Card, FileButton, Button, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { IconFolderOpen } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { errorMessage } from '../../lib/errors';
 import { formatNumber } from '../../lib/format';
+import { isDesktop, useTRPC } from '../../trpc';
 import type { PackVerification } from '../../../../server/exports/export-pack';
 
 const money = (micros: number, currency: string) => `${(micros / 1_000_000).toFixed(2)} ${currency.toUpperCase()}`;
+
+/** The desktop app was opened with a .mdpack (file association): the hash says so (#/exports?open=launch). */
+function launchedWithPack(): boolean {
+  return /[?&]open=launch(&|$)/.test(window.location.hash);
+}
 
 export function OpenPackCard() {
   const [opened, setOpened] = useState<PackVerification | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Desktop: the system Open dialog (or the pack the app was opened with), checked in the main process.
+  const trpc = useTRPC();
+  const fromDisk = useMutation(
+    trpc.exports.openPackFromDisk.mutationOptions({
+      onMutate: () => {
+        setError(null);
+        setOpened(null);
+      },
+      onSuccess: (r) => r.opened && setOpened(r.pack as PackVerification),
+      onError: (e) => setError(errorMessage(e)),
+    }),
+  );
+  const card = useRef<HTMLDivElement>(null);
+  const openLaunchPack = fromDisk.mutate;
+  useEffect(() => {
+    const check = () => {
+      if (!isDesktop() || !launchedWithPack()) return;
+      openLaunchPack({ source: 'launch' });
+      card.current?.scrollIntoView({ block: 'start' });
+      window.history.replaceState(null, '', '#/exports');
+    };
+    check();
+    window.addEventListener('hashchange', check);
+    return () => window.removeEventListener('hashchange', check);
+  }, [openLaunchPack]);
   const open = async (file: File | null) => {
     if (!file) return;
     setBusy(true);
@@ -33,7 +66,7 @@ export function OpenPackCard() {
   };
   const report = opened?.report;
   return (
-    <Card withBorder padding="lg" data-testid="open-pack">
+    <Card withBorder padding="lg" data-testid="open-pack" ref={card}>
       <Group justify="space-between" mb="sm">
         <div>
           <Title order={3}>Open export pack</Title>
@@ -41,13 +74,19 @@ export function OpenPackCard() {
             Check a .mdpack file and view its report. Nothing is read from or written to the database.
           </Text>
         </div>
-        <FileButton onChange={(f) => void open(f)} accept=".mdpack,application/zip">
-          {(props) => (
-            <Button {...props} leftSection={<IconFolderOpen size={16} />} loading={busy}>
-              Open export pack
-            </Button>
-          )}
-        </FileButton>
+        {isDesktop() ? (
+          <Button leftSection={<IconFolderOpen size={16} />} loading={fromDisk.isPending} onClick={() => fromDisk.mutate({ source: 'dialog' })}>
+            Open export pack
+          </Button>
+        ) : (
+          <FileButton onChange={(f) => void open(f)} accept=".mdpack,application/zip">
+            {(props) => (
+              <Button {...props} leftSection={<IconFolderOpen size={16} />} loading={busy}>
+                Open export pack
+              </Button>
+            )}
+          </FileButton>
+        )}
       </Group>
       {error && (
         <Alert color="red" title="Not a readable export pack" data-testid="pack-error">

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "export_runs" ADD COLUMN     "heartbeat_at" TIMESTAMPTZ(3);
