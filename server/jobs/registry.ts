@@ -27,6 +27,8 @@ import { pauseRestrictedCampaigns } from '../campaigns/pause-restricted-campaign
 import { applyPendingDeliveryEvents } from '../sms/apply-pending-delivery-events';
 import { runScheduledExports } from '../exports/run-scheduled-exports';
 import type { ExportDeps } from '../exports/run-usage-export';
+import { ensureUsagePartitions } from '../ledger/ensure-usage-partitions';
+import { archiveExpiredUsageMonths } from '../ledger/archive-expired-usage-months';
 
 export interface BackgroundJob {
   name: string;
@@ -50,6 +52,8 @@ export interface JobServices {
   smsProviders?: SmsProviderResolver | null;
   /** Scheduled monthly exports (server/exports/); without it they do not run. */
   exports?: ExportDeps;
+  /** Where months of the usage ledger past retention are archived (<dataDir>/archive/usage-events); without it nothing is archived. */
+  ledgerArchiveDir?: string;
 }
 
 export function backgroundJobs(services: JobServices, options: { intervalMs?: number } = {}): BackgroundJob[] {
@@ -97,6 +101,11 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
     const exportDeps = services.exports;
     jobs.push({ name: 'run-scheduled-exports', intervalMs: options.intervalMs ?? 5 * 60_000, run: () => runScheduledExports(exportDeps) });
   }
+  // The usage ledger's monthly partitions, created ahead (server/ledger/ensure-usage-partitions.ts);
+  // then months past the retention setting archived to files and dropped (advisory locks: any process).
+  jobs.push({ name: 'ensure-usage-partitions', intervalMs: 60 * 60_000, run: () => ensureUsagePartitions(db, clock) });
+  const ledgerArchiveDir = services.ledgerArchiveDir;
+  if (ledgerArchiveDir) jobs.push({ name: 'archive-expired-usage-months', intervalMs: 6 * 60 * 60_000, run: () => archiveExpiredUsageMonths({ db, clock, dir: ledgerArchiveDir }) });
   return jobs;
 }
 
