@@ -87,21 +87,22 @@ export async function archiveUsageMonth(deps: ArchiveDeps, month: string): Promi
     const result = await db.prisma.$transaction(
       async (tx) => {
         const q = <T>(sql: string, ...params: unknown[]) => tx.$queryRawUnsafe<T[]>(sql, ...params);
+        const x = (sql: string, ...params: unknown[]) => tx.$executeRawUnsafe(sql, ...params);
         // One archiver per month at a time across processes; the loser finds the record and stops.
-        await q(`select pg_advisory_xact_lock(hashtext('meterdesk_usage_archive'), hashtext($1))`, month);
+        await q(`select 1 as locked from pg_advisory_xact_lock(hashtext('meterdesk_usage_archive'), hashtext($1))`, month);
         const [present] = await q<{ n: number }>(`select count(*)::int as n from usage_event_archives where month = $1::date`, month);
         if (present!.n > 0 || !(await q<{ p: string | null }>(`select to_regclass($1)::text as p`, partition))[0]?.p) return null;
         // Nothing is recorded for a month this old, but if something was, the file would be short: stop.
         const [count] = await q<{ n: string }>(`select count(*)::text as n from ${partition}`);
         if (Number(count!.n) !== rows) throw new Error(`usage month ${month} changed while it was archived (${count!.n} rows now, ${rows} written); retrying next run`);
         await rename(partial, join(deps.dir, fileName));
-        await q(`insert into usage_event_archives (month, file_name, rows, sha256, archived_at) values ($1::date, $2, $3, $4, $5::timestamptz)`, month, fileName, rows, sha256, deps.clock.now());
-        await q(
+        await x(`insert into usage_event_archives (month, file_name, rows, sha256, archived_at) values ($1::date, $2, $3, $4, $5::timestamptz)`, month, fileName, rows, sha256, deps.clock.now());
+        await x(
           `delete from usage_event_keys k using ${partition} e
             where k.organization_id = e.organization_id and k.idempotency_key = e.idempotency_key and k.event_id = e.id`,
         );
-        await q(`alter table usage_events detach partition ${partition}`);
-        await q(`drop table ${partition}`);
+        await x(`alter table usage_events detach partition ${partition}`);
+        await x(`drop table ${partition}`);
         return { month, fileName, rows, sha256 };
       },
       { timeout: 60 * 60_000, maxWait: 60_000 },
