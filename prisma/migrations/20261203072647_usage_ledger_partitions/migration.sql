@@ -105,8 +105,8 @@ END $$;
 -- The months in use and the next two get their partitions; then the rows and their keys move over.
 SELECT meterdesk_ensure_usage_partition(m::DATE)
   FROM generate_series(
-         least(coalesce((SELECT min(occurred_at) FROM usage_events_unpartitioned), now()), now() - INTERVAL '1 month') AT TIME ZONE 'UTC',
-         (now() AT TIME ZONE 'UTC') + INTERVAL '2 months',
+         date_trunc('month', least(coalesce((SELECT min(occurred_at) FROM usage_events_unpartitioned), now()), now() - INTERVAL '1 month') AT TIME ZONE 'UTC'),
+         date_trunc('month', now() AT TIME ZONE 'UTC') + INTERVAL '2 months',
          INTERVAL '1 month') m
  WHERE EXISTS (SELECT 1 FROM usage_events_unpartitioned e
                 WHERE e.occurred_at >= date_trunc('month', m) AT TIME ZONE 'UTC' AND e.occurred_at < (date_trunc('month', m) + INTERVAL '1 month') AT TIME ZONE 'UTC')
