@@ -1,6 +1,7 @@
 // Assembles the server: database (with migrations applied), keychain, settings and the tRPC router.
 // Used by the Electron main process, by `npm run serve`, and by tests.
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { defaultAuthPolicy, type AuthPolicy } from './auth/auth-policy';
 import type { SessionCarrier } from './auth/session-carrier';
 import { systemClock, type Clock } from './clock';
@@ -131,7 +132,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Meterde
       services.stripeEvents = source;
     },
     startBackgroundJobs(intervalMs = 30_000) {
-      const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents, alerts: services, credentials, sms: services.sms, exports: services.exports ? { db, clock: services.clock, exports: services.exports, version: services.version } : undefined }, { intervalMs }));
+      const start = () => startJobs(backgroundJobs({ db, clock: services.clock, billingProvider: services.billingProvider, stripeEvents: app.stripeEvents, alerts: services, credentials, sms: services.sms, exports: services.exports ? { db, clock: services.clock, exports: services.exports, version: services.version } : undefined, ledgerArchiveDir: join(dataDir, 'archive', 'usage-events') }, { intervalMs }));
       let stop = start();
       // At start-up, not a minute later: an export a crash left running is shown as interrupted at once.
       const firstSweep = services.exports ? sweepInterruptedExports(db, services.exports, services.clock).catch((error: unknown) => logUnexpectedError('sweep interrupted exports at start', error)) : Promise.resolve();

@@ -32,13 +32,25 @@ export async function failUnknownMessages(db: Database, actor: Actor, campaignId
         now,
       );
       if (failed.length === 0) return { ids: [], creditedParts: 0 };
+      // The original event is found through its key (usage_event_keys points at its primary key, so
+      // one partition is read); the correction takes its own key first, in the same statement.
       const corrections = await q<Correction>(
-        `insert into usage_events (organization_id, id, metric, quantity, occurred_at, recorded_at, idempotency_key, user_id, team_id, resource_type, resource_id, metadata, cost_micros, price_micros, currency, source, reservation_id)
-         select e.organization_id, gen_random_uuid(), e.metric, -e.quantity, e.occurred_at, $3::timestamptz, 'campaign_message_failed:' || f.id::text, e.user_id, e.team_id, e.resource_type, e.resource_id,
-                jsonb_build_object('message', f.id, 'correctionOf', e.id, 'reason', 'marked as failed on review', 'reviewedBy', $4::text), -e.cost_micros, -e.price_micros, e.currency, 'review', e.reservation_id
-           from unnest($2::uuid[]) f(id) join usage_events e on e.organization_id = $1::uuid and e.idempotency_key = 'campaign_message:' || f.id::text
-          where e.quantity > 0
-         on conflict (organization_id, idempotency_key) do nothing
+        `with original as materialized (
+           select e.*, f.id as message_id, gen_random_uuid() as correction_id
+             from unnest($2::uuid[]) f(id)
+             join usage_event_keys k on k.organization_id = $1::uuid and k.idempotency_key = 'campaign_message:' || f.id::text
+             join usage_events e on e.organization_id = k.organization_id and e.occurred_at = k.occurred_at and e.id = k.event_id
+            where e.quantity > 0
+         ), keyed as (
+           insert into usage_event_keys (organization_id, idempotency_key, occurred_at, event_id)
+           select organization_id, 'campaign_message_failed:' || message_id::text, occurred_at, correction_id from original
+           on conflict (organization_id, idempotency_key) do nothing
+           returning event_id
+         )
+         insert into usage_events (organization_id, id, metric, quantity, occurred_at, recorded_at, idempotency_key, user_id, team_id, resource_type, resource_id, metadata, cost_micros, price_micros, currency, source, reservation_id)
+         select e.organization_id, e.correction_id, e.metric, -e.quantity, e.occurred_at, $3::timestamptz, 'campaign_message_failed:' || e.message_id::text, e.user_id, e.team_id, e.resource_type, e.resource_id,
+                jsonb_build_object('message', e.message_id, 'correctionOf', e.id, 'reason', 'marked as failed on review', 'reviewedBy', $4::text), -e.cost_micros, -e.price_micros, e.currency, 'review', e.reservation_id
+           from original e join keyed k on k.event_id = e.correction_id
          returning quantity, metric, user_id, team_id, occurred_at, cost_micros, price_micros`,
         org,
         failed.map((f) => f.id),

@@ -29,6 +29,8 @@ import { applyPendingDeliveryEvents } from '../sms/apply-pending-delivery-events
 import { runScheduledExports } from '../exports/run-scheduled-exports';
 import type { ExportDeps } from '../exports/run-usage-export';
 import { sweepInterruptedExports } from '../exports/sweep-interrupted-exports';
+import { ensureUsagePartitions } from '../ledger/ensure-usage-partitions';
+import { archiveExpiredUsageMonths } from '../ledger/archive-expired-usage-months';
 
 export interface BackgroundJob {
   name: string;
@@ -52,6 +54,8 @@ export interface JobServices {
   smsProviders?: SmsProviderResolver | null;
   /** Scheduled monthly exports (server/exports/); without it they do not run. */
   exports?: ExportDeps;
+  /** Where months of the usage ledger past retention are archived (<dataDir>/archive/usage-events); without it nothing is archived. */
+  ledgerArchiveDir?: string;
 }
 
 export function backgroundJobs(services: JobServices, options: { intervalMs?: number } = {}): BackgroundJob[] {
@@ -101,6 +105,11 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
     // Exports whose process died mid-run: marked failed ("interrupted"), partial files removed.
     jobs.push({ name: 'sweep-interrupted-exports', intervalMs: options.intervalMs ?? 60_000, run: () => sweepInterruptedExports(exportDeps.db, exportDeps.exports, exportDeps.clock) });
   }
+  // The usage ledger's monthly partitions, created ahead (server/ledger/ensure-usage-partitions.ts);
+  // then months past the retention setting archived to files and dropped (advisory locks: any process).
+  jobs.push({ name: 'ensure-usage-partitions', intervalMs: 60 * 60_000, run: () => ensureUsagePartitions(db, clock) });
+  const ledgerArchiveDir = services.ledgerArchiveDir;
+  if (ledgerArchiveDir) jobs.push({ name: 'archive-expired-usage-months', intervalMs: 6 * 60 * 60_000, run: () => archiveExpiredUsageMonths({ db, clock, dir: ledgerArchiveDir }) });
   return jobs;
 }
 

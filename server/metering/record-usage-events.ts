@@ -121,16 +121,23 @@ export async function recordUsageEvents(db: Database, organizationId: string, ra
 // upserted in the order reservations and commits lock them — users, then teams, then the organization,
 // each by id — so concurrent batches, reservations and commits cannot deadlock; then the rollups, in
 // the same order (as meterdesk_settle does).
-const INSERT_EVENTS_SQL = `
-with input as (
-  select * from unnest($2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::jsonb[], $11::bigint[], $12::bigint[], $13::text[])
+export const INSERT_EVENTS_SQL = `
+with input as materialized (
+  select t.*, gen_random_uuid() as id from unnest($2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::jsonb[], $11::bigint[], $12::bigint[], $13::text[])
     as t(idempotency_key, metric, quantity, occurred_at, user_id, team_id, resource_type, resource_id, metadata, cost_micros, price_micros, currency)
+),
+keyed as (
+  -- The ledger is partitioned by month, so idempotency lives in usage_event_keys (exact across
+  -- months): only the keys inserted here become events.
+  insert into usage_event_keys (organization_id, idempotency_key, occurred_at, event_id)
+  select $1::uuid, idempotency_key, occurred_at, id from input
+  on conflict (organization_id, idempotency_key) do nothing
+  returning event_id
 ),
 ins as (
   insert into usage_events (organization_id, id, metric, quantity, occurred_at, recorded_at, idempotency_key, user_id, team_id, resource_type, resource_id, metadata, cost_micros, price_micros, currency, source)
-  select $1::uuid, gen_random_uuid(), metric, quantity, occurred_at, $14::timestamptz, idempotency_key, user_id, team_id, resource_type, resource_id, metadata, cost_micros, price_micros, currency, 'api'
-    from input
-  on conflict (organization_id, idempotency_key) do nothing
+  select $1::uuid, i.id, metric, quantity, occurred_at, $14::timestamptz, idempotency_key, user_id, team_id, resource_type, resource_id, metadata, cost_micros, price_micros, currency, 'api'
+    from input i join keyed k on k.event_id = i.id
   returning idempotency_key, metric, quantity, occurred_at, user_id, team_id, cost_micros, price_micros
 ),
 periods as (

@@ -294,6 +294,7 @@ describe.each(databaseTargets)('overage to meters on $name', (target) => {
       'recover-interrupted-launches',
       'pause-restricted-campaigns',
       'apply-pending-delivery-events',
+      'ensure-usage-partitions',
     ]);
     expect(backgroundJobs({ ...services, billingProvider: s.provider }).map((j) => j.name)).toContain('report-overage-to-meters');
   });

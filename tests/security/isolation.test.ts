@@ -277,6 +277,11 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
     why: 'super admins only',
     check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.setTrialSettings', { trialDays: 365, trialEndWithoutPaymentMethod: 'pause' }, ['FORBIDDEN']),
   },
+  'platform.usageRetention': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.usageRetention', undefined, ['FORBIDDEN']) },
+  'platform.setUsageRetention': {
+    why: 'super admins only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.setUsageRetention', { months: 3 }, ['FORBIDDEN']),
+  },
   'platform.listTenants': { why: 'platform staff only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'platform.listTenants', { search: 'bravo' }, ['FORBIDDEN']) },
   'platform.tenantUsage': {
     why: 'platform staff only',

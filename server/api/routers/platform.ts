@@ -9,6 +9,7 @@ import { setTenantPlan, setTenantPlanInput } from '../../billing/set-tenant-plan
 import { suspendTenant, suspendTenantInput, unsuspendTenant, unsuspendTenantInput } from '../../platform/suspend-tenant';
 import { getTenantUsage, getTenantUsageInput } from '../../platform/get-tenant-usage';
 import { listTenants, listTenantsInput } from '../../platform/list-tenants';
+import { getUsageRetentionMonths, setUsageRetentionMonths, usageRetentionInput } from '../../ledger/usage-retention';
 import { platformProcedure, router } from '../trpc';
 
 /** The platform's staff acting on a tenant. Every change is audited in the tenant's trail with a reason. */
@@ -31,4 +32,7 @@ export const platformRouter = router({
   listTenants: platformProcedure('platform:tenants:read').input(listTenantsInput).query(({ ctx, input }) => listTenants(ctx.db, input, ctx.clock)),
   tenantUsage: platformProcedure('platform:tenants:read').input(getTenantUsageInput).query(({ ctx, input }) => getTenantUsage(ctx.db, input, ctx.clock)),
   setTrialSettings: platformProcedure('platform:settings:manage').input(trialSettingsInput).mutation(({ ctx, input }) => setTrialSettings(ctx.db, ctx.user.id, input, ctx.clock.now())),
+  // How many months of raw usage events are kept before archiving (server/ledger/usage-retention.ts).
+  usageRetention: platformProcedure('platform:settings:manage').query(async ({ ctx }) => ({ months: await getUsageRetentionMonths(ctx.db) })),
+  setUsageRetention: platformProcedure('platform:settings:manage').input(usageRetentionInput).mutation(({ ctx, input }) => setUsageRetentionMonths(ctx.db, ctx.user.id, input, ctx.clock.now())),
 });
