@@ -51,6 +51,7 @@ export const GLOBAL_TABLES: Record<string, GlobalTable> = {
   platform_outbox_emails: { kind: 'coordinator', why: 'emails of no organization (password resets)' },
   billing_events: { kind: 'coordinator', why: "the provider's event inbox, keyed by the provider's event id: the organization is known only once the event is resolved (organization_id is filled in then)" },
   billing_sync_state: { kind: 'coordinator', why: "the provider event poller's cursor (one row per provider)" },
+  usage_event_archives: { kind: 'coordinator', why: 'one row per archived month of the whole ledger (file, rows, sha256): months are archived for every organization at once' },
   _prisma_migrations: { kind: 'coordinator', why: 'the migration history' },
 };
 
@@ -61,6 +62,7 @@ export const GLOBAL_TABLES: Record<string, GlobalTable> = {
  */
 export const CROSS_ORGANIZATION_FUNCTIONS: Record<string, string> = {
   meterdesk_enqueue_overage: 'the overage job: finds every billed organization whose usage moved, then works per organization',
+  meterdesk_ensure_usage_partition: "the partition job: creates a month of the ledger for every organization (DDL, not rows; on Citus the month's partition is created on every shard)",
   meterdesk_expire_reservations: 'the reservation expiry job: finds expired reservations of any organization, then settles each with meterdesk_settle(p_org, …)',
 };
 
