@@ -91,7 +91,7 @@ describe.each(databaseTargets)('month-partitioned usage ledger on $name', (targe
     await refused(superAdmin.platform.setUsageRetention({ months: '3' as unknown as number }), 'BAD_REQUEST');
     expect(await db().prisma.platformSetting.findUnique({ where: { key: 'usage_retention_months' } })).toBeNull();
     expect(await superAdmin.platform.setUsageRetention({ months: 2 })).toEqual({ months: 2 });
-    expect(await db().prisma.auditEvent.count({ where: { action: 'platform.usage_retention' } })).toBe(1);
+    expect(await db().prisma.platformAuditEvent.count({ where: { action: 'platform.usage_retention' } })).toBe(1);
   });
 
   it('archives a month past retention to a file with its rows, drops its partition, keeps the rollups', async () => {
