@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   dashboard: () => import('./dashboard-bench'),
   alerts: () => import('./alerts-bench'),
   export: () => import('./export-bench'),
+  replay: () => import('./replay-bench'),
 };
 const benchName = process.argv[2];
 export {};

@@ -12,7 +12,7 @@
 // Overage is then what meterdesk_settled_overage says the period would invoice.
 import type { Database, ScratchQuery } from '../../db/open-database';
 import type { PlanTerms } from '../plan-terms';
-import { ScratchChain, type ReserveItem } from './scratch-chain';
+import { ScratchChain } from './scratch-chain';
 import type { ReplayLedger, ReplayTenantInfo } from './load-replay-ledger';
 
 export interface MetricOutcome {
@@ -178,48 +178,28 @@ async function replayChunk(q: ScratchQuery, ledger: ReplayLedger, tenants: Repla
             blockAlert('organization', tenant.id, day);
           } else {
             out.stats.eventDays += 1;
-            const events = await q<{ quantity: string; at: Date; user_id: string | null; team_id: string | null }>(
-              `select quantity, occurred_at as at, user_id, team_id from usage_events
-                where organization_id = $1 and metric = $2 and occurred_at >= $3 and occurred_at < $4 order by occurred_at, recorded_at, id`,
-              [tenant.id, metric, new Date(from), new Date(to)],
-            );
-            out.stats.eventsReplayed += events.length;
-            // One call per stretch between boundaries (overrides, grants), each decided at its first event's time.
-            let i = 0;
-            while (i < events.length) {
-              const start = events[i]!.at.getTime();
-              const next = boundaries.filter((b) => b > start).reduce((a, b) => Math.min(a, b), Infinity);
-              let j = i;
-              while (j < events.length && events[j]!.at.getTime() < next) j++;
-              const group = events.slice(i, j);
-              await addDueGrants(start);
-              await chain.setCounters(tenant.id, metric, new Date(period.start), [
+            // One stretch per part of the day between boundaries (overrides, grants), each decided at its first event's time.
+            const cuts = [from, ...boundaries.filter((b) => b > from && b < to).sort((a, b) => a - b), to];
+            for (let c = 0; c + 1 < cuts.length; c++) {
+              await addDueGrants(cuts[c]!);
+              out.stats.chainCalls += 1;
+              const decided = await chain.replayStretch(tenant.id, metric, new Date(period.start), new Date(cuts[c]!), new Date(cuts[c + 1]!), [
                 { scope: 'organization', id: tenant.id, used: result.used },
                 ...[...userLimits.keys()].map((id) => ({ scope: 'user' as const, id, used: users.get(id) ?? 0 })),
                 ...[...teamBudgets.keys()].map((id) => ({ scope: 'team' as const, id, used: teams.get(id) ?? 0 })),
-              ]);
-              // Attribution only where a limit applies: a scope without one never refuses anything.
-              const items: ReserveItem[] = group.map((e) => ({
-                quantity: Number(e.quantity),
-                user: e.user_id && userLimits.has(e.user_id) ? e.user_id : null,
-                team: e.team_id && teamBudgets.has(e.team_id) ? e.team_id : null,
-              }));
-              out.stats.chainCalls += 1;
-              const decided = await chain.reserve(tenant.id, metric, items, new Date(start), hasGrants);
-              decided.forEach((d, k) => {
-                const e = group[k]!;
-                const qty = items[k]!.quantity;
+              ], hasGrants);
+              out.stats.eventsReplayed += decided.length;
+              for (const d of decided) {
                 if (d.status === 'blocked' && d.blockedScope) {
-                  block(d.blockedScope, e.at.getTime(), qty, 1);
-                  blockAlert(d.blockedScope, d.blockedScope === 'organization' ? tenant.id : d.blockedScope === 'team' ? items[k]!.team! : items[k]!.user!, day);
+                  block(d.blockedScope, d.at.getTime(), d.quantity, 1);
+                  blockAlert(d.blockedScope, d.blockedScope === 'organization' ? tenant.id : d.blockedScope === 'team' ? d.team! : d.user!, day);
                 } else {
-                  result.used += qty;
+                  result.used += d.quantity;
                   result.creditUnits += d.creditQuantity;
-                  if (items[k]!.user) users.set(items[k]!.user!, (users.get(items[k]!.user!) ?? 0) + qty);
-                  if (items[k]!.team) teams.set(items[k]!.team!, (teams.get(items[k]!.team!) ?? 0) + qty);
+                  if (d.user) users.set(d.user, (users.get(d.user) ?? 0) + d.quantity);
+                  if (d.team) teams.set(d.team, (teams.get(d.team) ?? 0) + d.quantity);
                 }
-              });
-              i = j;
+              }
             }
           }
           checkThresholds(day, from);

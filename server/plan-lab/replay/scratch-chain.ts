@@ -28,12 +28,6 @@ const SHADOWED = [
 /** The plan key the replayed tenants are put on inside the scratch session. */
 export const SCRATCH_PLAN_KEY = '__replay';
 
-export interface ReserveItem {
-  quantity: number;
-  user: string | null;
-  team: string | null;
-}
-
 export interface ReserveOutcome {
   status: 'reserved' | 'blocked' | 'invalid_user' | 'invalid_team';
   blockedScope: 'user' | 'team' | 'organization' | null;
@@ -42,8 +36,50 @@ export interface ReserveOutcome {
   creditQuantity: number;
 }
 
+export interface StretchEvent {
+  at: Date;
+  quantity: number;
+  user: string | null;
+  team: string | null;
+  status: ReserveOutcome['status'];
+  blockedScope: ReserveOutcome['blockedScope'];
+  creditQuantity: number;
+}
+
+// A session-local helper (pg_temp, gone with the session): it only feeds recorded events to the live
+// function; every decision is meterdesk_reserve_batch's.
+const REPLAY_STRETCH_SQL = `
+create function pg_temp.meterdesk_replay_stretch(
+  p_org uuid, p_metric text, p_period timestamptz, p_from timestamptz, p_to timestamptz,
+  p_scopes text[], p_ids uuid[], p_used bigint[], p_commit boolean
+) returns table (at timestamptz, quantity bigint, user_id uuid, team_id uuid, status text, blocked_scope text, credit_quantity bigint)
+language plpgsql as $fn$
+declare
+  v_at timestamptz[]; v_qty bigint[]; v_users uuid[]; v_teams uuid[]; v_ids uuid[]; v_exp timestamptz[];
+begin
+  insert into pg_temp.usage_counters (organization_id, scope, scope_id, metric, period_start, used, reserved, updated_at)
+  select p_org, s::"CounterScope", i, p_metric, p_period, u, 0, p_period from unnest(p_scopes, p_ids, p_used) t(s, i, u)
+  on conflict (organization_id, scope, scope_id, metric, period_start) do update set used = excluded.used, reserved = 0;
+  select array_agg(e.occurred_at order by e.occurred_at, e.recorded_at, e.id), array_agg(e.quantity order by e.occurred_at, e.recorded_at, e.id),
+         array_agg(case when exists (select 1 from pg_temp.user_limits l where l.organization_id = p_org and l.user_id = e.user_id and l.metric = p_metric) then e.user_id end order by e.occurred_at, e.recorded_at, e.id),
+         array_agg(case when exists (select 1 from pg_temp.team_budgets b where b.organization_id = p_org and b.team_id = e.team_id and b.metric = p_metric) then e.team_id end order by e.occurred_at, e.recorded_at, e.id),
+         array_agg(gen_random_uuid()), array_agg(e.occurred_at + interval '1 hour')
+    into v_at, v_qty, v_users, v_teams, v_ids, v_exp
+    from public.usage_events e
+   where e.organization_id = p_org and e.metric = p_metric and e.occurred_at >= p_from and e.occurred_at < p_to;
+  if v_at is null then
+    return;
+  end if;
+  return query
+    select v_at[r.idx], v_qty[r.idx], v_users[r.idx], v_teams[r.idx], r.status, r.blocked_scope, r.credit_quantity
+      from meterdesk_reserve_batch(p_org, p_metric, v_qty, v_users, v_teams, v_ids, v_exp, v_at[1]) r
+     order by r.idx;
+  if p_commit then
+    update pg_temp.usage_reservations set status = 'committed', committed_quantity = quantity, settled_at = created_at where organization_id = p_org and status = 'pending';
+  end if;
+end $fn$`;
+
 export class ScratchChain {
-  private ids = 0;
   constructor(private q: ScratchQuery) {}
 
   /**
@@ -86,7 +122,31 @@ export class ScratchChain {
       `insert into plan_quotas (plan_key, metric, included) select $1, m, i from unnest($2::text[], $3::bigint[]) t(m, i)`,
       [SCRATCH_PLAN_KEY, quotas.map(([m]) => m), quotas.map(([, v]) => (v === undefined ? null : v))],
     );
+    await q(REPLAY_STRETCH_SQL);
     return new ScratchChain(q);
+  }
+
+  /**
+   * One stretch of a day, in one round trip: the period's counters are set to the replay's running
+   * totals, then the recorded events of [from, to) go, in recorded order, to meterdesk_reserve_batch
+   * as one batch decided at the first event's time. Events name their person and team only where
+   * a limit or budget applies (a scope without one never refuses anything). Returns each event with
+   * the chain's decision.
+   */
+  async replayStretch(
+    organizationId: string,
+    metric: string,
+    periodStart: Date,
+    from: Date,
+    to: Date,
+    counters: Array<{ scope: 'organization' | 'team' | 'user'; id: string; used: number }>,
+    commit: boolean,
+  ): Promise<StretchEvent[]> {
+    const rows = await this.q<{ at: Date; quantity: string; user_id: string | null; team_id: string | null; status: ReserveOutcome['status']; blocked_scope: ReserveOutcome['blockedScope']; credit_quantity: string }>(
+      'select * from pg_temp.meterdesk_replay_stretch($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [organizationId, metric, periodStart, from, to, counters.map((c) => c.scope), counters.map((c) => c.id), counters.map((c) => c.used), commit],
+    );
+    return rows.map((r) => ({ at: r.at, quantity: Number(r.quantity), user: r.user_id, team: r.team_id, status: r.status, blockedScope: r.blocked_scope, creditQuantity: Number(r.credit_quantity) }));
   }
 
   /** A credit grant becomes usable at its creation: the replay adds it when it gets there, at its full amount. */
@@ -97,45 +157,6 @@ export class ScratchChain {
          from public.credit_grants where organization_id = $1 and id = $2`,
       [organizationId, grantId],
     );
-  }
-
-  async creditsAvailable(organizationId: string, metric: string, at: Date): Promise<number> {
-    const [row] = await this.q<{ n: string }>(
-      `select coalesce(sum(remaining), 0) as n from credit_grants where organization_id = $1 and metric = $2 and remaining > 0 and (expires_at is null or expires_at > $3)`,
-      [organizationId, metric, at],
-    );
-    return Number(row?.n ?? 0);
-  }
-
-  /** Sets the period's counters of these scopes to the replay's running totals (nothing reserved). */
-  async setCounters(organizationId: string, metric: string, periodStart: Date, scopes: Array<{ scope: 'organization' | 'team' | 'user'; id: string; used: number }>) {
-    if (!scopes.length) return;
-    await this.q(
-      `insert into usage_counters (organization_id, scope, scope_id, metric, period_start, used, reserved, updated_at)
-       select $1, s::"CounterScope", i, $2, $3, u, 0, $3 from unnest($4::text[], $5::uuid[], $6::bigint[]) t(s, i, u)
-       on conflict (organization_id, scope, scope_id, metric, period_start) do update set used = excluded.used, reserved = 0`,
-      [organizationId, metric, periodStart, scopes.map((s) => s.scope), scopes.map((s) => s.id), scopes.map((s) => s.used)],
-    );
-  }
-
-  /**
-   * The live reservation function, verbatim: the items are decided in order as one batch at `now`
-   * (the time of the first of them). Reserved items are then committed, so credits they drew count
-   * for meterdesk_settled_overage as they do live.
-   */
-  async reserve(organizationId: string, metric: string, items: ReserveItem[], now: Date, commit: boolean): Promise<ReserveOutcome[]> {
-    const ids = items.map(() => this.nextId());
-    const expires = new Date(now.getTime() + 3_600_000).toISOString();
-    const rows = await this.q<{ idx: number; status: ReserveOutcome['status']; blocked_scope: ReserveOutcome['blockedScope']; scope_limit: string | null; credit_quantity: string }>(
-      'select idx, status, blocked_scope, scope_limit, credit_quantity from meterdesk_reserve_batch($1, $2, $3, $4, $5, $6, $7, $8)',
-      [organizationId, metric, items.map((i) => i.quantity), items.map((i) => i.user), items.map((i) => i.team), ids, items.map(() => expires), now],
-    );
-    if (commit) {
-      await this.q(`update usage_reservations set status = 'committed', committed_quantity = quantity, settled_at = created_at where organization_id = $1 and status = 'pending'`, [organizationId]);
-    }
-    const out: ReserveOutcome[] = new Array(items.length);
-    for (const r of rows) out[r.idx - 1] = { status: r.status, blockedScope: r.blocked_scope, limit: r.scope_limit === null ? null : Number(r.scope_limit), creditQuantity: Number(r.credit_quantity ?? 0) };
-    return out;
   }
 
   /** Overage units each (organization, metric, period) would be invoiced, by the live function, from the replayed usage. */
@@ -155,11 +176,5 @@ export class ScratchChain {
     const units = new Array<number>(rows.length).fill(0);
     for (const r of out) units[r.k - 1] = Number(r.units);
     return units;
-  }
-
-  private nextId(): string {
-    // Scratch reservation ids: unique within the session, never stored anywhere.
-    this.ids += 1;
-    return `00000000-0000-4000-8000-${this.ids.toString(16).padStart(12, '0')}`;
   }
 }
