@@ -22,10 +22,12 @@ function emit(figure: Record<string, unknown>) {
   console.log(JSON.stringify({ ...figure, loadavg: loadavg().map((l) => Number(l.toFixed(2))) }));
 }
 
-const dbName = `meterdesk_bench_${randomBytes(4).toString('hex')}`;
+// BENCH_REPLAY_DB: replay an already seeded bench database again (kept, not dropped) while tuning.
+const reuse = process.env.BENCH_REPLAY_DB;
+const dbName = reuse ?? `meterdesk_bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();
-await admin.query(`create database ${dbName}`);
+if (!reuse) await admin.query(`create database ${dbName}`);
 const url = Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString();
 try {
   const db = await openDatabase({ databaseUrl: url });
@@ -34,6 +36,8 @@ try {
   const q = (sql: string, params: unknown[] = []) => pool.query(sql, params);
 
   const seedStarted = performance.now();
+  if (!reuse) await seed();
+  async function seed() {
   await q(`create table bench_orgs (k int primary key, id uuid not null)`);
   await q(`insert into bench_orgs select g, gen_random_uuid() from generate_series(1, ${TENANTS}) g`);
   await q(`insert into organizations (id, slug, name, updated_at) select id, 'bench-' || k, 'Tenant ' || lpad(k::text, 4, '0'), now() from bench_orgs`);
@@ -78,6 +82,7 @@ try {
        select organization_id, '${scope}', ${col}, metric, date_trunc('month', occurred_at at time zone 'UTC') at time zone 'UTC', sum(quantity), 0, now() from usage_events where ${col} is not null group by 1, 3, 4, 5`);
   }
   await q('analyze');
+  }
   const [{ n }] = (await q(`select count(*)::int as n from usage_events`)).rows as [{ n: number }];
   emit({ figure: 'replay_seed', events: n, tenants: TENANTS, seconds: Number(((performance.now() - seedStarted) / 1000).toFixed(1)) });
 
@@ -117,6 +122,7 @@ try {
   await db.close();
   if (!result.selfCheck.ok) process.exitCode = 1;
 } finally {
-  await admin.query(`drop database if exists ${dbName} with (force)`);
+  if (process.env.BENCH_REPLAY_KEEP) console.error(`kept ${dbName}`);
+  else if (!reuse) await admin.query(`drop database if exists ${dbName} with (force)`);
   await admin.end();
 }

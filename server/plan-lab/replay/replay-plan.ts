@@ -84,18 +84,31 @@ export interface ReplayResult {
   /** Revenue per month (oldest first), before and after, for the chart. */
   series: Array<{ month: string; beforeMinor: number; afterMinor: number }>;
   selfCheck: ReplaySelfCheck;
-  stats: { durationMs: number; rollupRows: number; rollupDays: number; blockedDays: number; eventDays: number; eventsReplayed: number; chainCalls: number };
+  stats: { durationMs: number; phasesMs: { load: number; recorded: number; current: number; draft: number }; rollupRows: number; rollupDays: number; blockedDays: number; eventDays: number; eventsReplayed: number; chainCalls: number };
 }
 
 export async function replayPlan(db: Database, clock: Clock, input: ReplayPlanInput, options: { sessions?: number } = {}): Promise<ReplayResult> {
   const started = performance.now();
   const now = clock.now();
+  const phase = (() => {
+    let last = started;
+    return () => {
+      const t = performance.now();
+      const ms = Math.round(t - last);
+      last = t;
+      return ms;
+    };
+  })();
   const ledger = await loadReplayLedger(db, { planKey: input.draft.planKey, organizationIds: input.organizationIds, months: input.months, now });
+  const loadMs = phase();
   const recorded = await loadRecorded(db, ledger.tenants, now);
+  const recordedMs = phase();
   const draft = input.draft as PlanTerms;
   const current = input.compareWith as PlanTerms;
   const before = await replayLedger(db, ledger, current, now, { sessions: options.sessions, watchDays: recorded.watch });
+  const beforeMs = phase();
   const after = await replayLedger(db, ledger, draft, now, { sessions: options.sessions });
+  const afterMs = phase();
 
   const tenants = ledger.tenants.map((t) => tenantResult(t, current, draft, before.tenants.get(t.id) ?? [], after.tenants.get(t.id) ?? []));
   const sum = (f: (t: ReplayTenantResult) => number) => tenants.reduce((a, t) => a + f(t), 0);
@@ -138,6 +151,7 @@ export async function replayPlan(db: Database, clock: Clock, input: ReplayPlanIn
     selfCheck: selfCheck(ledger.tenants, before, recorded),
     stats: {
       durationMs: Math.round(performance.now() - started),
+      phasesMs: { load: loadMs, recorded: recordedMs, current: beforeMs, draft: afterMs },
       rollupRows: ledger.rollupRows,
       rollupDays: stat('rollupDays'),
       blockedDays: stat('blockedDays'),
