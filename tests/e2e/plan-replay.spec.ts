@@ -15,7 +15,7 @@ test('finance replays a cheaper Starter with a lower SMS quota: who is blocked, 
 
   await page.getByRole('link', { name: 'What-if replay' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'What-if replay' })).toBeVisible();
-  await expect(page.getByRole('textbox', { name: 'Plan' })).toHaveValue('Starter');
+  await expect(page.getByRole('combobox', { name: 'Plan' })).toHaveValue('Starter');
   await page.getByLabel('Monthly price (USD)').fill('19');
   await page.getByLabel('SMS sent').fill('500');
   await page.getByRole('button', { name: 'Run replay' }).click();
