@@ -8,7 +8,9 @@ import { E2E_LAUNCH_TOKEN, launchOptions } from './e2e/browser';
 // on a fresh embedded database, since each starts from the first-run wizard.
 const basePort = Number(process.env.E2E_PORT ?? 48731);
 export { E2E_LAUNCH_TOKEN } from './e2e/browser';
-const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'invitations', 'narrow-windows', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings', 'sms', 'webhooks', 'impersonation', 'platform-admin', 'exports', 'connections', 'offline'];
+const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'invitations', 'narrow-windows', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings', 'sms', 'webhooks', 'impersonation', 'platform-admin', 'exports', 'connections', 'offline', 'plan-replay'];
+// E2E_ONLY=a,b starts only those suites' servers (each starts in minutes on a loaded machine).
+const selected = process.env.E2E_ONLY ? suites.filter((s) => process.env.E2E_ONLY!.split(',').includes(s)) : suites;
 /** The billing suite's server runs the Stripe stand-in beside the console; its control port is here. */
 export const billingControlPort = basePort + 100;
 /** The SMS suite's server runs the SNS stand-in; its control port (keys, contacts, replies) is here. */
@@ -27,6 +29,7 @@ const servers: Record<string, { script: string; controlPort: number }> = {
   sms: { script: 'tests/e2e/sms-server.ts', controlPort: smsControlPort },
   webhooks: { script: 'tests/e2e/webhooks-server.ts', controlPort: webhooksControlPort },
   exports: { script: 'tests/e2e/exports-server.ts', controlPort: basePort + 104 },
+  'plan-replay': { script: 'tests/e2e/plan-replay-server.ts', controlPort: basePort + 107 },
   connections: { script: 'tests/e2e/connections-server.ts', controlPort: connectionsControlPort },
   offline: { script: 'tests/e2e/offline-server.ts', controlPort: offlineControlPort },
 };
@@ -44,14 +47,14 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
-  projects: suites.map((name, i) => ({ name, testMatch: `${name}.spec.ts`, use: { baseURL: `http://127.0.0.1:${basePort + i}` } })),
-  webServer: suites.map((_, i) => ({
-    command: `node node_modules/tsx/dist/cli.mjs ${servers[suites[i]!]?.script ?? 'server/serve.ts'}`,
+  projects: selected.map((name, i) => ({ name, testMatch: `${name}.spec.ts`, use: { baseURL: `http://127.0.0.1:${basePort + i}` } })),
+  webServer: selected.map((_, i) => ({
+    command: `node node_modules/tsx/dist/cli.mjs ${servers[selected[i]!]?.script ?? 'server/serve.ts'}`,
     cwd: '..',
     url: `http://127.0.0.1:${basePort + i}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe' as const,
-    env: { PORT: String(basePort + i), MD_LAUNCH_TOKEN: E2E_LAUNCH_TOKEN, DATA_DIR: mkdtempSync(join(tmpdir(), 'meterdesk-e2e-')), DATABASE_URL: '', E2E_CONTROL_PORT: String(servers[suites[i]!]?.controlPort ?? billingControlPort) },
+    env: { PORT: String(basePort + i), MD_LAUNCH_TOKEN: E2E_LAUNCH_TOKEN, DATA_DIR: mkdtempSync(join(tmpdir(), 'meterdesk-e2e-')), DATABASE_URL: '', E2E_CONTROL_PORT: String(servers[selected[i]!]?.controlPort ?? billingControlPort) },
   })),
 });

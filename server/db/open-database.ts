@@ -29,8 +29,15 @@ export interface Database {
    * do not wait for the disk (synchronous_commit off), so they do not compete with the ledger's.
    */
   queryVolatile<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Runs `fn` on one connection inside a transaction that is always rolled back: a scratch session
+   * (temporary tables, SET LOCAL) that leaves nothing behind. Used by the plan lab's what-if replay.
+   */
+  scratch<T>(fn: (query: ScratchQuery) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+export type ScratchQuery = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
 
 export { DatabaseOpenError };
 
@@ -78,6 +85,16 @@ async function openPostgres(url: string): Promise<Database> {
     migrations,
     query: async (sql, params) => (await pool.query(sql, params)).rows,
     queryVolatile: async (sql, params) => (await volatilePool.query(sql, params)).rows,
+    scratch: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        return await fn(async (sql, params) => (await client.query(sql, params)).rows);
+      } finally {
+        await client.query('rollback').catch(() => {});
+        client.release();
+      }
+    },
     close: async () => {
       await prisma.$disconnect();
       await pool.end().catch(() => {});
@@ -191,6 +208,15 @@ async function openPGlite(dataDir = 'memory://', snapshot?: string | false): Pro
     migrations,
     query: async (sql, params) => (await client.query(sql, params)).rows as never,
     queryVolatile: async (sql, params) => (await client.query(sql, params)).rows as never,
+    // PGlite's transaction holds the one connection: nothing else interleaves until it is rolled back.
+    scratch: (fn) =>
+      client.transaction(async (tx) => {
+        try {
+          return await fn(async (sql, params) => (await tx.query(sql, params)).rows as never);
+        } finally {
+          await tx.rollback();
+        }
+      }),
     close: async () => {
       await prisma.$disconnect();
       await client.close();

@@ -52,6 +52,8 @@ export const PLATFORM_PERMISSIONS = [
   'platform:trials:extend',
   'platform:credits:grant',
   'platform:revenue:read',
+  /** Replay recorded usage against a draft plan version (plan lab what-if replay). */
+  'platform:plans:replay',
   'platform:invoices:read',
   'platform:staff:manage',
   /** Issue a password reset link for someone who cannot get one by email (support tools). */
@@ -136,6 +138,8 @@ export const PLATFORM_ROLE_PERMISSIONS: Record<PlatformRoleName, readonly Platfo
 // Issue 11: support looks after tenants and people; finance reads revenue and invoices. Neither sees
 // the other's screens; super admins (every permission above) see everything.
 (PLATFORM_ROLE_PERMISSIONS.support as PlatformPermission[]).push('platform:users:read', 'platform:notes:write', 'platform:support:tools', 'platform:usage:read', 'platform:health:read');
+// Issue 14: finance weighs plan changes against the revenue they read (super admins have it too).
+(PLATFORM_ROLE_PERMISSIONS.finance as PlatformPermission[]).push('platform:plans:replay');
 
 
 export function orgRoleCan(role: OrgRoleName | null | undefined, permission: OrgPermission): boolean {

@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   alerts: () => import('./alerts-bench'),
   export: () => import('./export-bench'),
   ledger: () => import('./ledger-bench'),
+  replay: () => import('./replay-bench'),
 };
 const benchName = process.argv[2];
 export {};

@@ -9,6 +9,7 @@ import { ORG_PERMISSIONS, ORG_ROLES, orgRoleCan, type OrgPermission } from '../.
 import { databaseTargets } from '../helpers/databases';
 import { MemoryCarrier, startTestApp, type TestApp } from '../helpers/test-app';
 import { databaseFingerprint, seedTenant, type Tenant } from '../helpers/tenants';
+import { catalogPlanTerms } from '../../server/plan-lab/plan-terms';
 
 interface Fixture {
   a: Tenant;
@@ -327,6 +328,11 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
       await refusedWithoutWrites(t, f.a.people.owner.carrier, 'platformAdmin.endUserSessions', { userId: f.b.people.owner.userId, reason: 'sabotage' }, ['FORBIDDEN']);
       expect(await call(t, f.b.people.owner.carrier, 'auth.me')).not.toBeNull();
     },
+  },
+  'planLabReplay.run': {
+    why: 'platform finance and super admins only: no tenant replays another tenant’s usage and invoices',
+    check: async (t, f) =>
+      refusedWithoutWrites(t, f.a.people.owner.carrier, 'planLabReplay.run', { draft: catalogPlanTerms('starter'), compareWith: catalogPlanTerms('starter'), months: 1, organizationIds: [f.b.organizationId] }, ['FORBIDDEN']),
   },
   'connections.list': { why: 'super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'connections.list', undefined, ['FORBIDDEN']) },
   'connections.save': {

@@ -35,6 +35,7 @@ import { RevenueScreen } from '../screens/platform/RevenueScreen';
 import { PlatformUsageScreen } from '../screens/platform/PlatformUsageScreen';
 import { SystemHealthScreen } from '../screens/platform/SystemHealthScreen';
 import { PeopleScreen } from '../screens/platform/PeopleScreen';
+import { PlanLabReplayScreen } from '../screens/plan-lab/PlanLabReplayScreen';
 import { ShortcutsScreen } from '../screens/ShortcutsScreen';
 import { SCREEN_SHORTCUTS, SHORTCUT_LIST } from '../lib/shortcuts';
 
@@ -202,6 +203,8 @@ function Screen({ item }: { item: NavItem }) {
       return <PeopleScreen />;
     case 'revenue':
       return <RevenueScreen />;
+    case 'plan-replay':
+      return <PlanLabReplayScreen />;
     case 'platform-usage':
       return <PlatformUsageScreen />;
     case 'health':
