@@ -1,6 +1,7 @@
 // One process of the SMS benchmark's send phase (tests/bench/sms-bench.ts), either
 //  - `engine URL`: the sending job (runCampaignSending) against the database until nothing is due, or
-//  - `raw FROM TO`: the baseline, Publish calls straight from a loop for phone indexes [FROM, TO),
+//  - `raw FROM TO … PREFIX`: the baseline, Publish calls straight from a loop for phone indexes [FROM, TO),
+//    messages starting with PREFIX (so the benchmark can tell its two halves apart at the stand-in),
 // both through the same SnsProvider/SDK client configuration and `concurrency` calls in flight.
 // Prints one JSON line with what it did and its CPU time.
 import { PublishCommand } from '@aws-sdk/client-sns';
@@ -10,7 +11,7 @@ import { openDatabase } from '../../server/db/open-database';
 import { createSnsClients } from '../../server/sms/sns/sns-client';
 import { SnsProvider, type SnsProviderOptions } from '../../server/sms/sns/sns-provider';
 
-const [mode, a, b, optionsJson, lanesArg, batchArg] = process.argv.slice(2);
+const [mode, a, b, optionsJson, lanesArg, batchArg, prefix = 'Baseline:'] = process.argv.slice(2);
 const sns = JSON.parse(optionsJson!) as SnsProviderOptions;
 const lanes = Number(lanesArg);
 const batchSize = Number(batchArg);
@@ -40,7 +41,7 @@ if (mode === 'engine') {
         await client.send(
           new PublishCommand({
             PhoneNumber: benchPhone(i),
-            Message: 'Baseline: your order has shipped. Track it in the app.\nReply STOP to opt out',
+            Message: `${prefix} your order has shipped. Track it in the app.\nReply STOP to opt out`,
             MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' }, 'AWS.MM.SMS.OriginationNumber': { DataType: 'String', StringValue: '+18445550100' } },
           }),
         );
