@@ -35,10 +35,13 @@ const CONCURRENCY = LANES * BATCH;
 /** Sending processes (the engine's claim is built for several; the baseline runs as many loops). */
 const PROCESSES = Number(process.env.BENCH_SMS_PROCESSES ?? 2);
 
+/** BENCH_SMS_CPU_PROF=DIR: each send-phase process writes a V8 CPU profile into DIR. */
+const PROFILE = process.env.BENCH_SMS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SMS_CPU_PROF}`] : [];
+
 /** Runs one send-phase process (sms-bench-worker.ts) and returns its JSON line. */
 function worker(args: string[]): Promise<{ done: number; seconds: number; cpuSeconds: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL('./sms-bench-worker.ts', import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...process.execArgv, ...PROFILE, fileURLToPath(new URL('./sms-bench-worker.ts', import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
@@ -98,6 +101,9 @@ await admin.query(`CREATE DATABASE ${name}`);
 const url = new URL(serverUrl);
 url.pathname = `/${name}`;
 const standIn = await startSnsStandInProcess({ originationNumbers: [{ phoneNumber: '+18445550100', status: 'ACTIVE', partsPerSecond: 1_000_000 }] });
+// BENCH_SMS_FUNCTION_STATS=1: the time PostgreSQL spent in each SQL function and trigger during the send.
+const FUNCTION_STATS = process.env.BENCH_SMS_FUNCTION_STATS === '1';
+if (FUNCTION_STATS) await admin.query(`ALTER DATABASE ${name} SET track_functions = 'all'`);
 const db = await openDatabase({ databaseUrl: url.toString() });
 try {
   const clock = systemClock;
@@ -160,6 +166,11 @@ try {
   const sendWall = (performance.now() - sendStarted) / 1000;
   const engineDbCpu = await dbCpu.stop();
   const engine = await standIn.published('Bench:');
+  if (FUNCTION_STATS) {
+    // The sending processes have exited, so their statistics are flushed.
+    const stats = await db.query<{ funcname: string; calls: string; total_time: number; self_time: number }>('select funcname, calls, total_time, self_time from pg_stat_user_functions order by self_time desc');
+    emit({ bench: 'sms', figure: 'function_stats', functions: stats.map((f) => ({ name: f.funcname, calls: Number(f.calls), totalMs: Math.round(f.total_time), selfMs: Math.round(f.self_time) })) });
+  }
   const loadMiddle = loadavg()[0]!;
   const rawB = await rawHalf(half, total, 'Baseline2:');
   const loadAfter = loadavg()[0]!;
@@ -178,6 +189,8 @@ try {
   // CPU per message, in ms: the sending processes (SDK + engine), the stand-in, PostgreSQL's backends.
   const ms = (seconds: number, n: number) => +((seconds * 1000) / Math.max(1, n)).toFixed(3);
   const rawCpu = cpu(rawA.workers) + cpu(rawB.workers);
+  // The stand-in's CPU in the baseline's windows also served the raw workers' uncounted warm-up calls.
+  const warmups = (await standIn.published('Warmup:')).count;
   const rawStandInCpu = standInCpu1 - standInCpu0 + (rawB.published.cpuSeconds - engine.cpuSeconds);
   emit({
     bench: 'sms',
@@ -203,7 +216,7 @@ try {
     processes: PROCESSES,
     concurrencyPerProcess: CONCURRENCY,
     cpuSeconds: +rawCpu.toFixed(1),
-    cpuMsPerMessage: { senders: ms(rawCpu, rawCount), standIn: ms(rawStandInCpu, rawCount) },
+    cpuMsPerMessage: { senders: ms(rawCpu, rawCount), standIn: ms(rawStandInCpu, rawCount + warmups) },
   });
   emit({ bench: 'sms', figure: 'send_ratio', ratio: +(engineRate / baseRate).toFixed(2), target: '>= 0.5', loadAverage: { before: loadBefore, engineEnd: loadMiddle, after: loadAfter }, cores: cpus().length });
   const usage = await db.query<{ n: string; q: string }>(`select count(*) as n, coalesce(sum(quantity), 0) as q from usage_events where resource_id = $1`, [campaign.id]);
