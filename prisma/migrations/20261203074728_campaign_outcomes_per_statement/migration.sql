@@ -16,6 +16,8 @@ DROP FUNCTION meterdesk_campaign_message_outcome();
 CREATE FUNCTION meterdesk_campaign_message_outcomes() RETURNS TRIGGER
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- Most updates settle nothing (a claim marks rows sending): leave before joining the two tables.
+  IF NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.status IN ('sent', 'delivered', 'failed')) THEN RETURN NULL; END IF;
   INSERT INTO usage_outcome_rollups AS r (organization_id, scope, scope_id, metric, day, succeeded, failed)
   SELECT d.organization_id, s.scope::"CounterScope", s.scope_id, 'sms_sent', d.day, sum(d.ok), sum(d.failed)
     FROM (
