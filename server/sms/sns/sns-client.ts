@@ -62,6 +62,9 @@ export function createSnsClients(options: SnsClientOptions): { reads: SNSClient;
       credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       maxAttempts: options.maxAttempts ?? 3,
+      // The middleware stack is resolved once per command class instead of on every send (nothing
+      // here adds middleware after creation): ~0.1 ms of CPU less per Publish (tests/bench/sms-bench.ts).
+      cacheMiddleware: true,
       retryStrategy: boundedRetries(options.maxAttempts ?? 3, options.retryBaseDelayMs ?? 100, retryWithoutResponse),
       requestHandler: {
         requestTimeout: options.requestTimeoutMs ?? 10_000,

@@ -14,6 +14,8 @@ export interface PublishedSummary {
   /** When the stand-in received the first and the last of them (ms since the epoch). */
   firstAt: number | null;
   lastAt: number | null;
+  /** The stand-in process's CPU time so far (user + system), in seconds: benchmarks take differences. */
+  cpuSeconds: number;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as SnsStandInOptions;
@@ -26,12 +28,14 @@ process.on('message', (raw) => {
     });
     return;
   }
+  const cpu = process.cpuUsage();
   const matching = standIn.store.published.filter((p) => p.message.startsWith(request.messagePrefix));
   const summary: PublishedSummary = {
     count: matching.length,
     distinctPhones: new Set(matching.map((p) => p.phoneNumber)).size,
     firstAt: matching[0]?.at.getTime() ?? null,
     lastAt: matching.at(-1)?.at.getTime() ?? null,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
   process.send?.({ id: request.id, ok: true, summary });
 });
