@@ -107,7 +107,7 @@ const CHUNK = 32_768;
  * batches whatever the period holds. Cancelled through `signal`.
  */
 export async function writeUsageEventsCsv(db: Database, target: ExportTarget, out: Writable, options: { signal?: AbortSignal; onProgress?: CsvProgress; pageSize?: number } = {}) {
-  const size = options.pageSize ?? 1_000;
+  const size = options.pageSize ?? 500;
   const params = scopeParams(target);
   let failed: unknown = null;
   const onError = (e: unknown) => (failed = e);
