@@ -4,6 +4,8 @@
 //   copy  the raw baseline: COPY (the same select) TO STDOUT (FORMAT csv) through pg-copy-streams
 //   pdf   the organization's PDF report: its figures, then the drawing
 // Prints one JSON line: seconds of the job, and the process's peak RSS (getrusage's maxrss, i.e. VmHWM).
+// The process holds what the job needs: the database layer as the app opens it (Prisma client, pg)
+// and the CSV writer, or the report's modules; not the whole server (see README, export benchmark).
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
@@ -13,8 +15,6 @@ import { to as copyTo } from 'pg-copy-streams';
 import type { Clock } from '../../server/clock';
 import { openDatabase } from '../../server/db/open-database';
 import { resolveExportTarget, type ExportTarget } from '../../server/exports/export-target';
-import { renderUsageReportPdf } from '../../server/exports/render-usage-report-pdf';
-import { getUsageReportData } from '../../server/exports/usage-report-data';
 import { eventsSelectSql, writeUsageEventsCsv } from '../../server/exports/write-usage-csv';
 
 const url = process.env.DATABASE_URL!;
@@ -51,6 +51,9 @@ if (job === 'copy') {
   file.end();
   await once(file, 'finish');
 } else {
+  // Loaded for this job only (pdfkit and its fonts are about 22 MB the CSV jobs do not carry).
+  const { getUsageReportData } = await import('../../server/exports/usage-report-data');
+  const { renderUsageReportPdf } = await import('../../server/exports/render-usage-report-pdf');
   const data = await getUsageReportData(db, actor, target, clock);
   result.figures_seconds = +((performance.now() - t0) / 1000).toFixed(2);
   const file = createWriteStream(out);
