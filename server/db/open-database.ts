@@ -2,10 +2,9 @@
 // embedded PGlite in the data folder. Pending migrations are applied before anything else runs.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { PrismaClient } from './generated/client';
 import { applyPendingMigrations, type MigrationReport } from './apply-migrations';
@@ -34,10 +33,26 @@ export interface Database {
    * (temporary tables, SET LOCAL) that leaves nothing behind. Used by the plan lab's what-if replay.
    */
   scratch<T>(fn: (query: ScratchQuery) => Promise<T>): Promise<T>;
+  /**
+   * For reading many rows (exports): `work` gets a reader on a connection of its own (PostgreSQL; the
+   * embedded PGlite has only one) whose rows are arrays of column values.
+   */
+  withReader<T>(work: (reader: RowReader) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 export type ScratchQuery = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
+
+export interface RowReader {
+  /** Runs `sql` (prepared once per reader under `name`) and returns its rows as arrays. */
+  query(name: string, sql: string, params: unknown[]): Promise<unknown[][]>;
+  /**
+   * A server-side cursor over `sql` in a read-only, repeatable-read transaction (one scan, one
+   * snapshot), `size` rows at a time; null on PGlite, whose only connection a long transaction would
+   * hold away from everything else.
+   */
+  cursor: ((sql: string, params: unknown[], size: number) => AsyncGenerator<unknown[][]>) | null;
+}
 
 export { DatabaseOpenError };
 
@@ -93,6 +108,45 @@ async function openPostgres(url: string): Promise<Database> {
       } finally {
         await client.query('rollback').catch(() => {});
         client.release();
+      }
+    },
+    withReader: async (work) => {
+      // Its own client rather than a pooled one: prepared statements and the cursor end with it, and
+      // a long export never holds a connection that requests wait for.
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', () => {});
+      await client.connect();
+      const rows = async (text: string, values: unknown[] = [], name?: string) => (await client.query<unknown[]>({ name, text, values, rowMode: 'array' })).rows;
+      try {
+        return await work({
+          query: (name, sql, params) => rows(sql, params, name),
+          cursor: async function* (sql, params, size) {
+            await client.query('begin isolation level repeatable read read only');
+            try {
+              // Planned for the whole result (as COPY would be), not for its first rows.
+              await client.query('set local cursor_tuple_fraction = 1');
+              await client.query(`declare export_rows no scroll cursor for ${sql}`, params);
+              // The next batch is already on its way while the caller handles this one.
+              let next = rows(`fetch forward ${size} from export_rows`);
+              for (;;) {
+                const batch = await next;
+                if (batch.length < size) {
+                  if (batch.length) yield batch;
+                  break;
+                }
+                next = rows(`fetch forward ${size} from export_rows`);
+                next.catch(() => {});
+                yield batch;
+              }
+              await client.query('commit');
+            } catch (error) {
+              await client.query('rollback').catch(() => {});
+              throw error;
+            }
+          },
+        });
+      } finally {
+        await client.end().catch(() => {});
       }
     },
     close: async () => {
@@ -160,6 +214,9 @@ function wholeScripts(factory: PrismaPg, pool: pg.Pool): SqlMigrationAwareDriver
 }
 
 async function openPGlite(dataDir = 'memory://', snapshot?: string | false): Promise<Database> {
+  // Loaded only here: a process on PostgreSQL never pays for PGlite's wasm (about 37 MB of RSS).
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
   let client: PGlite;
   let releaseLock = async () => {};
   const migrationsList = await readMigrationList();
@@ -217,6 +274,7 @@ async function openPGlite(dataDir = 'memory://', snapshot?: string | false): Pro
           await tx.rollback();
         }
       }),
+    withReader: (work) => work({ query: async (_name, sql, params) => (await client.query<unknown[]>(sql, params, { rowMode: 'array' })).rows, cursor: null }),
     close: async () => {
       await prisma.$disconnect();
       await client.close();
@@ -228,6 +286,7 @@ async function openPGlite(dataDir = 'memory://', snapshot?: string | false): Pro
 /** A damaged snapshot (a cut-off copy, a disk error) must not keep a fresh folder from starting: then start without it. */
 const usedSnapshot = new WeakSet<PGlite>();
 async function startFromSnapshot(folder: string, snapshot: Blob): Promise<PGlite> {
+  const { PGlite } = await import('@electric-sql/pglite');
   try {
     const client = await PGlite.create({ dataDir: folder, loadDataDir: snapshot });
     usedSnapshot.add(client);
