@@ -7,9 +7,10 @@ import { getAccountState } from './get-usage-state';
 export async function getEntitlements(db: Database, organizationId: string, clock: Clock) {
   const account = await getAccountState(db, organizationId, clock.now());
   if (!account) throw new AppError('NOT_FOUND', 'The organization does not exist.');
-  const rows = await db.prisma.planEntitlement.findMany({ where: { planKey: account.planKey }, orderBy: { feature: 'asc' } });
+  const rows = await db.prisma.planEntitlement.findMany({ where: { planKey: account.planKey, version: account.planVersion }, orderBy: { feature: 'asc' } });
   return {
     plan: account.planKey,
+    planVersion: account.planVersion,
     features: Object.fromEntries(rows.map((r) => [r.feature, r.limit === null ? r.enabled : r.enabled ? r.limit : false])) as Record<string, boolean | number>,
   };
 }
