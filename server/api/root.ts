@@ -23,6 +23,7 @@ import { webhooksRouter } from './routers/webhooks';
 import { smsRouter } from './routers/sms';
 import { impersonationRouter } from './routers/impersonation';
 import { exportsRouter } from './routers/exports';
+import { planLabRouter } from './routers/plan-lab';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -51,6 +52,7 @@ export const appRouter = router({
   impersonation: impersonationRouter,
   platformAdmin: platformAdminRouter,
   exports: exportsRouter,
+  planLab: planLabRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -183,6 +183,13 @@ export async function applySubscription(tx: Tx, organizationId: string, s: Subsc
     endedAt: s.endedAt,
   };
   await tx.subscription.upsert({ where: { organizationId }, create: { organizationId, ...data }, update: data });
+  // A plan-lab migration to the version the subscription is now on is complete (server/plan-lab/migrate-tenants-to-version.ts).
+  await tx.$executeRawUnsafe(
+    `update plan_version_migrations set status = 'done', updated_at = now() where organization_id = $1::uuid and plan_key = $2 and to_version = $3 and status in ('scheduled', 'pending')`,
+    organizationId,
+    data.planKey,
+    data.planVersion,
+  );
   await recordSubscriptionChange(tx, organizationId, { effectiveAt: s.readAt, planKey: data.planKey, providerStatus: s.providerStatus, billingInterval: s.interval, seatQuantity: s.seatQuantity, providerSubscriptionId: s.id });
   const before = current
     ? { planKey: current.plan_key, planVersion: current.plan_version, status: current.status, providerStatus: current.provider_status, cancelAtPeriodEnd: current.cancel_at_period_end, seatQuantity: current.seat_quantity, providerSubscriptionId: current.provider_subscription_id }
