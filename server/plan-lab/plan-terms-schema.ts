@@ -23,7 +23,14 @@ const wholeNumber = (what: string, max: number) =>
 const metricKey = z.enum(METRIC_KEYS, { error: (issue) => `Unknown metric ${JSON.stringify(issue.input)}.` });
 
 /** A record keyed by metric with at most one entry per metric (zod 4's partialRecord). */
-const perMetric = <T extends z.ZodType>(value: T) => z.partialRecord(metricKey, value);
+const perMetric = <T extends z.ZodType>(value: T) =>
+  z.partialRecord(metricKey, value, {
+    // zod 4 reports keys outside the enum as unrecognized_keys (its issue type for records omits it).
+    error: (issue) => {
+      const i = issue as { code: string; keys?: string[] };
+      return i.code === 'unrecognized_keys' ? `Unknown metric ${(i.keys ?? []).map((k) => JSON.stringify(k)).join(', ')}: use one of ${METRIC_KEYS.join(', ')}.` : undefined;
+    },
+  });
 
 const entitlementName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'A feature name is 1–40 lower-case letters, digits or underscores.');
 
