@@ -20,6 +20,7 @@ import {
   IconChartAreaLine,
   IconUserSearch,
   IconFileExport,
+  IconFlask,
 } from '@tabler/icons-react';
 import type { Access } from '../lib/me';
 
@@ -96,6 +97,7 @@ export const NAV_ITEMS: NavItem[] = [
   },
   { route: 'people', label: 'People', icon: IconUserSearch, group: 'platform', visible: (a) => a.canPlatform('platform:users:read') },
   { route: 'revenue', label: 'Revenue', icon: IconReportMoney, group: 'platform', visible: (a) => a.canPlatform('platform:revenue:read') },
+  { route: 'plan-lab', label: 'Plan lab', icon: IconFlask, group: 'platform', visible: (a) => a.canPlatform('platform:plans:read') },
   { route: 'platform-usage', label: 'Platform usage', icon: IconChartAreaLine, group: 'platform', visible: (a) => a.canPlatform('platform:usage:read') },
   { route: 'health', label: 'System health', icon: IconActivityHeartbeat, group: 'platform', visible: (a) => a.canPlatform('platform:health:read') },
   { route: 'staff', label: 'Staff', icon: IconShieldLock, group: 'platform', visible: (a) => a.canPlatform('platform:staff:manage') },
