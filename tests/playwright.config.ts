@@ -8,7 +8,7 @@ import { E2E_LAUNCH_TOKEN, launchOptions } from './e2e/browser';
 // on a fresh embedded database, since each starts from the first-run wizard.
 const basePort = Number(process.env.E2E_PORT ?? 48731);
 export { E2E_LAUNCH_TOKEN } from './e2e/browser';
-const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'invitations', 'narrow-windows', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings', 'sms', 'webhooks', 'impersonation', 'platform-admin', 'exports', 'connections'];
+const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'invitations', 'narrow-windows', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings', 'sms', 'webhooks', 'impersonation', 'platform-admin', 'exports', 'connections', 'plan-lab'];
 /** The billing suite's server runs the Stripe stand-in beside the console; its control port is here. */
 export const billingControlPort = basePort + 100;
 /** The SMS suite's server runs the SNS stand-in; its control port (keys, contacts, replies) is here. */
@@ -19,6 +19,8 @@ export const smsSettingsControlPort = basePort + 102;
 export const webhooksControlPort = basePort + 103;
 /** The connections suite's server (real OS keychain, an SMTP server with a login); its control port is here. */
 export const connectionsControlPort = basePort + 105;
+/** The plan lab suite runs the billing suite's server (Stripe stand-in) with its own control port. */
+export const planLabControlPort = basePort + 106;
 const servers: Record<string, { script: string; controlPort: number }> = {
   billing: { script: 'tests/e2e/billing-server.ts', controlPort: billingControlPort },
   'sms-settings': { script: 'tests/e2e/sms-settings-server.ts', controlPort: smsSettingsControlPort },
@@ -26,6 +28,7 @@ const servers: Record<string, { script: string; controlPort: number }> = {
   webhooks: { script: 'tests/e2e/webhooks-server.ts', controlPort: webhooksControlPort },
   exports: { script: 'tests/e2e/exports-server.ts', controlPort: basePort + 104 },
   connections: { script: 'tests/e2e/connections-server.ts', controlPort: connectionsControlPort },
+  'plan-lab': { script: 'tests/e2e/billing-server.ts', controlPort: planLabControlPort },
 };
 
 export default defineConfig({
