@@ -61,7 +61,7 @@ function VersionsTable({ plan, canManage, selected, onSelect }: { plan: Overview
   const trpc = useTRPC();
   const qc = useQueryClient();
   const draft = useMutation(trpc.planLab.createDraft.mutationOptions({
-    onSuccess: async (d) => { await qc.invalidateQueries({ queryKey: trpc.planLab.overview.queryKey() }); onSelect(d.version); },
+    onSuccess: async (d) => { await qc.invalidateQueries({ queryKey: trpc.planLab.pathKey() }); onSelect(d.version); },
   }));
   return (
     <Card p={0}>
@@ -124,7 +124,7 @@ function DraftEditor({ planKey, version }: { planKey: PlanKey; version: Version 
   const qc = useQueryClient();
   const [d, setD] = useState<Draft>(() => toDraft(version.terms));
   const [confirming, setConfirming] = useState(false);
-  const refresh = () => qc.invalidateQueries({ queryKey: trpc.planLab.overview.queryKey() });
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.planLab.pathKey() });
   const save = useMutation(trpc.planLab.saveDraft.mutationOptions({ onSuccess: refresh }));
   const publish = useMutation(trpc.planLab.publish.mutationOptions({ onSuccess: async () => { setConfirming(false); await refresh(); } }));
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setD((x) => ({ ...x, [key]: value }));
@@ -239,7 +239,7 @@ function MigrateTenants({ planKey, versions }: { planKey: PlanKey; versions: Ver
   const subscribers = useQuery({ ...trpc.planLab.subscribers.queryOptions({ planKey }), refetchInterval: 5_000 });
   const candidates = useMemo(() => (subscribers.data ?? []).filter((s) => s.version !== Number(to)), [subscribers.data, to]);
   const migrate = useMutation(trpc.planLab.migrate.mutationOptions({
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: trpc.planLab.overview.queryKey() }), qc.invalidateQueries({ queryKey: trpc.planLab.subscribers.queryKey() })]),
+    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: trpc.planLab.pathKey() }), qc.invalidateQueries({ queryKey: trpc.planLab.subscribers.queryKey() })]),
   }));
   const run = () =>
     migrate.mutate({
