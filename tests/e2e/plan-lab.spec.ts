@@ -53,7 +53,10 @@ test('plan lab: finance publishes a cheaper Starter; the existing Starter tenant
   // Globex is still on version 1.
   await expect(page.getByTestId('plan-version-1-subscribers')).toHaveText('1');
   await expect(page.getByTestId('plan-version-2-subscribers')).toHaveText('0');
-  await page.screenshot({ path: 'test-results/screenshots/plan-lab.png', fullPage: true });
+  // Tall enough for the whole page: a full-page capture would repeat the fixed shell mid-page.
+  await page.setViewportSize({ width: 1400, height: 1300 });
+  await page.screenshot({ path: 'test-results/screenshots/plan-lab.png' });
+  await page.setViewportSize({ width: 1280, height: 720 });
   await signOut(page);
 
   // Acme's owner buys Starter: Checkout sells version 2, whose SMS quota is 500.

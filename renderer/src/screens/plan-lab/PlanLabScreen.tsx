@@ -70,6 +70,7 @@ function VersionsTable({ plan, canManage, selected, onSelect }: { plan: Overview
         <Text size="sm" c="dimmed">New subscribers get version {plan.latestPublished}.</Text>
       </Group>
       {draft.isError && <FormErrorAlert error={draft.error} />}
+      <Table.ScrollContainer minWidth={1150}>
       <Table striped highlightOnHover>
         <Table.Thead>
           <Table.Tr>{['Version', 'Status', 'Name', 'Monthly', 'Yearly', 'Seats', 'SMS included', 'Overage', 'Subscribers', 'Migrations', ''].map((h) => <Table.Th key={h}>{h}</Table.Th>)}</Table.Tr>
@@ -97,6 +98,7 @@ function VersionsTable({ plan, canManage, selected, onSelect }: { plan: Overview
           ))}
         </Table.Tbody>
       </Table>
+      </Table.ScrollContainer>
     </Card>
   );
 }
