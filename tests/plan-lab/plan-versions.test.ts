@@ -7,6 +7,7 @@ import type Stripe from 'stripe';
 import { PLANS } from '../../server/billing/plan-catalog';
 import { reserveUsage, reserveUsageInput } from '../../server/metering/reserve-usage';
 import { getEntitlements } from '../../server/metering/get-entitlements';
+import { getAccountState } from '../../server/metering/get-usage-state';
 import type { PlatformRoleName } from '../../server/permissions/permissions';
 import { databaseTargets } from '../helpers/databases';
 import { refused } from '../helpers/refusals';
@@ -27,7 +28,7 @@ function cheaperStarter() {
     seatPriceMinor: { month: 900, year: 9000 },
     overagePolicy: 'hard_cap' as const,
     quotas: { ...starterV1.quotas, sms_sent: 500 },
-    entitlements: starterV1.entitlements,
+    entitlements: { ...starterV1.entitlements, max_documents: { enabled: true, limit: 50 } },
     overageUnitPriceMicros: { sms_sent: 7500 },
   };
 }
@@ -130,7 +131,9 @@ describe.each(postgres)('plan versions on $name', (target) => {
     expect((await sms(fx, old.organizationId, 600)).status).toBe('reserved');
     expect(await sms(fx, fresh.organizationId, 600)).toMatchObject({ status: 'blocked', scope: 'organization' });
     expect((await sms(fx, fresh.organizationId, 500)).status).toBe('reserved');
-    expect((await getEntitlements(fx.t.app.services.db, fresh.organizationId, fx.t.clock)).planVersion).toBe(2);
+    expect(await getAccountState(fx.t.app.services.db, fresh.organizationId, fx.t.clock.now())).toMatchObject({ planKey: 'starter', planVersion: 2 });
+    expect((await getEntitlements(fx.t.app.services.db, fresh.organizationId, fx.t.clock)).features).toMatchObject({ api_access: true, max_documents: 50 });
+    expect((await getEntitlements(fx.t.app.services.db, old.organizationId, fx.t.clock)).features).toMatchObject({ api_access: true, max_documents: 100 });
 
     const overview = await finance.planLab.overview();
     const starter = overview.find((p) => p.planKey === 'starter')!;
