@@ -208,8 +208,8 @@ function CompareVersions({ planKey, versions }: { planKey: PlanKey; versions: Ve
         <Group justify="space-between">
           <Title order={3} fz="sm">Compare versions</Title>
           <Group gap="xs">
-            <Select aria-label="First version" data={options} value={a} onChange={(v) => v && setA(v)} allowDeselect={false} w={160} />
-            <Select aria-label="Second version" data={options} value={b} onChange={(v) => v && setB(v)} allowDeselect={false} w={160} />
+            <Select aria-label="First version" data={options} value={a} onChange={(v) => v && setA(v)} allowDeselect={false} w={200} />
+            <Select aria-label="Second version" data={options} value={b} onChange={(v) => v && setB(v)} allowDeselect={false} w={200} />
           </Group>
         </Group>
         {a === b ? <Text size="sm" c="dimmed">Choose two different versions.</Text> : compare.data?.differences.length === 0 ? <Text size="sm">The two versions have the same terms.</Text> : (
