@@ -8,6 +8,7 @@ import { PLANS } from '../../server/billing/plan-catalog';
 import { reserveUsage, reserveUsageInput } from '../../server/metering/reserve-usage';
 import { getEntitlements } from '../../server/metering/get-entitlements';
 import { getAccountState } from '../../server/metering/get-usage-state';
+import { applyDuePlanMigrations } from '../../server/plan-lab/migrate-tenants-to-version';
 import type { PlatformRoleName } from '../../server/permissions/permissions';
 import { databaseTargets } from '../helpers/databases';
 import { refused } from '../helpers/refusals';
@@ -272,5 +273,18 @@ describe.each(databaseTargets)('plan lab refusals on $name', (target) => {
     const local = await finance.planLab.migrate({ planKey: 'starter', toVersion: draft.version, tenants: { kind: 'chosen', organizationIds: [tenant.organizationId] }, when: 'now', reason: 'comped tenant' });
     expect(local).toMatchObject({ moved: 1 });
     expect((await fx.prisma.subscription.findUniqueOrThrow({ where: { organizationId: tenant.organizationId } })).planVersion).toBe(draft.version);
+
+    // At renewal, billed outside Stripe: scheduled for the period's end, moved by the job then, once.
+    const later = await seedTenant(fx.t.app, 'umbrella');
+    await fx.prisma.subscription.create({ data: { organizationId: later.organizationId, planKey: 'starter', status: 'active' } });
+    const scheduled = await finance.planLab.migrate({ planKey: 'starter', toVersion: draft.version, tenants: { kind: 'all', fromVersion: 1 }, when: 'at_renewal', reason: 'comped tenants at renewal' });
+    expect(scheduled).toMatchObject({ scheduled: 1, moved: 0 });
+    const effectiveAt = scheduled.results[0]!.effectiveAt!;
+    expect(effectiveAt.getTime()).toBeGreaterThan(fx.t.clock.now().getTime());
+    expect(await applyDuePlanMigrations(fx.t.app.services.db, fx.t.clock)).toBe(0);
+    fx.t.clock.set(new Date(effectiveAt.getTime() + 1000));
+    expect(await applyDuePlanMigrations(fx.t.app.services.db, fx.t.clock)).toBe(1);
+    expect(await applyDuePlanMigrations(fx.t.app.services.db, fx.t.clock)).toBe(0);
+    expect((await fx.prisma.subscription.findUniqueOrThrow({ where: { organizationId: later.organizationId } })).planVersion).toBe(draft.version);
   });
 });
