@@ -8,7 +8,7 @@ import { E2E_LAUNCH_TOKEN, launchOptions } from './e2e/browser';
 // on a fresh embedded database, since each starts from the first-run wizard.
 const basePort = Number(process.env.E2E_PORT ?? 48731);
 export { E2E_LAUNCH_TOKEN } from './e2e/browser';
-const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'invitations', 'narrow-windows', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings', 'sms', 'webhooks', 'impersonation', 'platform-admin', 'exports', 'connections', 'offline', 'plan-replay'];
+const suites = ['first-run', 'members-teams', 'api-keys', 'accounts', 'billing', 'invitations', 'narrow-windows', 'contacts', 'usage-dashboards', 'alerts', 'sms-settings', 'sms', 'webhooks', 'impersonation', 'platform-admin', 'exports', 'connections', 'offline', 'plan-replay', 'plan-lab'];
 // E2E_ONLY=a,b starts only those suites' servers (each starts in minutes on a loaded machine).
 const selected = process.env.E2E_ONLY ? suites.filter((s) => process.env.E2E_ONLY!.split(',').includes(s)) : suites;
 /** The billing suite's server runs the Stripe stand-in beside the console; its control port is here. */
@@ -23,6 +23,8 @@ export const webhooksControlPort = basePort + 103;
 export const connectionsControlPort = basePort + 105;
 /** The offline suite's server: POST /db/down and /db/up take its database's network path down and back. */
 export const offlineControlPort = basePort + 106;
+/** The plan lab suite runs the billing suite's server (Stripe stand-in) with its own control port. */
+export const planLabControlPort = basePort + 108;
 const servers: Record<string, { script: string; controlPort: number }> = {
   billing: { script: 'tests/e2e/billing-server.ts', controlPort: billingControlPort },
   'sms-settings': { script: 'tests/e2e/sms-settings-server.ts', controlPort: smsSettingsControlPort },
@@ -32,6 +34,7 @@ const servers: Record<string, { script: string; controlPort: number }> = {
   'plan-replay': { script: 'tests/e2e/plan-replay-server.ts', controlPort: basePort + 107 },
   connections: { script: 'tests/e2e/connections-server.ts', controlPort: connectionsControlPort },
   offline: { script: 'tests/e2e/offline-server.ts', controlPort: offlineControlPort },
+  'plan-lab': { script: 'tests/e2e/billing-server.ts', controlPort: planLabControlPort },
 };
 
 export default defineConfig({

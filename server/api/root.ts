@@ -24,6 +24,7 @@ import { smsRouter } from './routers/sms';
 import { impersonationRouter } from './routers/impersonation';
 import { exportsRouter } from './routers/exports';
 import { planLabReplayRouter } from './routers/plan-lab-replay';
+import { planLabRouter } from './routers/plan-lab';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -53,6 +54,7 @@ export const appRouter = router({
   platformAdmin: platformAdminRouter,
   exports: exportsRouter,
   planLabReplay: planLabReplayRouter,
+  planLab: planLabRouter,
 });
 
 export type AppRouter = typeof appRouter;

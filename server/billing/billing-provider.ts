@@ -32,11 +32,33 @@ export interface CreateCustomerInput {
   isBusiness?: boolean;
 }
 
+/**
+ * A published version of a plan other than the catalog's (plan lab): its plan prices are the ones
+ * under the version's lookup keys (planPriceLookupKey), and its seats and overage policy are its own.
+ */
+export interface PlanVersionTarget {
+  version: number;
+  includedSeats: number | null;
+  overagePolicy: 'hard_cap' | 'bill';
+  /** Which intervals the version is sold with. */
+  intervals: BillingInterval[];
+}
+
+/** A published version's plan prices, synced with the catalog under the version's lookup keys. */
+export interface VersionedPlanPrices {
+  planKey: PlanKey;
+  version: number;
+  name: string;
+  prices: Partial<Record<BillingInterval, number>>;
+}
+
 export interface CheckoutSessionInput {
   organizationId: string;
   customerId: string;
   planKey: PlanKey;
   interval: BillingInterval;
+  /** A plan-lab version (default: the catalog's, version 1). */
+  planVersion?: PlanVersionTarget;
   /** Seats billed beyond the plan's included ones. */
   extraSeats?: number;
   trialDays?: number;
@@ -81,6 +103,8 @@ export interface PlanChangeInput {
   activeMembers: number;
   /** Seats asked for on the new plan (default: activeMembers); fewer than activeMembers is refused. */
   seats?: number;
+  /** A plan-lab version of the plan (default: the catalog's, version 1); the same plan on another version is a change. */
+  planVersion?: PlanVersionTarget;
 }
 
 export interface ChangePreviewLine {
@@ -118,7 +142,7 @@ export interface SubscriptionSummary {
   currentPeriodEnd: Date;
   trialEnd: Date | null;
   /** A change scheduled for the end of the period. */
-  pendingChange: { planKey: PlanKey | null; interval: BillingInterval | null; effectiveAt: Date } | null;
+  pendingChange: { planKey: PlanKey | null; interval: BillingInterval | null; effectiveAt: Date; planVersion?: number | null } | null;
 }
 
 export interface InvoiceSummary {
@@ -175,7 +199,7 @@ export class WebhookRejected extends Error {
 
 export interface BillingProvider {
   readonly name: 'stripe';
-  syncCatalog(options?: { dryRun?: boolean }): Promise<CatalogSyncReport>;
+  syncCatalog(options?: { dryRun?: boolean; planVersions?: VersionedPlanPrices[] }): Promise<CatalogSyncReport>;
   createCustomer(input: CreateCustomerInput): Promise<{ customerId: string }>;
   createCheckoutSession(input: CheckoutSessionInput): Promise<CheckoutSession>;
   createBillingPortalSession(input: PortalSessionInput): Promise<{ url: string }>;

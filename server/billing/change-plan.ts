@@ -9,6 +9,7 @@ import { countActiveMembers, requireEventContext, requireLiveSubscription, requi
 import { applyStripeObjectNow } from './process-stripe-event';
 import { changeTarget } from './preview-plan-change';
 import { planChoice } from './start-checkout';
+import { planChangeTarget } from '../plan-lab/plan-versions';
 
 export const changePlanInput = planChoice.extend({
   when: z.enum(['now', 'period_end']),
@@ -23,9 +24,12 @@ export async function changePlan(services: BillingServices, actor: Actor, input:
   const { subscription, subscriptionId } = await requireLiveSubscription(services.db, actor.organizationId);
   const activeMembers = await countActiveMembers(services.db, actor.organizationId);
   const operationId = `plan-change:${createHash('sha256').update(JSON.stringify([actor.organizationId, subscriptionId, plan.key, input.interval, input.when, input.prorationDate ?? null])).digest('hex').slice(0, 40)}`;
+  // Same plan: the version they are on; another plan: its latest published version (plan lab).
+  const { target } = await planChangeTarget(services.db, actor.organizationId, plan.key);
   const result = await provider.changePlan({
     subscriptionId,
     planKey: plan.key,
+    ...(target ? { planVersion: target } : {}),
     interval: input.interval,
     activeMembers,
     when: input.when,

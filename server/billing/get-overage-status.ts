@@ -36,9 +36,11 @@ export async function getOverageStatus(db: Database, organizationId: string, clo
   const now = clock.now();
   const metrics = OVERAGES.map((o) => o.metric);
   const [head] = await db.query<{ policy: string | null; period_start: Date; period_end: Date; earlier_pending: string; earlier_failed: string }>(
-    `with s as (select billing_anchor, plan_key from subscriptions where organization_id = $1),
+    `with s as (select billing_anchor, plan_key, plan_version from subscriptions where organization_id = $1),
           p as (select meterdesk_period_start((select billing_anchor from s), $2) as ps)
-     select (select pl.overage_policy::text from plans pl where pl.key = (select plan_key from s)) as policy,
+     select (select coalesce(pv.overage_policy, pl.overage_policy)::text from plans pl
+               left join plan_versions pv on pv.plan_key = pl.key and pv.version = (select plan_version from s)
+              where pl.key = (select plan_key from s)) as policy,
             p.ps as period_start, meterdesk_period_end((select billing_anchor from s), p.ps) as period_end,
             coalesce((select sum(quantity) from overage_reports r where r.organization_id = $1 and r.period_start < p.ps and r.status = 'pending'), 0) as earlier_pending,
             coalesce((select sum(quantity) from overage_reports r where r.organization_id = $1 and r.period_start < p.ps and r.status = 'failed'), 0) as earlier_failed

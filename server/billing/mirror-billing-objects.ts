@@ -145,9 +145,9 @@ export async function applySubscription(tx: Tx, organizationId: string, s: Subsc
     organizationId,
   );
   const [row] = await tx.$queryRawUnsafe<
-    Array<{ plan_key: string; status: string; provider_subscription_id: string | null; provider_status: string | null; provider_created: Date | null; provider_state_at: Date | null; cancel_at_period_end: boolean; seat_quantity: number }>
+    Array<{ plan_key: string; plan_version: number; status: string; provider_subscription_id: string | null; provider_status: string | null; provider_created: Date | null; provider_state_at: Date | null; cancel_at_period_end: boolean; seat_quantity: number }>
   >(
-    `select plan_key, status::text, provider_subscription_id, provider_status, provider_created, provider_state_at, cancel_at_period_end, seat_quantity
+    `select plan_key, plan_version, status::text, provider_subscription_id, provider_status, provider_created, provider_state_at, cancel_at_period_end, seat_quantity
        from subscriptions where organization_id = $1::uuid for update`,
     organizationId,
   );
@@ -162,6 +162,8 @@ export async function applySubscription(tx: Tx, organizationId: string, s: Subsc
   const access = accessFor(s);
   const data = {
     planKey: access.planKey,
+    // The version follows the price (grandfathering: a renewal keeps it; a migration switches it).
+    planVersion: access.planKey === s.planKey ? (s.planVersion ?? 1) : 1,
     status: access.status,
     billingAnchor: s.billingAnchor,
     currentPeriodStart: s.periodStart,
@@ -181,11 +183,18 @@ export async function applySubscription(tx: Tx, organizationId: string, s: Subsc
     endedAt: s.endedAt,
   };
   await tx.subscription.upsert({ where: { organizationId }, create: { organizationId, ...data }, update: data });
+  // A plan-lab migration to the version the subscription is now on is complete (server/plan-lab/migrate-tenants-to-version.ts).
+  await tx.$executeRawUnsafe(
+    `update plan_version_migrations set status = 'done', updated_at = now() where organization_id = $1::uuid and plan_key = $2 and to_version = $3 and status in ('scheduled', 'pending')`,
+    organizationId,
+    data.planKey,
+    data.planVersion,
+  );
   await recordSubscriptionChange(tx, organizationId, { effectiveAt: s.readAt, planKey: data.planKey, providerStatus: s.providerStatus, billingInterval: s.interval, seatQuantity: s.seatQuantity, providerSubscriptionId: s.id });
   const before = current
-    ? { planKey: current.plan_key, status: current.status, providerStatus: current.provider_status, cancelAtPeriodEnd: current.cancel_at_period_end, seatQuantity: current.seat_quantity, providerSubscriptionId: current.provider_subscription_id }
+    ? { planKey: current.plan_key, planVersion: current.plan_version, status: current.status, providerStatus: current.provider_status, cancelAtPeriodEnd: current.cancel_at_period_end, seatQuantity: current.seat_quantity, providerSubscriptionId: current.provider_subscription_id }
     : null;
-  const after = { planKey: data.planKey, status: data.status, providerStatus: data.providerStatus, cancelAtPeriodEnd: data.cancelAtPeriodEnd, seatQuantity: data.seatQuantity, providerSubscriptionId: s.id };
+  const after = { planKey: data.planKey, planVersion: data.planVersion, status: data.status, providerStatus: data.providerStatus, cancelAtPeriodEnd: data.cancelAtPeriodEnd, seatQuantity: data.seatQuantity, providerSubscriptionId: s.id };
   if (JSON.stringify(before) === JSON.stringify(after)) return 'unchanged';
   await recordAuditEvent(tx, { organizationId, action: 'billing.subscription_changed', targetType: 'subscription', targetId: s.id, before, after, reason: `Stripe ${eventId}` });
   await emitSubscriptionUpdated(tx, organizationId, { before, after, stripeEventId: eventId, at: s.readAt });

@@ -157,3 +157,21 @@ export function microsToMinorDecimal(micros: number): string {
   const fraction = String(micros % 10_000).padStart(4, '0').replace(/0+$/, '');
   return fraction ? `${whole}.${fraction}` : String(whole);
 }
+
+/**
+ * Lookup key of a plan's price in one version of the plan (plan lab): version 1 is the catalog's
+ * own keys, version N is `meterdesk_<plan>_<monthly|yearly>_vN`. The subscription's price says
+ * which version it is on, so renewals keep it and a scheduled switch moves it.
+ */
+export function planPriceLookupKey(planKey: string, interval: BillingInterval, version: number): string {
+  return `meterdesk_${planKey}_${interval === 'month' ? 'monthly' : 'yearly'}_v${version}`;
+}
+
+const PLAN_LOOKUP_KEY = /^meterdesk_([a-z]+)_(monthly|yearly)_v([1-9][0-9]{0,5})$/;
+
+/** The plan, interval and version a price lookup key names; null for anything else (seats, overage, foreign keys). */
+export function parsePlanPriceLookupKey(key: string | null | undefined): { planKey: PlanKey; interval: BillingInterval; version: number } | null {
+  const m = key ? PLAN_LOOKUP_KEY.exec(key) : null;
+  if (!m || !findPlan(m[1]!)) return null;
+  return { planKey: m[1] as PlanKey, interval: m[2] === 'monthly' ? 'month' : 'year', version: Number(m[3]) };
+}

@@ -5,6 +5,7 @@ import type { Actor } from '../members/member-scope';
 import { AppError } from '../errors';
 import { countActiveMembers, requireLiveSubscription, requireProvider, type BillingServices } from './billing-console-context';
 import { findPlan } from './plan-catalog';
+import { planChangeTarget } from '../plan-lab/plan-versions';
 import { CONTACT_SALES, planChoice } from './start-checkout';
 
 export const previewPlanChangeInput = planChoice;
@@ -22,6 +23,7 @@ export async function previewPlanChange(services: BillingServices, actor: Actor,
   const plan = changeTarget(input);
   const { subscriptionId } = await requireLiveSubscription(services.db, actor.organizationId);
   const activeMembers = await countActiveMembers(services.db, actor.organizationId);
-  const preview = await provider.previewChange({ subscriptionId, planKey: plan.key, interval: input.interval, activeMembers });
+  const { target } = await planChangeTarget(services.db, actor.organizationId, plan.key);
+  const preview = await provider.previewChange({ subscriptionId, planKey: plan.key, interval: input.interval, activeMembers, ...(target ? { planVersion: target } : {}) });
   return { planKey: plan.key, planName: plan.name, interval: input.interval, ...preview };
 }

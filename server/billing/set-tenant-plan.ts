@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import type { BillingProvider, PlanChangeResult } from './billing-provider';
 import { auditOncePerRequest, liveProviderSubscriptionId, platformActionInput, platformOperationId, requireProvider, tenantBillingAccount } from './platform-billing-action';
 import { findPlan, PLANS, type PlanKey } from './plan-catalog';
+import { newSubscriptionTarget, planChangeTarget } from '../plan-lab/plan-versions';
 
 const PLAN_KEYS = PLANS.map((p) => p.key) as [PlanKey, ...PlanKey[]];
 
@@ -35,9 +36,11 @@ export async function setTenantPlan(
     const provider = requireProvider(services.billingProvider, `change the plan of ${account.organizationName}, which is billed through Stripe`);
     const activeMembers = await db.prisma.membership.count({ where: { organizationId: input.organizationId, status: 'active' } });
     // The provider refuses too few seats for the active members, with its own words.
+    const { target } = await planChangeTarget(db, input.organizationId, input.planKey);
     const result: PlanChangeResult = await provider.changePlan({
       subscriptionId,
       planKey: input.planKey,
+      ...(target ? { planVersion: target } : {}),
       interval: input.interval,
       activeMembers,
       when: input.when,
@@ -66,10 +69,12 @@ export async function setTenantPlan(
       const current = await tx.subscription.findUnique({ where: { organizationId: input.organizationId }, select: { planKey: true, status: true } });
       if (current?.planKey === plan.key && current.status === 'active') throw new AppError('CONFLICT', `${account.organizationName} is already on the ${plan.name} plan.`, { field: 'planKey' });
       // Billed outside Stripe: the local row is the subscription. A trial ends with the change.
+      // A new plan starts on its latest published version (plan lab).
+      const { version } = await newSubscriptionTarget({ prisma: tx as unknown as Database["prisma"] }, plan.key);
       await tx.subscription.upsert({
         where: { organizationId: input.organizationId },
-        create: { organizationId: input.organizationId, planKey: plan.key, status: 'active' },
-        update: { planKey: plan.key, status: 'active', trialEndsAt: null, cancelAtPeriodEnd: false, canceledAt: null, endedAt: null },
+        create: { organizationId: input.organizationId, planKey: plan.key, planVersion: version, status: 'active' },
+        update: { planKey: plan.key, planVersion: version, status: 'active', trialEndsAt: null, cancelAtPeriodEnd: false, canceledAt: null, endedAt: null },
       });
     },
   });

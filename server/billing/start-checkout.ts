@@ -10,6 +10,7 @@ import { consoleReturnUrl, countActiveMembers, loadBillingState, requireProvider
 import { ensureBillingCustomer } from './ensure-billing-customer';
 import { findPlan } from './plan-catalog';
 import { getTrialSettings } from '../platform/platform-settings';
+import { newSubscriptionTarget } from '../plan-lab/plan-versions';
 
 export const planChoice = z.object({
   planKey: z.enum(['free', 'starter', 'growth', 'pro', 'enterprise']),
@@ -37,7 +38,10 @@ export async function startCheckout(services: BillingServices, actor: Actor, inp
   }
   const customerId = await ensureBillingCustomer(services, provider, actor);
   const activeMembers = await countActiveMembers(services.db, actor.organizationId);
-  const extraSeats = plan.includedSeats === null ? 0 : Math.max(0, activeMembers - plan.includedSeats);
+  // New subscriptions get the plan's latest published version (plan lab); existing ones keep theirs.
+  const { version, target } = await newSubscriptionTarget(services.db, plan.key);
+  const includedSeats = target ? target.includedSeats : plan.includedSeats;
+  const extraSeats = includedSeats === null ? 0 : Math.max(0, activeMembers - includedSeats);
   // The platform's trial, once per tenant: a subscription that ever had a trial end gets none again.
   const trial = await getTrialSettings(services.db);
   const trialDays = state.subscription?.trialEndsAt ? 0 : trial.trialDays;
@@ -46,6 +50,7 @@ export async function startCheckout(services: BillingServices, actor: Actor, inp
     customerId,
     planKey: plan.key,
     interval: input.interval,
+    ...(target ? { planVersion: target } : {}),
     extraSeats,
     ...(trialDays > 0 ? { trialDays, trialEndWithoutPaymentMethod: trial.trialEndWithoutPaymentMethod } : {}),
     successUrl: consoleReturnUrl(services, { checkout: 'success', session_id: '{CHECKOUT_SESSION_ID}' }),
@@ -59,7 +64,7 @@ export async function startCheckout(services: BillingServices, actor: Actor, inp
     action: 'billing.checkout_started',
     targetType: 'checkout_session',
     targetId: session.id,
-    after: { planKey: plan.key, interval: input.interval, extraSeats, customerId, trialDays },
+    after: { planKey: plan.key, planVersion: version, interval: input.interval, extraSeats, customerId, trialDays },
   });
   return { sessionId: session.id, url: session.url, expiresAt: session.expiresAt };
 }

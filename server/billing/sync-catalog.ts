@@ -1,6 +1,6 @@
 // Use case: make the billing provider's catalog match the plan catalog in the repository, and
 // say what changed in lines a person reads (`npm run cli -- stripe sync-catalog`).
-import type { BillingProvider, CatalogChange, CatalogSyncReport } from './billing-provider';
+import type { BillingProvider, CatalogChange, CatalogSyncReport, VersionedPlanPrices } from './billing-provider';
 
 export interface CatalogSyncOutcome {
   report: CatalogSyncReport;
@@ -9,7 +9,8 @@ export interface CatalogSyncOutcome {
   conflicts: CatalogChange[];
 }
 
-export async function syncCatalog(provider: BillingProvider, options: { dryRun?: boolean } = {}): Promise<CatalogSyncOutcome> {
+/** planVersions: published plan-lab versions (server/plan-lab/published-version-prices.ts), synced beside the catalog. */
+export async function syncCatalog(provider: BillingProvider, options: { dryRun?: boolean; planVersions?: VersionedPlanPrices[] } = {}): Promise<CatalogSyncOutcome> {
   const report = await provider.syncCatalog(options);
   const writes = report.changes.filter((c) => c.action !== 'conflict');
   const conflicts = report.changes.filter((c) => c.action === 'conflict');

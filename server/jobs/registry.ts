@@ -31,6 +31,7 @@ import type { ExportDeps } from '../exports/run-usage-export';
 import { sweepInterruptedExports } from '../exports/sweep-interrupted-exports';
 import { ensureUsagePartitions } from '../ledger/ensure-usage-partitions';
 import { archiveExpiredUsageMonths } from '../ledger/archive-expired-usage-months';
+import { applyDuePlanMigrations } from '../plan-lab/migrate-tenants-to-version';
 
 export interface BackgroundJob {
   name: string;
@@ -93,6 +94,8 @@ export function backgroundJobs(services: JobServices, options: { intervalMs?: nu
     jobs.push({ name: 'send-sms-help-replies', intervalMs: Math.min(options.intervalMs ?? 5_000, 5_000), run: () => sendDueHelpReplies({ db, clock, provider: smsProviders }) });
   }
   // Launches interrupted by a crash: rolled back to drafts, their reservations released (server/campaigns/recover-interrupted-launches.ts).
+  // Plan lab: tenants billed outside Stripe move to their new plan version when their period ends.
+  jobs.push({ name: 'apply-due-plan-migrations', intervalMs: options.intervalMs ?? 60_000, run: () => applyDuePlanMigrations(db, clock) });
   jobs.push({ name: 'recover-interrupted-launches', intervalMs: options.intervalMs ?? 60_000, run: () => recoverInterruptedLaunches(db, clock) });
   // Suspended or past-due tenants stop sending: their campaigns paused, reservations released (server/campaigns/pause-restricted-campaigns.ts).
   jobs.push({ name: 'pause-restricted-campaigns', intervalMs: Math.min(options.intervalMs ?? 2_000, 2_000), run: () => pauseRestrictedCampaigns(db, clock) });

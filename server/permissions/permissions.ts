@@ -80,6 +80,10 @@ export const PLATFORM_PERMISSIONS = [
   'platform:health:read',
   /** See who the platform's staff are (managing them is platform:staff:manage). */
   'platform:staff:read',
+  /** Plan lab (issue 14): see plans' versions, subscribers per version, compare versions. */
+  'platform:plans:read',
+  /** Plan lab: draft, publish and migrate tenants between plan versions (staff and finance). */
+  'platform:plans:manage',
 ] as const;
 export type PlatformPermission = (typeof PLATFORM_PERMISSIONS)[number];
 
@@ -140,6 +144,9 @@ export const PLATFORM_ROLE_PERMISSIONS: Record<PlatformRoleName, readonly Platfo
 (PLATFORM_ROLE_PERMISSIONS.support as PlatformPermission[]).push('platform:users:read', 'platform:notes:write', 'platform:support:tools', 'platform:usage:read', 'platform:health:read');
 // Issue 14: finance weighs plan changes against the revenue they read (super admins have it too).
 (PLATFORM_ROLE_PERMISSIONS.finance as PlatformPermission[]).push('platform:plans:replay');
+// Issue 14: pricing is finance's (and super admins'); support may look at the plan lab, not change it.
+(PLATFORM_ROLE_PERMISSIONS.finance as PlatformPermission[]).push('platform:plans:read', 'platform:plans:manage');
+(PLATFORM_ROLE_PERMISSIONS.support as PlatformPermission[]).push('platform:plans:read');
 
 
 export function orgRoleCan(role: OrgRoleName | null | undefined, permission: OrgPermission): boolean {

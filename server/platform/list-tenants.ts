@@ -48,7 +48,7 @@ export async function listTenants(db: Database, input: z.output<typeof listTenan
               ) as last_activity_at,
               (select max(c.used::float8 / nullif(case when ov.found then ov.lim else pq.included end, 0)::float8)
                  from usage_counters c
-                 join plan_quotas pq on pq.plan_key = coalesce(s.plan_key, 'free') and pq.metric = c.metric
+                 join plan_quotas pq on pq.plan_key = coalesce(s.plan_key, 'free') and pq.version = coalesce(s.plan_version, 1) and pq.metric = c.metric
                  left join lateral (select true as found, q.limit as lim from quota_overrides q
                                      where q.organization_id = c.organization_id and q.metric = c.metric and q.revoked_at is null
                                        and q.starts_at <= $4 and q.ends_at > $4 order by q.created_at desc limit 1) ov on true

@@ -291,6 +291,7 @@ describe.each(databaseTargets)('overage to meters on $name', (target) => {
       'release-expired-reservations',
       'batch-overage-for-billing',
       'erase-deleted-organizations',
+      'apply-due-plan-migrations',
       'recover-interrupted-launches',
       'pause-restricted-campaigns',
       'apply-pending-delivery-events',

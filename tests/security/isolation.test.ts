@@ -403,6 +403,21 @@ const OTHER_PROCEDURES: Record<string, { why: string; check: (t: TestApp, f: Fix
     why: 'the link is the credential; an unknown token is refused',
     check: async (t) => refusedWithoutWrites(t, new MemoryCarrier(), 'invitations.accept', { token: newToken('mdi').token, name: 'Eve', password: 'takeover-pass-1' }, ['NOT_FOUND']),
   },
+  // Plan lab (issue 14): platform staff only; tenants' owners are refused (tests/plan-lab/plan-versions.test.ts checks support and finance).
+  'planLab.overview': { why: 'platform staff only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'planLab.overview', undefined, ['FORBIDDEN']) },
+  'planLab.version': { why: 'platform staff only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'planLab.version', { planKey: 'starter', version: 1 }, ['FORBIDDEN']) },
+  'planLab.compare': { why: 'platform staff only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'planLab.compare', { planKey: 'starter', a: 1, b: 1 }, ['FORBIDDEN']) },
+  'planLab.subscribers': { why: 'platform staff only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'planLab.subscribers', { planKey: 'starter' }, ['FORBIDDEN']) },
+  'planLab.createDraft': { why: 'finance and super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'planLab.createDraft', { planKey: 'starter', fromVersion: 1 }, ['FORBIDDEN']) },
+  'planLab.saveDraft': {
+    why: 'finance and super admins only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'planLab.saveDraft', { planKey: 'starter', version: 1, terms: { name: 'Mine', prices: { month: 0 }, includedSeats: null, seatPriceMinor: { month: 0, year: 0 }, overagePolicy: 'hard_cap', quotas: {}, entitlements: {}, overageUnitPriceMicros: {} } }, ['FORBIDDEN']),
+  },
+  'planLab.publish': { why: 'finance and super admins only', check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'planLab.publish', { planKey: 'starter', version: 1, confirm: true }, ['FORBIDDEN']) },
+  'planLab.migrate': {
+    why: 'finance and super admins only',
+    check: async (t, f) => refusedWithoutWrites(t, f.a.people.owner.carrier, 'planLab.migrate', { planKey: 'starter', toVersion: 1, tenants: { kind: 'chosen', organizationIds: [f.a.organizationId] }, when: 'now', reason: 'move myself' }, ['FORBIDDEN']),
+  },
 };
 
 async function call(t: TestApp, carrier: MemoryCarrier, path: string, input?: unknown): Promise<unknown> {

@@ -32,6 +32,7 @@ import { WebhooksScreen } from '../screens/webhooks/WebhooksScreen';
 import { ImpersonationBanner } from './ImpersonationBanner';
 import { StaffScreen } from '../screens/platform/StaffScreen';
 import { RevenueScreen } from '../screens/platform/RevenueScreen';
+import { PlanLabScreen } from '../screens/plan-lab/PlanLabScreen';
 import { PlatformUsageScreen } from '../screens/platform/PlatformUsageScreen';
 import { SystemHealthScreen } from '../screens/platform/SystemHealthScreen';
 import { PeopleScreen } from '../screens/platform/PeopleScreen';
@@ -205,6 +206,8 @@ function Screen({ item }: { item: NavItem }) {
       return <RevenueScreen />;
     case 'plan-replay':
       return <PlanLabReplayScreen />;
+    case 'plan-lab':
+      return <PlanLabScreen />;
     case 'platform-usage':
       return <PlatformUsageScreen />;
     case 'health':

@@ -98,6 +98,7 @@ export const NAV_ITEMS: NavItem[] = [
   { route: 'people', label: 'People', icon: IconUserSearch, group: 'platform', visible: (a) => a.canPlatform('platform:users:read') },
   { route: 'revenue', label: 'Revenue', icon: IconReportMoney, group: 'platform', visible: (a) => a.canPlatform('platform:revenue:read') },
   { route: 'plan-replay', label: 'What-if replay', icon: IconFlask, group: 'platform', visible: (a) => a.canPlatform('platform:plans:replay') },
+  { route: 'plan-lab', label: 'Plan lab', icon: IconFlask, group: 'platform', visible: (a) => a.canPlatform('platform:plans:read') },
   { route: 'platform-usage', label: 'Platform usage', icon: IconChartAreaLine, group: 'platform', visible: (a) => a.canPlatform('platform:usage:read') },
   { route: 'health', label: 'System health', icon: IconActivityHeartbeat, group: 'platform', visible: (a) => a.canPlatform('platform:health:read') },
   { route: 'staff', label: 'Staff', icon: IconShieldLock, group: 'platform', visible: (a) => a.canPlatform('platform:staff:manage') },

@@ -4,7 +4,7 @@
 import type Stripe from 'stripe';
 import { stripeErrors } from './stripe-sdk';
 import { z } from 'zod';
-import { PLANS, SEAT_PRICES, type BillingInterval, type PlanKey } from '../plan-catalog';
+import { parsePlanPriceLookupKey, SEAT_PRICES, type BillingInterval, type PlanKey } from '../plan-catalog';
 
 export const ORGANIZATION_METADATA_KEY = 'meterdesk_organization_id';
 
@@ -98,6 +98,8 @@ export interface SubscriptionSnapshot {
   providerStatus: string;
   /** null: no price of our catalog on it. */
   planKey: PlanKey | null;
+  /** The plan version its price belongs to (plan lab; the catalog's prices are version 1). */
+  planVersion?: number | null;
   lookupKey: string | null;
   interval: BillingInterval | null;
   seatQuantity: number;
@@ -139,9 +141,11 @@ const subscriptionSchema = z.object({
   }),
 });
 
-const PLAN_BY_LOOKUP_KEY = new Map<string, { planKey: PlanKey; interval: BillingInterval }>(
-  PLANS.flatMap((plan) => Object.values(plan.prices).map((price) => [price.lookupKey, { planKey: plan.key, interval: price.interval }] as const)),
-);
+// Plan prices of every version: the catalog's (v1) and published plan-lab versions' (vN).
+const PLAN_BY_LOOKUP_KEY = {
+  has: (key: string) => parsePlanPriceLookupKey(key) !== null,
+  get: (key: string) => parsePlanPriceLookupKey(key) ?? undefined,
+};
 const SEAT_LOOKUP_KEYS = new Set(Object.values(SEAT_PRICES).map((p) => p.lookupKey));
 
 export async function readSubscription(stripe: Stripe, id: string): Promise<SubscriptionSnapshot | null> {
@@ -158,6 +162,7 @@ export async function readSubscription(stripe: Stripe, id: string): Promise<Subs
     organizationClaim: s.metadata?.[ORGANIZATION_METADATA_KEY] ?? null,
     providerStatus: s.status,
     planKey: plan?.planKey ?? null,
+    planVersion: plan?.version ?? null,
     lookupKey: planItem?.price.lookup_key ?? null,
     interval: plan?.interval ?? null,
     seatQuantity: s.items.data.filter((i) => i.price.lookup_key && SEAT_LOOKUP_KEYS.has(i.price.lookup_key)).reduce((n, i) => n + (i.quantity ?? 0), 0),

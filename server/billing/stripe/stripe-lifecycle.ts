@@ -16,10 +16,11 @@ import type {
   PaymentMethodSummary,
   PlanChangeInput,
   PlanChangeResult,
+  PlanVersionTarget,
   ProviderSubscriptionStatus,
   SubscriptionSummary,
 } from '../billing-provider';
-import { findPlan, OVERAGES, PLANS, SEAT_PRICES, type BillingInterval, type PlanDefinition, type PlanKey } from '../plan-catalog';
+import { findPlan, OVERAGES, parsePlanPriceLookupKey, planPriceLookupKey, SEAT_PRICES, type BillingInterval, type PlanDefinition, type PlanKey } from '../plan-catalog';
 // The provider's common mapping (authentication, rate limit, invalid request, network); only called at run time, so the import cycle is harmless.
 import { toAppError as toAppErrorBase } from './stripe-provider';
 
@@ -34,9 +35,17 @@ type Item = Stripe.SubscriptionItem;
 
 const operationIdSchema = z.string().regex(/^[A-Za-z0-9:_-]{1,80}$/, 'an operation id is 1–80 letters, digits, ":", "_" or "-"');
 
-const PLAN_BY_LOOKUP = new Map<string, { plan: PlanDefinition; interval: BillingInterval }>(
-  PLANS.flatMap((plan) => (Object.entries(plan.prices) as Array<[BillingInterval, { lookupKey: string }]>).map(([interval, p]) => [p.lookupKey, { plan, interval }] as const)),
-);
+// A plan price of any version: the catalog's (v1) or a plan-lab version's (meterdesk_<plan>_<interval>_vN).
+const PLAN_BY_LOOKUP = {
+  get(key: string): { plan: PlanDefinition; interval: BillingInterval; version: number } | undefined {
+    const parsed = parsePlanPriceLookupKey(key);
+    const plan = parsed && findPlan(parsed.planKey);
+    return parsed && plan ? { plan, interval: parsed.interval, version: parsed.version } : undefined;
+  },
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  },
+};
 const SEAT_LOOKUPS = new Set(Object.values(SEAT_PRICES).map((p) => p.lookupKey));
 const OVERAGE_LOOKUPS = new Set(OVERAGES.map((o) => o.lookupKey));
 
@@ -54,8 +63,8 @@ export class StripeLifecycle {
     const target = checkTarget(input);
     return this.call('preview the plan change', async () => {
       const sub = await this.subscription(input.subscriptionId);
-      this.refuseSamePlan(sub, target.plan, input.interval);
-      const items = await this.itemChanges(sub, target.plan, input.interval, target.extraSeats);
+      this.refuseSamePlan(sub, target.plan, input.interval, target.version);
+      const items = await this.itemChanges(sub, target.plan, input.interval, target.extraSeats, target.version);
       const preview = await this.send(() => this.stripe.invoices.createPreview({
         customer: customerId(sub),
         subscription: sub.id,
@@ -91,21 +100,21 @@ export class StripeLifecycle {
       // This very operation already went through (its answer was lost): answer what it did.
       const done = await this.previousChange(sub, op);
       if (done) return done;
-      this.refuseSamePlan(sub, target.plan, input.interval);
+      this.refuseSamePlan(sub, target.plan, input.interval, target.version);
       if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
         throw new AppError('PRECONDITION_FAILED', 'This subscription has ended: start a new one from the billing page.');
       }
-      if (input.when === 'period_end') return this.scheduleChange(sub, target.plan, input.interval, target.extraSeats, op);
+      if (input.when === 'period_end') return this.scheduleChange(sub, target.plan, input.interval, target.extraSeats, op, target.version);
       // A change now replaces any change waiting for the period end.
       if (sub.schedule) sub = await this.releaseSchedule(sub, `meterdesk-release-${op}`);
-      const items = await this.itemChanges(sub, target.plan, input.interval, target.extraSeats);
+      const items = await this.itemChanges(sub, target.plan, input.interval, target.extraSeats, target.version);
       const updated = await this.send(() => this.stripe.subscriptions.update(
         sub.id,
         {
           items,
           proration_behavior: 'always_invoice',
           ...(input.prorationDate !== undefined ? { proration_date: input.prorationDate } : {}),
-          metadata: { meterdesk_plan: target.plan.key, meterdesk_change_operation: op, meterdesk_change_after_invoice: idOf(sub.latest_invoice) ?? '' },
+          metadata: { meterdesk_plan: target.plan.key, meterdesk_plan_version: String(target.version?.version ?? 1), meterdesk_change_operation: op, meterdesk_change_after_invoice: idOf(sub.latest_invoice) ?? '' },
         },
         { idempotencyKey: `meterdesk-change-${op}` },
       ));
@@ -305,20 +314,21 @@ export class StripeLifecycle {
     return this.send(() => this.stripe.subscriptions.retrieve(id, { expand: ['schedule'] }));
   }
 
-  private refuseSamePlan(sub: Sub, plan: PlanDefinition, interval: BillingInterval) {
+  private refuseSamePlan(sub: Sub, plan: PlanDefinition, interval: BillingInterval, target?: PlanVersionTarget) {
     const current = currentPlan(sub);
-    if (current && current.plan.key === plan.key && current.interval === interval) {
-      throw new AppError('CONFLICT', `You are already on the ${plan.name} plan, billed ${interval}ly.`, { field: 'planKey' });
+    const version = target?.version ?? 1;
+    if (current && current.plan.key === plan.key && current.interval === interval && current.version === version) {
+      throw new AppError('CONFLICT', `You are already on the ${plan.name} plan${version > 1 ? ` (version ${version})` : ''}, billed ${interval}ly.`, { field: 'planKey' });
     }
     const pending = pendingChange(sub);
-    if (pending && pending.planKey === plan.key && pending.interval === interval) {
+    if (pending && pending.planKey === plan.key && pending.interval === interval && (pending.planVersion ?? 1) === version) {
       throw new AppError('CONFLICT', `A change to the ${plan.name} plan, billed ${interval}ly, is already scheduled for ${pending.effectiveAt.toISOString().slice(0, 10)}.`, { field: 'planKey' });
     }
   }
 
   /** The target's items in a subscription update: plan price swapped, seats re-priced, overage prices added or removed. */
-  private async itemChanges(sub: Sub, plan: PlanDefinition, interval: BillingInterval, extraSeats: number): Promise<Stripe.SubscriptionUpdateParams.Item[]> {
-    const wanted = await this.targetItems(plan, interval, extraSeats);
+  private async itemChanges(sub: Sub, plan: PlanDefinition, interval: BillingInterval, extraSeats: number, target?: PlanVersionTarget): Promise<Stripe.SubscriptionUpdateParams.Item[]> {
+    const wanted = await this.targetItems(plan, interval, extraSeats, target);
     const planItem = sub.items.data.find((i) => PLAN_BY_LOOKUP.has(i.price.lookup_key ?? ''));
     const seatItem = sub.items.data.find((i) => SEAT_LOOKUPS.has(i.price.lookup_key ?? ''));
     const changes: Stripe.SubscriptionUpdateParams.Item[] = [];
@@ -332,10 +342,10 @@ export class StripeLifecycle {
     return changes;
   }
 
-  private async targetItems(plan: PlanDefinition, interval: BillingInterval, extraSeats: number) {
-    const planLookup = plan.prices[interval]!.lookupKey;
+  private async targetItems(plan: PlanDefinition, interval: BillingInterval, extraSeats: number, target?: PlanVersionTarget) {
+    const planLookup = target ? planPriceLookupKey(plan.key, interval, target.version) : plan.prices[interval]!.lookupKey;
     const seatLookup = SEAT_PRICES[interval].lookupKey;
-    const overage = plan.overagePolicy === 'bill' && interval === 'month' ? OVERAGES.map((o) => o.lookupKey) : [];
+    const overage = (target?.overagePolicy ?? plan.overagePolicy) === 'bill' && interval === 'month' ? OVERAGES.map((o) => o.lookupKey) : [];
     const ids = await this.pricesByLookupKey([planLookup, ...(extraSeats ? [seatLookup] : []), ...overage]);
     return {
       plan: ids.get(planLookup)!,
@@ -344,11 +354,11 @@ export class StripeLifecycle {
     };
   }
 
-  private async scheduleChange(sub: Sub, plan: PlanDefinition, interval: BillingInterval, extraSeats: number, op: string): Promise<PlanChangeResult> {
+  private async scheduleChange(sub: Sub, plan: PlanDefinition, interval: BillingInterval, extraSeats: number, op: string, target?: PlanVersionTarget): Promise<PlanChangeResult> {
     const scheduleId = idOf(sub.schedule) ?? (await this.send(() => this.stripe.subscriptionSchedules.create({ from_subscription: sub.id }, { idempotencyKey: `meterdesk-schedule-${op}` }))).id;
     const schedule = await this.send(() => this.stripe.subscriptionSchedules.retrieve(scheduleId));
     const currentPhase = schedule.phases.find((p) => schedule.current_phase && p.start_date === schedule.current_phase.start_date) ?? schedule.phases[0]!;
-    const wanted = await this.targetItems(plan, interval, extraSeats);
+    const wanted = await this.targetItems(plan, interval, extraSeats, target);
     const updated = await this.send(() => this.stripe.subscriptionSchedules.update(
       scheduleId,
       {
@@ -366,7 +376,7 @@ export class StripeLifecycle {
               ...wanted.overage.map((price) => ({ price })),
             ],
             duration: { interval, interval_count: 1 },
-            metadata: { meterdesk_plan: plan.key, meterdesk_interval: interval, meterdesk_change_operation: op },
+            metadata: { meterdesk_plan: plan.key, meterdesk_interval: interval, meterdesk_plan_version: String(target?.version ?? 1), meterdesk_change_operation: op },
           },
         ],
       },
@@ -415,11 +425,14 @@ export class StripeLifecycle {
   }
 }
 
-function checkTarget(input: PlanChangeInput): { plan: PlanDefinition; extraSeats: number } {
+function checkTarget(input: PlanChangeInput): { plan: PlanDefinition; extraSeats: number; version?: PlanVersionTarget } {
   const plan = findPlan(input.planKey);
   if (!plan) throw new AppError('BAD_REQUEST', `There is no ${input.planKey} plan.`, { field: 'planKey' });
   if (!plan.selfServe) throw new AppError('BAD_REQUEST', `The ${plan.name} plan is arranged with sales: contact sales to move to it.`, { field: 'planKey' });
-  if (!plan.prices[input.interval]) {
+  if (input.planVersion && !input.planVersion.intervals.includes(input.interval)) {
+    throw new AppError('BAD_REQUEST', `Version ${input.planVersion.version} of the ${plan.name} plan has no ${input.interval}ly price.`, { field: 'planVersion' });
+  }
+  if (!input.planVersion && !plan.prices[input.interval]) {
     throw new AppError('BAD_REQUEST', plan.key === 'free' ? 'Moving to the Free plan means ending the paid subscription: cancel it at the end of the period instead.' : `The ${plan.name} plan has no ${input.interval}ly price.`, { field: 'planKey' });
   }
   if (!Number.isSafeInteger(input.activeMembers) || input.activeMembers < 0) throw new AppError('BAD_REQUEST', 'Active members must be a whole number, zero or more.', { field: 'activeMembers' });
@@ -428,7 +441,8 @@ function checkTarget(input: PlanChangeInput): { plan: PlanDefinition; extraSeats
   if (seats < input.activeMembers) {
     throw new AppError('BAD_REQUEST', `The ${plan.name} plan with ${seats} seat${seats === 1 ? '' : 's'} cannot seat your ${input.activeMembers} active members: choose at least ${input.activeMembers} seats, or remove members first.`, { field: 'seats' });
   }
-  return { plan, extraSeats: Math.max(0, seats - (plan.includedSeats ?? Infinity)) };
+  const included = input.planVersion ? input.planVersion.includedSeats : plan.includedSeats;
+  return { plan, extraSeats: Math.max(0, seats - (included ?? Infinity)), ...(input.planVersion ? { version: input.planVersion } : {}) };
 }
 
 function checkOperation(id: string): string {
@@ -461,7 +475,8 @@ function pendingChange(sub: Sub): SubscriptionSummary['pendingChange'] {
   const found = next.items.map((i) => PLAN_BY_LOOKUP.get(planLookupOf(i.price) ?? '')).find(Boolean);
   const key = (next.metadata?.meterdesk_plan as PlanKey | undefined) ?? found?.plan.key ?? null;
   const interval = (next.metadata?.meterdesk_interval as BillingInterval | undefined) ?? found?.interval ?? null;
-  return { planKey: key, interval, effectiveAt: new Date(next.start_date * 1000) };
+  const version = next.metadata?.meterdesk_plan_version ? Number(next.metadata.meterdesk_plan_version) : (found?.version ?? null);
+  return { planKey: key, interval, effectiveAt: new Date(next.start_date * 1000), planVersion: version };
 }
 
 // Schedule phases name prices by id; the plan is read from the phase's metadata, or from an

@@ -23,10 +23,11 @@ import type {
   ProviderEvent,
   SubscriptionSummary,
   UsageReport,
+  VersionedPlanPrices,
   WebhookDelivery,
 } from '../billing-provider';
 import { WebhookRejected } from '../billing-provider';
-import { findPlan, OVERAGES, PORTAL_CONFIGURATION_KEY, SEAT_PRICES } from '../plan-catalog';
+import { findPlan, OVERAGES, planPriceLookupKey, PORTAL_CONFIGURATION_KEY, SEAT_PRICES } from '../plan-catalog';
 import { createStripeClient, type StripeClientOptions } from './stripe-client';
 import { stripeEventSchema } from './stripe-event-schema';
 import { StripeLifecycle, type LifecycleOptions } from './stripe-lifecycle';
@@ -58,7 +59,7 @@ export class StripeProvider implements BillingProvider {
     this.lifecycle = new StripeLifecycle(this.stripe, (keys) => this.pricesByLookupKey(keys), options);
   }
 
-  syncCatalog(options?: { dryRun?: boolean }): Promise<CatalogSyncReport> {
+  syncCatalog(options?: { dryRun?: boolean; planVersions?: VersionedPlanPrices[] }): Promise<CatalogSyncReport> {
     return guard('sync the catalog', () => syncStripeCatalog(this.stripe, options));
   }
 
@@ -81,7 +82,11 @@ export class StripeProvider implements BillingProvider {
 
   async createCheckoutSession(input: CheckoutSessionInput): Promise<CheckoutSession> {
     const plan = findPlan(input.planKey);
-    const price = plan?.prices[input.interval];
+    const catalogPrice = plan?.prices[input.interval];
+    // A plan-lab version sells under its own lookup key (its interval must be one it is sold with).
+    const price = input.planVersion
+      ? input.planVersion.intervals.includes(input.interval) && plan ? { lookupKey: planPriceLookupKey(plan.key, input.interval, input.planVersion.version) } : undefined
+      : catalogPrice;
     if (!plan || !plan.selfServe || !price) {
       throw new AppError('BAD_REQUEST', `The ${plan?.name ?? input.planKey} plan cannot be bought online${plan && !plan.selfServe ? ': contact sales' : ` with ${input.interval}ly billing`}.`, { field: 'planKey' });
     }
@@ -94,7 +99,7 @@ export class StripeProvider implements BillingProvider {
       const lineItems: Stripe.Checkout.SessionCreateParams.LineItem[] = [{ price: prices.get(price.lookupKey)!, quantity: 1 }];
       if (input.extraSeats) lineItems.push({ price: prices.get(SEAT_PRICES[input.interval].lookupKey)!, quantity: input.extraSeats });
       // Overage is billed on metered prices, which Checkout adds without a quantity.
-      if (plan.overagePolicy === 'bill' && input.interval === 'month') {
+      if ((input.planVersion?.overagePolicy ?? plan.overagePolicy) === 'bill' && input.interval === 'month') {
         const overage = await this.pricesByLookupKey(OVERAGES.map((o) => o.lookupKey));
         for (const o of OVERAGES) lineItems.push({ price: overage.get(o.lookupKey)! });
       }

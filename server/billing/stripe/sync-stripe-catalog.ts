@@ -5,10 +5,11 @@
 // new price that takes the lookup key over (transfer_lookup_key), and the old one is archived.
 import type Stripe from 'stripe';
 import { stripeSdk } from './stripe-sdk';
-import type { CatalogChange, CatalogSyncReport } from '../billing-provider';
+import type { CatalogChange, CatalogSyncReport, VersionedPlanPrices } from '../billing-provider';
 import {
   microsToMinorDecimal,
   OVERAGES,
+  planPriceLookupKey,
   PLANS,
   PORTAL_CONFIGURATION_KEY,
   SEAT_PRICES,
@@ -37,7 +38,12 @@ interface DesiredPrice {
   nickname: string;
 }
 
-export function desiredCatalog() {
+/**
+ * The catalog, plus the plan prices of published plan-lab versions (version 2 on): each under its
+ * version's lookup key (`meterdesk_starter_monthly_v2`) on the plan's product. Version 1 is the
+ * catalog itself.
+ */
+export function desiredCatalog(planVersions: VersionedPlanPrices[] = []) {
   const products: DesiredProduct[] = [
     ...PLANS.map((p) => ({ key: `plan_${p.key}`, name: `Meterdesk ${p.name}`, description: p.description })),
     { key: SEAT_PRODUCT.key, name: SEAT_PRODUCT.name, description: SEAT_PRODUCT.description, unitLabel: 'seat' },
@@ -48,6 +54,17 @@ export function desiredCatalog() {
   });
   const prices: DesiredPrice[] = [
     ...PLANS.flatMap((p) => Object.values(p.prices).map((price) => licensed(`plan_${p.key}`, price, `${p.name} ${price.interval === 'month' ? 'monthly' : 'yearly'}`))),
+    ...planVersions
+      .filter((v) => v.version > 1 && PLANS.some((p) => p.key === v.planKey))
+      .flatMap((v) =>
+        (Object.entries(v.prices) as Array<['month' | 'year', number]>).map(([interval, amountMinor]) =>
+          licensed(
+            `plan_${v.planKey}`,
+            { amountMinor, currency: 'usd', interval, lookupKey: planPriceLookupKey(v.planKey, interval, v.version) },
+            `${v.name} ${interval === 'month' ? 'monthly' : 'yearly'} (v${v.version})`,
+          ),
+        ),
+      ),
     ...Object.values(SEAT_PRICES).map((price) => licensed(SEAT_PRODUCT.key, price, `Seat ${price.interval === 'month' ? 'monthly' : 'yearly'}`)),
     ...OVERAGES.map((o) => ({
       lookupKey: o.lookupKey, productKey: `overage_${o.metric}`, currency: o.currency, unitAmountDecimal: microsToMinorDecimal(o.unitPriceMicros),
@@ -58,9 +75,9 @@ export function desiredCatalog() {
   return { products, prices, meters };
 }
 
-export async function syncStripeCatalog(stripe: Stripe, options: { dryRun?: boolean } = {}): Promise<CatalogSyncReport> {
+export async function syncStripeCatalog(stripe: Stripe, options: { dryRun?: boolean; planVersions?: VersionedPlanPrices[] } = {}): Promise<CatalogSyncReport> {
   const dryRun = options.dryRun ?? false;
-  const desired = desiredCatalog();
+  const desired = desiredCatalog(options.planVersions);
   const changes: CatalogChange[] = [];
   const note = (change: CatalogChange) => changes.push(change);
   const planned = (kind: string, key: string) => `(new ${kind} ${key})`;
