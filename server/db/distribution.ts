@@ -38,6 +38,7 @@ export const GLOBAL_TABLES: Record<string, GlobalTable> = {
   plan_entitlements: { kind: 'reference', why: "each plan's features" },
   rate_cards: { kind: 'reference', why: 'prices per channel and country, read when a message is priced' },
   platform_settings: { kind: 'reference', why: 'settings of the whole platform (invite-only, trial length)' },
+  plan_versions: { kind: 'reference', why: "each plan's versions and their terms (plan lab): a subscription names its version" },
   users: { kind: 'reference', why: 'people belong to several organizations; memberships and team memberships reference them' },
 
   // ---- Coordinator tables: people, the platform itself, and lookups by a secret ----
@@ -63,6 +64,7 @@ export const GLOBAL_TABLES: Record<string, GlobalTable> = {
 export const CROSS_ORGANIZATION_FUNCTIONS: Record<string, string> = {
   meterdesk_enqueue_overage: 'the overage job: finds every billed organization whose usage moved, then works per organization',
   meterdesk_ensure_usage_partition: "the partition job: creates a month of the ledger for every organization (DDL, not rows; on Citus the month's partition is created on every shard)",
+  meterdesk_campaign_message_outcomes: "a statement-level trigger on campaign_messages: it counts its statement's transition rows grouped by organization_id (on Citus a trigger fires per shard, so it sees one shard's organizations only)",
   meterdesk_expire_reservations: 'the reservation expiry job: finds expired reservations of any organization, then settles each with meterdesk_settle(p_org, …)',
 };
 

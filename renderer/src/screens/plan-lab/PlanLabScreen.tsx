@@ -16,6 +16,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useAccess } from '../../lib/me';
 import { useTRPC } from '../../trpc';
 import { formatMoney } from '../billing/billingDisplay';
+import { WhatIfReplay } from './WhatIfReplay';
 
 type Overview = inferRouterOutputs<AppRouter>['planLab']['overview'];
 type Version = Overview[number]['versions'][number];
@@ -36,6 +37,8 @@ export function PlanLabScreen() {
   const plans = overview.data;
   const plan = plans?.find((p) => p.planKey === planKey);
   const version = plan?.versions.find((v) => v.version === selected) ?? null;
+  const canReplay = access.canPlatform('platform:plans:replay');
+  const latestPublished = plan?.versions.filter((v) => v.status === 'published').sort((a, b) => b.version - a.version)[0];
 
   return (
     <Stack gap="lg">
@@ -48,7 +51,8 @@ export function PlanLabScreen() {
         <>
           <VersionsTable plan={plan} canManage={canManage} selected={selected} onSelect={setSelected} />
           {version?.status === 'draft' && canManage && <DraftEditor key={`${plan.planKey}-${version.version}`} planKey={plan.planKey} version={version} />}
-          {/* WhatIfReplay slot: lead wires renderer/src/screens/plan-lab/WhatIfReplay.tsx here */}
+          {/* A saved draft is replayed against the plan's latest published version before it is published. */}
+          {version?.status === 'draft' && canReplay && latestPublished && <WhatIfReplay key={`replay-${plan.planKey}-${version.version}`} draft={version.terms} current={latestPublished.terms} />}
           {plan.versions.length > 1 && <CompareVersions planKey={plan.planKey} versions={plan.versions} />}
           {canManage && <MigrateTenants planKey={plan.planKey} versions={plan.versions} />}
         </>
