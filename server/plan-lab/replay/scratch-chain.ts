@@ -104,7 +104,8 @@ export class ScratchChain {
     await q(`insert into organizations select * from public.organizations where id = any($1::uuid[])`, orgs);
     await q(`update organizations set suspended_at = null`);
     await q(`insert into subscriptions select * from public.subscriptions where organization_id = any($1::uuid[])`, orgs);
-    await q(`update subscriptions set plan_key = $1, status = 'active'`, [SCRATCH_PLAN_KEY]);
+    // Version 1 of the scratch plan is the terms (the chain reads the subscription's version's quotas).
+    await q(`update subscriptions set plan_key = $1, plan_version = 1, status = 'active'`, [SCRATCH_PLAN_KEY]);
     // Tenants without a subscription row are on the free plan live; here they are on the terms.
     await q(
       `insert into subscriptions (organization_id, plan_key, status, updated_at)
@@ -119,7 +120,7 @@ export class ScratchChain {
     await q(`insert into plans (key, name, overage_policy) values ($1, $2, $3::"OveragePolicy")`, [SCRATCH_PLAN_KEY, terms.name, terms.overagePolicy]);
     const quotas = Object.entries(terms.quotas);
     await q(
-      `insert into plan_quotas (plan_key, metric, included) select $1, m, i from unnest($2::text[], $3::bigint[]) t(m, i)`,
+      `insert into plan_quotas (plan_key, version, metric, included) select $1, 1, m, i from unnest($2::text[], $3::bigint[]) t(m, i)`,
       [SCRATCH_PLAN_KEY, quotas.map(([m]) => m), quotas.map(([, v]) => (v === undefined ? null : v))],
     );
     await q(REPLAY_STRETCH_SQL);
