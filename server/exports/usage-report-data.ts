@@ -102,12 +102,12 @@ export async function figuresFromLedger(db: Database, target: ExportTarget): Pro
  * usage_daily_rollups (kept with ingestion, in the ledger's transaction), and from the ledger only
  * what the rollups do not hold, in one lean hashed scan with few groups and no joins — events
  * counted, and quantity, cost and price by team and by country (attributed to no team or no person
- * included). The rollups count no events, so a person's line has `events: null` (the summary CSV
- * has them). Needs a period that starts and ends at UTC midnight.
+ * included) — and a second lean scan counting each person's events (the rollups count quantities,
+ * not events). Needs a period that starts and ends at UTC midnight.
  */
 export async function figuresFromRollups(db: Database, target: ExportTarget): Promise<ReportFigures> {
   const params = scopeParams(target);
-  const [scan, days, people] = await Promise.all([
+  const [scan, days, people, personEvents] = await Promise.all([
     db.query<{ metric: string; team_id: string | null; team_name: string | null; country: string; nobody: boolean; events: string; quantity: string; cost: string | null; price: string | null; currency: string | null }>(
       `select x.metric, x.team_id::text as team_id, t.name as team_name, x.country, x.nobody, x.events::text as events, x.quantity::text as quantity, x.cost::text as cost, x.price::text as price, x.currency
          from (select e.metric, e.team_id, coalesce(nullif(e.metadata->>'country', ''), '—') as country, e.user_id is null as nobody,
@@ -129,7 +129,13 @@ export async function figuresFromRollups(db: Database, target: ExportTarget): Pr
          left join users u on u.id = r.user_id`,
       [target.organizationId, isoDay(target.start), isoDay(target.end)],
     ),
+    db.query<{ metric: string; user_id: string; events: string }>(
+      `select e.metric, e.user_id::text as user_id, count(*)::text as events from usage_events e
+        where ${scopeCondition(target)} and e.user_id is not null group by 1, 2`,
+      params,
+    ),
   ]);
+  const eventsOf = new Map(personEvents.map((r) => [`${r.user_id}\u0000${r.metric}`, Number(r.events)]));
   const add = (into: Map<string, ReportLine>, key: string, label: string, metric: string, r: { events: string; quantity: string; cost: string | null; price: string | null }) => {
     const k = `${key}\u0000${metric}`;
     const l = into.get(k) ?? line(key, label, metric, { events: 0, quantity: 0, cost: 0, price: 0 });
@@ -156,7 +162,7 @@ export async function figuresFromRollups(db: Database, target: ExportTarget): Pr
     sums: [...sums.values()],
     daily: days.map((d) => ({ metric: d.metric, day: d.day, quantity: Number(d.quantity) })),
     teams: [...teams.values()].sort(sortLines),
-    people: [...people.map((r) => line(r.user_id, r.user_name ?? 'Former member', r.metric, { ...r, events: null })), ...nobody.values()].sort(sortLines),
+    people: [...people.map((r) => line(r.user_id, r.user_name ?? 'Former member', r.metric, { ...r, events: eventsOf.get(`${r.user_id}\u0000${r.metric}`) ?? 0 })), ...nobody.values()].sort(sortLines),
     countries: [...countries.values()].sort(sortLines),
     channels: [...channels.values()].sort(sortLines),
   };
