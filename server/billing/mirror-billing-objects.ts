@@ -190,7 +190,7 @@ export async function applySubscription(tx: Tx, organizationId: string, s: Subsc
     data.planKey,
     data.planVersion,
   );
-  await recordSubscriptionChange(tx, organizationId, { effectiveAt: s.readAt, planKey: data.planKey, providerStatus: s.providerStatus, billingInterval: s.interval, seatQuantity: s.seatQuantity, providerSubscriptionId: s.id });
+  await recordSubscriptionChange(tx, organizationId, { effectiveAt: s.readAt, planKey: data.planKey, providerStatus: s.providerStatus, billingInterval: s.interval, seatQuantity: s.seatQuantity, providerSubscriptionId: s.id, planVersion: data.planVersion });
   const before = current
     ? { planKey: current.plan_key, planVersion: current.plan_version, status: current.status, providerStatus: current.provider_status, cancelAtPeriodEnd: current.cancel_at_period_end, seatQuantity: current.seat_quantity, providerSubscriptionId: current.provider_subscription_id }
     : null;

@@ -11,6 +11,8 @@ export interface SubscriptionChangeInput {
   billingInterval: string | null;
   seatQuantity: number;
   providerSubscriptionId: string | null;
+  /** The plan-lab version (its prices are what revenue counts); 1 when absent. */
+  planVersion?: number;
 }
 
 type Tx = Pick<Prisma.TransactionClient, 'subscriptionChange'>;
@@ -23,7 +25,8 @@ export async function recordSubscriptionChange(tx: Tx, organizationId: string, c
     last.providerStatus === change.providerStatus &&
     last.billingInterval === change.billingInterval &&
     last.seatQuantity === change.seatQuantity &&
-    last.providerSubscriptionId === change.providerSubscriptionId
+    last.providerSubscriptionId === change.providerSubscriptionId &&
+    last.planVersion === (change.planVersion ?? 1)
   ) {
     return false;
   }

@@ -13,7 +13,7 @@ import { AppError } from '../errors';
 import { versionNumber } from './create-plan-draft';
 import { PLAN_KEYS, parseStoredTerms } from './plan-terms-schema';
 import { publishedVersionPrices } from './published-version-prices';
-import { immutable } from './save-plan-draft';
+import { immutable, refuseVersionSeatPrice } from './save-plan-draft';
 
 export const publishPlanVersionInput = z.strictObject({
   planKey: z.enum(PLAN_KEYS),
@@ -38,6 +38,7 @@ export async function publishPlanVersion(
     if (!row) throw new AppError('NOT_FOUND', `The ${input.planKey} plan has no version ${input.version}.`, { field: 'version' });
     if (row.status !== 'draft') throw immutable(input.planKey, input.version);
     const terms = parseStoredTerms(row.terms);
+    refuseVersionSeatPrice(terms.seatPriceMinor);
     const catalog = findPlan(input.planKey)!;
     if (Object.keys(catalog.prices).length > 0 && !terms.prices.month && !terms.prices.year) {
       throw new AppError('BAD_REQUEST', `The ${catalog.name} plan is sold online: give the version a monthly or a yearly price.`, { field: 'prices' });

@@ -1,7 +1,8 @@
 // The billing e2e suite's server: the Stripe stand-in (catalog synced) and the console served as
 // `npm run serve` does, with STRIPE_SECRET_KEY/STRIPE_API_BASE pointing at the stand-in. Playwright
 // starts it as its web server. A small control endpoint on E2E_CONTROL_PORT plays the parts outside
-// the console: the customer paying on Stripe's checkout page, and a tenant falling past due.
+// the console: the customer paying on Stripe's checkout page, a tenant falling past due, and (plan
+// lab suite) Globex's recorded SMS of last month once the demo data is loaded.
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { StripeProvider } from '../../server/billing/stripe/stripe-provider';
 import { loadStripeSdk } from '../../server/billing/stripe/stripe-sdk';
 import { createHttpServer } from '../../server/http/create-http-server';
 import { startStripeStandIn } from '../stand-ins/stripe/server';
+import { seedGlobexLastMonthSms } from './seed-replay-usage';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const port = Number(process.env.PORT);
@@ -42,6 +44,10 @@ const control = createServer((req, res) => {
       // Stripe failed to charge the renewal: the state the processor mirrors from invoice.payment_failed.
       const n = await app.services.db.prisma.subscription.updateMany({ data: { status: 'past_due', providerStatus: 'past_due' } });
       return done(200, { updated: n.count });
+    }
+    if (req.method === 'POST' && path === '/replay-usage') {
+      await seedGlobexLastMonthSms(app.services.db);
+      return done(200, { seeded: 'globex' });
     }
     done(404, { error: 'unknown control path' });
   })().catch((error: unknown) => done(500, { error: String(error) }));

@@ -19,14 +19,17 @@ async function signOut(page: Page) {
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 }
 
-// Finance drafts a cheaper Starter with a lower SMS quota and publishes it. The demo's Starter
-// tenant (Globex) stays on version 1; Acme, buying Starter afterwards through Checkout (the Stripe
-// stand-in), gets version 2 and its 500 SMS.
-test('plan lab: finance publishes a cheaper Starter; the existing Starter tenant stays on v1, a new one gets v2', async ({ page }) => {
+// The issue's whole story: finance drafts a cheaper Starter with a lower SMS quota, saves it, sees
+// in the embedded what-if replay who would have been blocked (Globex sent 600 SMS last month) and
+// the MRR delta, and publishes it. The demo's Starter tenant (Globex) stays on version 1; Acme,
+// buying Starter afterwards through Checkout (the Stripe stand-in), gets version 2 and its 500 SMS.
+test('plan lab: finance replays and publishes a cheaper Starter; the existing Starter tenant stays on v1, a new one gets v2', async ({ page }) => {
   await page.goto(`/?token=${TOKEN}`);
   await page.getByRole('button', { name: 'Explore with demo data' }).click();
   await page.getByRole('button', { name: 'Continue to sign in' }).click({ timeout: 60_000 });
   await signIn(page, FINANCE);
+  // The demo is loaded: record Globex's 600 SMS of last billing month (the replay's history).
+  expect((await control('/replay-usage')).status).toBe(200);
 
   await page.getByRole('link', { name: 'Plan lab' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Plan lab' })).toBeVisible();
@@ -43,6 +46,20 @@ test('plan lab: finance publishes a cheaper Starter; the existing Starter tenant
   await page.getByRole('button', { name: 'Save draft' }).click();
   await expect(page.getByText('Draft saved.')).toBeVisible();
   await expect(page.getByTestId('plan-compare')).toContainText('quotas.sms_sent');
+  // Seat prices stay the catalog's for every version: the editor shows them read-only.
+  await expect(page.getByLabel('Seat price, monthly (USD)')).toBeDisabled();
+
+  // The saved draft replayed against last month's usage, before anything is published.
+  const replay = page.getByTestId('what-if-replay');
+  await replay.getByRole('button', { name: 'Run replay' }).click();
+  await expect(replay.getByTestId('replay-self-check')).toContainText('Self-check passed');
+  // One Starter tenant, $10 cheaper a month; Globex's 600 SMS are 100 past the draft's 500.
+  await expect(replay.getByTestId('replay-mrr-delta')).toHaveText('-$10.00');
+  const globex = replay.getByTestId('replay-row').filter({ hasText: 'Globex Receptionists' });
+  await expect(globex).toContainText('100 blocked');
+  await expect(globex).toContainText('(sms_sent)');
+  await expect(replay.getByTestId('replay-at-risk')).not.toHaveText('$0.00');
+
   await page.getByRole('button', { name: 'Publish…' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Publish' }).click();
   const v2 = page.getByTestId('plan-version-2');

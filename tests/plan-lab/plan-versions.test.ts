@@ -9,6 +9,7 @@ import { reserveUsage, reserveUsageInput } from '../../server/metering/reserve-u
 import { getEntitlements } from '../../server/metering/get-entitlements';
 import { getAccountState } from '../../server/metering/get-usage-state';
 import { applyDuePlanMigrations } from '../../server/plan-lab/migrate-tenants-to-version';
+import { getRevenue } from '../../server/platform/revenue/get-revenue';
 import type { PlatformRoleName } from '../../server/permissions/permissions';
 import { databaseTargets } from '../helpers/databases';
 import { refused } from '../helpers/refusals';
@@ -136,6 +137,28 @@ describe.each(postgres)('plan versions on $name', (target) => {
     expect((await getEntitlements(fx.t.app.services.db, fresh.organizationId, fx.t.clock)).features).toMatchObject({ api_access: true, max_documents: 50 });
     expect((await getEntitlements(fx.t.app.services.db, old.organizationId, fx.t.clock)).features).toMatchObject({ api_access: true, max_documents: 100 });
 
+    // What each owner's Billing page shows: their own version's price and terms; a change of plan
+    // offers the latest published version (the old tenant sees its $29 Starter, the new one $19).
+    const freshBilling = await owner.billing.overview();
+    expect(freshBilling.plan.version).toBe(2);
+    expect(freshBilling.plans.find((p) => p.key === 'starter')).toMatchObject({ version: 2, prices: { month: { amountMinor: 1900 }, year: { amountMinor: 19000 } } });
+    expect(freshBilling.plans.find((p) => p.key === 'starter')!.highlights.find((h) => h.metric === 'sms_sent')!.included).toBe(500);
+    const oldBilling = await (await as(old.people.owner.carrier)).billing.overview();
+    expect(oldBilling.plan.version).toBe(1);
+    expect(oldBilling.plans.find((p) => p.key === 'starter')).toMatchObject({ version: 1, prices: { month: { amountMinor: 2900 } } });
+    expect(oldBilling.plans.find((p) => p.key === 'growth')!.prices.month!.amountMinor).toBe(5900);
+
+    // Revenue counts each tenant at its version's price. The subscriptions run on Stripe test
+    // clocks ahead of real time, so the report is read as of a moment after them.
+    const history = await fx.prisma.subscriptionChange.findMany({ where: { organizationId: { in: [old.organizationId, fresh.organizationId] } }, orderBy: { effectiveAt: 'desc' } });
+    expect(history.find((c) => c.organizationId === fresh.organizationId)!.planVersion).toBe(2);
+    expect(history.find((c) => c.organizationId === old.organizationId)!.planVersion).toBe(1);
+    const subs = await fx.prisma.subscription.findMany({ where: { organizationId: { in: [old.organizationId, fresh.organizationId] } } });
+    const expected = subs.reduce((n, x) => n + (['active', 'past_due'].includes(x.providerStatus ?? '') ? (x.planVersion === 2 ? 1900 : 2900) + x.seatQuantity * 900 : 0), 0);
+    expect(subs.find((x) => x.organizationId === fresh.organizationId)!.providerStatus).toBe('active');
+    const revenue = await getRevenue(fx.t.app.services.db, { now: () => new Date(Date.now() + 400 * DAY * 1000) }, { months: 1 });
+    expect(revenue.current.mrrMinor).toBe(expected);
+
     const overview = await finance.planLab.overview();
     const starter = overview.find((p) => p.planKey === 'starter')!;
     expect(starter.latestPublished).toBe(2);
@@ -247,6 +270,8 @@ describe.each(databaseTargets)('plan lab refusals on $name', (target) => {
     await refused(save({ ...base, overagePolicy: 'free_for_all' }), 'BAD_REQUEST', /hard_cap or bill/);
     await refused(save({ ...base, __proto__: { admin: true }, extra: 1 }), 'BAD_REQUEST');
     await refused(save({ ...base, overagePolicy: 'bill', overageUnitPriceMicros: {} }), 'BAD_REQUEST', /unit price/);
+    // No per-version seat prices: a different one is refused in words rather than silently ignored.
+    await refused(save({ ...base, seatPriceMinor: { month: 500, year: 9000 } }), 'BAD_REQUEST', /Seat prices cannot change per version/);
     await refused(finance.planLab.createDraft({ planKey: 'starter', fromVersion: 42 }), 'NOT_FOUND');
     await refused(finance.planLab.publish({ planKey: 'starter', version: draft.version, confirm: false as true }), 'BAD_REQUEST', /Confirm/);
     await refused(finance.planLab.migrate({ planKey: 'starter', toVersion: draft.version, tenants: { kind: 'all' }, when: 'now', reason: 'not yet published' }), 'PRECONDITION_FAILED', /only a published version/);

@@ -5,7 +5,7 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySubscription } from '../../server/billing/mirror-billing-objects';
-import { computeRevenue, monthlyRecurringMinor, type InvoiceRow, type RefundRow, type SubscriptionChangeRow } from '../../server/platform/revenue/compute-revenue';
+import { computeRevenue, indexVersionPrices, monthlyRecurringMinor, type InvoiceRow, type RefundRow, type SubscriptionChangeRow } from '../../server/platform/revenue/compute-revenue';
 import { databaseTargets } from '../helpers/databases';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { databaseFingerprint, seedPerson, seedTenant } from '../helpers/tenants';
@@ -86,6 +86,24 @@ describe('revenue formula', () => {
     expect(monthlyRecurringMinor({ planKey: 'pro', providerStatus: 'past_due', billingInterval: 'year', seatQuantity: 2 })).toBe(8250 + 1500);
     for (const status of ['trialing', 'unpaid', 'paused', 'incomplete', 'canceled']) expect(monthlyRecurringMinor({ planKey: 'pro', providerStatus: status, billingInterval: 'month', seatQuantity: 0 })).toBe(0);
     expect(monthlyRecurringMinor({ planKey: 'enterprise', providerStatus: 'active', billingInterval: 'month', seatQuantity: 0 })).toBe(0);
+  });
+
+  it('counts a plan version at its own prices (Starter v2 at $19 counts $19; an unknown version the catalog)', () => {
+    const v2 = [{ planKey: 'starter', version: 2, prices: { month: 1900, year: 19000 }, seatPriceMinor: { month: 900, year: 9000 } }];
+    const index = indexVersionPrices(v2);
+    expect(monthlyRecurringMinor({ planKey: 'starter', providerStatus: 'active', billingInterval: 'month', seatQuantity: 0, planVersion: 2 }, index)).toBe(1900);
+    expect(monthlyRecurringMinor({ planKey: 'starter', providerStatus: 'active', billingInterval: 'year', seatQuantity: 1, planVersion: 2 }, index)).toBe(Math.round((19000 + 9000) / 12));
+    expect(monthlyRecurringMinor({ planKey: 'starter', providerStatus: 'active', billingInterval: 'month', seatQuantity: 0, planVersion: 1 }, index)).toBe(2900);
+    expect(monthlyRecurringMinor({ planKey: 'starter', providerStatus: 'active', billingInterval: 'month', seatQuantity: 0, planVersion: 7 }, index)).toBe(2900);
+    const at = new Date('2026-06-01T00:00:00Z');
+    const report = computeRevenue({
+      changes: [
+        { organizationId: 'a', effectiveAt: at, planKey: 'starter', providerStatus: 'active', billingInterval: 'month', seatQuantity: 0, planVersion: 2 },
+        { organizationId: 'b', effectiveAt: at, planKey: 'starter', providerStatus: 'active', billingInterval: 'month', seatQuantity: 0, planVersion: 1 },
+      ],
+      invoices: [], refunds: [], asOf: new Date('2026-06-15T00:00:00Z'), months: 1, versionPrices: v2,
+    });
+    expect(report.current).toMatchObject({ mrrMinor: 1900 + 2900, byPlan: [{ planKey: 'starter', mrrMinor: 4800, customers: 2 }] });
   });
 
   it('equals the hand-computed figures on the fixture', () => {

@@ -10,6 +10,23 @@ export interface SubscriptionChangeRow {
   providerStatus: string;
   billingInterval: string | null;
   seatQuantity: number;
+  /** The plan-lab version the subscription was on (1, the catalog, when absent). */
+  planVersion?: number;
+}
+
+/** A published plan version's prices (plan_versions.terms), which its subscribers pay. */
+export interface VersionPriceRow {
+  planKey: string;
+  version: number;
+  prices: Partial<Record<BillingInterval, number>>;
+  seatPriceMinor: Record<BillingInterval, number>;
+}
+
+/** Prices by "plan/version"; a state whose version is missing here pays the catalog's. */
+export type VersionPriceIndex = Map<string, VersionPriceRow>;
+
+export function indexVersionPrices(rows: VersionPriceRow[] = []): VersionPriceIndex {
+  return new Map(rows.map((r) => [`${r.planKey}/${r.version}`, r]));
 }
 
 export interface InvoiceRow {
@@ -30,16 +47,23 @@ export interface RefundRow {
 export const PAYING_STATUSES = new Set(['active', 'past_due']);
 
 /**
- * A subscription state's monthly recurring revenue: the catalog price of its plan and interval,
+ * A subscription state's monthly recurring revenue: the price of its plan version and interval
+ * (the catalog's for version 1 or an unknown version),
  * plus its extra seats at the seat price, a yearly price divided by 12 and rounded to the cent
  * (half up). 0 unless the status pays; 0 for plans without a catalog price (free, enterprise).
  */
-export function monthlyRecurringMinor(state: Pick<SubscriptionChangeRow, 'planKey' | 'providerStatus' | 'billingInterval' | 'seatQuantity'>): number {
+export function monthlyRecurringMinor(
+  state: Pick<SubscriptionChangeRow, 'planKey' | 'providerStatus' | 'billingInterval' | 'seatQuantity' | 'planVersion'>,
+  versions: VersionPriceIndex = new Map(),
+): number {
   if (!PAYING_STATUSES.has(state.providerStatus)) return 0;
   const interval: BillingInterval = state.billingInterval === 'year' ? 'year' : 'month';
+  // A grandfathered or migrated tenant pays its version's prices (Starter v2 at $19 counts $19).
+  const version = state.planVersion && state.planVersion !== 1 ? versions.get(`${state.planKey}/${state.planVersion}`) : undefined;
   const plan = findPlan(state.planKey);
-  const price = plan?.prices[interval]?.amountMinor ?? 0;
-  const seats = Math.max(0, state.seatQuantity) * SEAT_PRICES[interval].amountMinor;
+  const price = version ? (version.prices[interval] ?? 0) : (plan?.prices[interval]?.amountMinor ?? 0);
+  const seatPrice = version ? version.seatPriceMinor[interval] : SEAT_PRICES[interval].amountMinor;
+  const seats = Math.max(0, state.seatQuantity) * seatPrice;
   const perInterval = price + seats;
   return interval === 'year' ? Math.round(perInterval / 12) : perInterval;
 }
@@ -112,13 +136,13 @@ function stateBefore(history: SubscriptionChangeRow[], instant: Date): Subscript
   return found;
 }
 
-function byPlanAt(histories: Map<string, SubscriptionChangeRow[]>, instant: Date) {
+function byPlanAt(histories: Map<string, SubscriptionChangeRow[]>, instant: Date, versions: VersionPriceIndex) {
   const plans = new Map<string, { mrrMinor: number; customers: number }>();
   let mrr = 0;
   let customers = 0;
   for (const history of histories.values()) {
     const state = stateBefore(history, instant);
-    const value = state ? monthlyRecurringMinor(state) : 0;
+    const value = state ? monthlyRecurringMinor(state, versions) : 0;
     if (!state || value === 0) continue;
     mrr += value;
     customers += 1;
@@ -136,8 +160,9 @@ function byPlanAt(histories: Map<string, SubscriptionChangeRow[]>, instant: Date
  * opening MRR is every tenant's state just before its first instant, its closing MRR the state
  * just before the next month's first instant (or `asOf` for the current month).
  */
-export function computeRevenue(input: { changes: SubscriptionChangeRow[]; invoices: InvoiceRow[]; refunds: RefundRow[]; asOf: Date; months: number }): RevenueReport {
+export function computeRevenue(input: { changes: SubscriptionChangeRow[]; invoices: InvoiceRow[]; refunds: RefundRow[]; asOf: Date; months: number; versionPrices?: VersionPriceRow[] }): RevenueReport {
   const histories = historyByOrganization(input.changes);
+  const versions = indexVersionPrices(input.versionPrices);
   const first = addMonths(monthStart(input.asOf), -(input.months - 1));
   const months: RevenueMonth[] = [];
   for (let i = 0; i < input.months; i++) {
@@ -147,8 +172,8 @@ export function computeRevenue(input: { changes: SubscriptionChangeRow[]; invoic
     let opening = 0, closing = 0, newMrr = 0, expansion = 0, contraction = 0, churned = 0;
     let openingCustomers = 0, payingCustomers = 0, churnedCustomers = 0, trialsEnded = 0, trialsConverted = 0;
     for (const history of histories.values()) {
-      const o = monthlyRecurringMinor(stateBefore(history, start) ?? { planKey: 'free', providerStatus: 'none', billingInterval: null, seatQuantity: 0 });
-      const c = monthlyRecurringMinor(stateBefore(history, end) ?? { planKey: 'free', providerStatus: 'none', billingInterval: null, seatQuantity: 0 });
+      const o = monthlyRecurringMinor(stateBefore(history, start) ?? { planKey: 'free', providerStatus: 'none', billingInterval: null, seatQuantity: 0 }, versions);
+      const c = monthlyRecurringMinor(stateBefore(history, end) ?? { planKey: 'free', providerStatus: 'none', billingInterval: null, seatQuantity: 0 }, versions);
       opening += o;
       closing += c;
       if (o > 0) openingCustomers += 1;
@@ -190,12 +215,12 @@ export function computeRevenue(input: { changes: SubscriptionChangeRow[]; invoic
       trialsEnded,
       trialsConverted,
       trialConversionRate: trialsEnded ? trialsConverted / trialsEnded : null,
-      byPlan: byPlanAt(histories, end).byPlan,
+      byPlan: byPlanAt(histories, end, versions).byPlan,
       collectedMinor: collected,
       refundedMinor: refunded,
       netCollectedMinor: collected - refunded,
     });
   }
-  const now = byPlanAt(histories, new Date(input.asOf.getTime() + 1));
+  const now = byPlanAt(histories, new Date(input.asOf.getTime() + 1), versions);
   return { currency: 'usd', months, current: { mrrMinor: now.mrr, arrMinor: now.mrr * 12, payingCustomers: now.customers, byPlan: now.byPlan } };
 }
