@@ -44,12 +44,14 @@ export interface PlanVersionTarget {
   intervals: BillingInterval[];
 }
 
-/** A published version's plan prices, synced with the catalog under the version's lookup keys. */
+/** A published version's plan and seat prices, synced with the catalog under the version's lookup keys. */
 export interface VersionedPlanPrices {
   planKey: PlanKey;
   version: number;
   name: string;
   prices: Partial<Record<BillingInterval, number>>;
+  /** The version's seat prices (minor units), synced under its seat lookup keys for the intervals it is sold with. */
+  seatPrices?: Record<BillingInterval, number>;
 }
 
 export interface CheckoutSessionInput {

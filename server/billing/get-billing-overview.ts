@@ -11,7 +11,7 @@ import { countActiveMembers, loadBillingState, type BillingServices } from './bi
 import type { PlanTerms } from '../plan-lab/plan-terms';
 import { catalogPlanTerms } from '../plan-lab/plan-terms';
 import { parseStoredTerms } from '../plan-lab/plan-terms-schema';
-import { PLANS, SEAT_PRICES } from './plan-catalog';
+import { PLANS, SEAT_PRICES, seatPriceLookupKey } from './plan-catalog';
 
 const DAY_MS = 86_400_000;
 
@@ -57,8 +57,8 @@ export async function getBillingOverview(services: BillingServices, organization
     periodEnd: subscription?.currentPeriodEnd ?? usage.periodEnd,
     usage: usage.metrics,
     seats: { activeMembers, included: current.includedSeats, extra: subscription?.seatQuantity ?? 0, price: {
-      month: { ...SEAT_PRICES.month, amountMinor: current.seatPriceMinor.month },
-      year: { ...SEAT_PRICES.year, amountMinor: current.seatPriceMinor.year },
+      month: { ...SEAT_PRICES.month, amountMinor: current.seatPriceMinor.month, lookupKey: seatPriceLookupKey(current.planKey, 'month', current.version) },
+      year: { ...SEAT_PRICES.year, amountMinor: current.seatPriceMinor.year, lookupKey: seatPriceLookupKey(current.planKey, 'year', current.version) },
     } },
     paymentMethod: pm,
     plans: PLANS.map((p) => {

@@ -175,3 +175,21 @@ export function parsePlanPriceLookupKey(key: string | null | undefined): { planK
   if (!m || !findPlan(m[1]!)) return null;
   return { planKey: m[1] as PlanKey, interval: m[2] === 'monthly' ? 'month' : 'year', version: Number(m[3]) };
 }
+
+/**
+ * Lookup key of the seat price in one version of a plan (plan lab): version 1 is the catalog's
+ * `meterdesk_seat_<monthly|yearly>_v1`, version N is `meterdesk_seat_<plan>_<monthly|yearly>_vN`.
+ * The plan is in the key because versions are numbered per plan: starter v2 and growth v2 may
+ * price seats differently, and one shared `_v2` key could hold only one of them.
+ */
+export function seatPriceLookupKey(planKey: string, interval: BillingInterval, version: number): string {
+  if (version <= 1) return SEAT_PRICES[interval].lookupKey;
+  return `meterdesk_seat_${planKey}_${interval === 'month' ? 'monthly' : 'yearly'}_v${version}`;
+}
+
+const SEAT_LOOKUP_KEY = /^meterdesk_seat_(?:[a-z]+_)?(monthly|yearly)_v[1-9][0-9]{0,5}$/;
+
+/** Whether a price lookup key is a seat price of any version (the catalog's or a plan-lab version's). */
+export function isSeatPriceLookupKey(key: string | null | undefined): boolean {
+  return !!key && SEAT_LOOKUP_KEY.test(key);
+}

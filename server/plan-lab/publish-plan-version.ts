@@ -1,7 +1,8 @@
 // Use case (platform staff, finance): publish a draft. From then on its terms are immutable, its
 // quotas and entitlements are what metering reads for subscriptions on it, and new subscriptions
 // to the plan get it; existing subscribers stay on their version until migrated (grandfathering).
-// With a billing provider configured, the version's prices are synced under their lookup keys.
+// With a billing provider configured, the version's plan and seat prices are synced under their
+// lookup keys.
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { BillingProvider } from '../billing/billing-provider';
@@ -13,7 +14,7 @@ import { AppError } from '../errors';
 import { versionNumber } from './create-plan-draft';
 import { PLAN_KEYS, parseStoredTerms } from './plan-terms-schema';
 import { publishedVersionPrices } from './published-version-prices';
-import { immutable, refuseVersionSeatPrice } from './save-plan-draft';
+import { immutable } from './save-plan-draft';
 
 export const publishPlanVersionInput = z.strictObject({
   planKey: z.enum(PLAN_KEYS),
@@ -38,7 +39,6 @@ export async function publishPlanVersion(
     if (!row) throw new AppError('NOT_FOUND', `The ${input.planKey} plan has no version ${input.version}.`, { field: 'version' });
     if (row.status !== 'draft') throw immutable(input.planKey, input.version);
     const terms = parseStoredTerms(row.terms);
-    refuseVersionSeatPrice(terms.seatPriceMinor);
     const catalog = findPlan(input.planKey)!;
     if (Object.keys(catalog.prices).length > 0 && !terms.prices.month && !terms.prices.year) {
       throw new AppError('BAD_REQUEST', `The ${catalog.name} plan is sold online: give the version a monthly or a yearly price.`, { field: 'prices' });

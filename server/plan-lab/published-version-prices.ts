@@ -1,5 +1,5 @@
-// The plan prices of published plan-lab versions (version 2 on), for the catalog sync: each is
-// created at the billing provider under its version's lookup key.
+// The plan and seat prices of published plan-lab versions (version 2 on), for the catalog sync:
+// each is created at the billing provider under its version's lookup key.
 import type { VersionedPlanPrices } from '../billing/billing-provider';
 import type { PlanKey } from '../billing/plan-catalog';
 import type { Database } from '../db/open-database';
@@ -12,6 +12,6 @@ export async function publishedVersionPrices(db: Pick<Database, 'prisma'>): Prom
     const prices: VersionedPlanPrices['prices'] = {};
     if (terms.prices.month) prices.month = terms.prices.month.amountMinor;
     if (terms.prices.year) prices.year = terms.prices.year.amountMinor;
-    return { planKey: row.planKey as PlanKey, version: row.version, name: terms.name, prices };
+    return { planKey: row.planKey as PlanKey, version: row.version, name: terms.name, prices, seatPrices: terms.seatPriceMinor };
   });
 }

@@ -1,15 +1,13 @@
 // Use case (platform staff, finance): save a draft's terms. Only drafts change: a published
 // version is refused here in words (and by the plan_versions trigger underneath). A rejected input
-// writes nothing. A seat price other than the catalog's is refused: seats are billed at the
-// provider under the catalog's seat prices for every version (no per-version seat prices yet), so
-// saving one would promise a price nobody is charged.
+// writes nothing. Seat prices are the version's own: publishing syncs them under the version's
+// seat lookup keys.
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/record-audit-event';
 import type { Clock } from '../clock';
 import type { Database } from '../db/open-database';
 import type { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
-import { SEAT_PRICES } from '../billing/plan-catalog';
 import { planVersionNote, versionNumber } from './create-plan-draft';
 import { draftTermsSchema, PLAN_KEYS, termsFromDraft } from './plan-terms-schema';
 import { findPlanVersion } from './plan-versions';
@@ -24,7 +22,6 @@ export const savePlanDraftInput = z.strictObject({
 export async function savePlanDraft(db: Database, actorUserId: string, input: z.output<typeof savePlanDraftInput>, clock: Clock) {
   const current = await findPlanVersion(db, input.planKey, input.version);
   if (current.status !== 'draft') throw immutable(input.planKey, input.version);
-  refuseVersionSeatPrice(input.terms.seatPriceMinor);
   const terms = termsFromDraft(input.planKey, input.version, input.terms);
   return db.prisma.$transaction(async (tx) => {
     // Conditional on still being a draft: a publish that got in first wins, and this save is refused.
@@ -40,16 +37,4 @@ export async function savePlanDraft(db: Database, actorUserId: string, input: z.
 
 export function immutable(planKey: string, version: number) {
   return new AppError('CONFLICT', `Version ${version} of the ${planKey} plan is published and cannot change: start a new draft from it instead.`, { field: 'version' });
-}
-
-const dollars = (minor: number) => `$${(minor / 100).toFixed(2)}`;
-
-/** Refuses a seat price that differs from the catalog's (see the header). */
-export function refuseVersionSeatPrice(seatPriceMinor: { month: number; year: number }) {
-  if (seatPriceMinor.month === SEAT_PRICES.month.amountMinor && seatPriceMinor.year === SEAT_PRICES.year.amountMinor) return;
-  throw new AppError(
-    'BAD_REQUEST',
-    `Seat prices cannot change per version yet: every version bills extra seats at the catalog's ${dollars(SEAT_PRICES.month.amountMinor)} a month or ${dollars(SEAT_PRICES.year.amountMinor)} a year. Keep those seat prices.`,
-    { field: 'seatPriceMinor' },
-  );
 }

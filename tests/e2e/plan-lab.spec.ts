@@ -46,8 +46,9 @@ test('plan lab: finance replays and publishes a cheaper Starter; the existing St
   await page.getByRole('button', { name: 'Save draft' }).click();
   await expect(page.getByText('Draft saved.')).toBeVisible();
   await expect(page.getByTestId('plan-compare')).toContainText('quotas.sms_sent');
-  // Seat prices stay the catalog's for every version: the editor shows them read-only.
-  await expect(page.getByLabel('Seat price, monthly (USD)')).toBeDisabled();
+  // Seat prices are the version's own: editable (left at the catalog's here, so the replay's figures hold).
+  await expect(page.getByLabel('Seat price, monthly (USD)')).toBeEnabled();
+  await expect(page.getByLabel('Seat price, yearly (USD)')).toBeEnabled();
 
   // The saved draft replayed against last month's usage, before anything is published.
   const replay = page.getByTestId('what-if-replay');

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { PLANS } from '../../server/billing/plan-catalog';
+import { syncSeatsWithMembers } from '../../server/billing/sync-seats-with-members';
 import { reserveUsage, reserveUsageInput } from '../../server/metering/reserve-usage';
 import { getEntitlements } from '../../server/metering/get-entitlements';
 import { getAccountState } from '../../server/metering/get-usage-state';
@@ -21,13 +22,13 @@ import { DAY, priceId } from '../billing/lifecycle-helpers';
 const postgres = databaseTargets.filter((t) => t.name === 'postgres');
 const starterV1 = PLANS.find((p) => p.key === 'starter')!;
 
-/** Version 1's editable terms with the changes a test makes: a cheaper Starter with fewer SMS. */
+/** Version 1's editable terms with the changes a test makes: a cheaper Starter with fewer SMS and cheaper seats. */
 function cheaperStarter() {
   return {
     name: 'Starter 2027',
     prices: { month: 1900, year: 19000 },
     includedSeats: 3,
-    seatPriceMinor: { month: 900, year: 9000 },
+    seatPriceMinor: { month: 700, year: 7000 },
     overagePolicy: 'hard_cap' as const,
     quotas: { ...starterV1.quotas, sms_sent: 500 },
     entitlements: { ...starterV1.entitlements, max_documents: { enabled: true, limit: 50 } },
@@ -80,6 +81,11 @@ describe.each(postgres)('plan versions on $name', (target) => {
   }
 
   const planPrice = (sub: Stripe.Subscription) => sub.items.data.map((i) => i.price.lookup_key).find((k) => k?.startsWith('meterdesk_starter_'));
+  const seatItem = (sub: Stripe.Subscription) => sub.items.data.find((i) => i.price.lookup_key?.startsWith('meterdesk_seat_'));
+  const seatOf = async (fx: EventsFixture, subscriptionId: string) => {
+    const item = seatItem(await fx.s.stripe.subscriptions.retrieve(subscriptionId));
+    return item ? { lookupKey: item.price.lookup_key, unitAmount: item.price.unit_amount, quantity: item.quantity } : null;
+  };
   const versionOf = async (fx: EventsFixture, organizationId: string) => (await fx.prisma.subscription.findUniqueOrThrow({ where: { organizationId } })).planVersion;
   const sms = (fx: EventsFixture, organizationId: string, quantity: number) =>
     reserveUsage(fx.t.app.services.db, organizationId, reserveUsageInput.parse({ metric: 'sms_sent', quantity }), fx.t.clock);
@@ -104,11 +110,20 @@ describe.each(postgres)('plan versions on $name', (target) => {
     // Stripe has the version's prices under their own lookup keys.
     const v2 = await fx.s.stripe.prices.list({ lookup_keys: ['meterdesk_starter_monthly_v2', 'meterdesk_starter_yearly_v2'] });
     expect(v2.data.map((p) => [p.lookup_key, p.unit_amount]).sort()).toEqual([['meterdesk_starter_monthly_v2', 1900], ['meterdesk_starter_yearly_v2', 19000]]);
+    // ...and its seat prices under the version's seat keys, on the seat product; the catalog's stay.
+    const seats = await fx.s.stripe.prices.list({ lookup_keys: ['meterdesk_seat_starter_monthly_v2', 'meterdesk_seat_starter_yearly_v2', 'meterdesk_seat_monthly_v1'] });
+    expect(seats.data.map((p) => [p.lookup_key, p.unit_amount, p.recurring?.interval]).sort()).toEqual([
+      ['meterdesk_seat_monthly_v1', 900, 'month'],
+      ['meterdesk_seat_starter_monthly_v2', 700, 'month'],
+      ['meterdesk_seat_starter_yearly_v2', 7000, 'year'],
+    ]);
+    expect(new Set(seats.data.map((p) => p.product)).size).toBe(1);
     const compare = await finance.planLab.compare({ planKey: 'starter', a: 1, b: 2 });
     expect(compare.differences).toEqual(expect.arrayContaining([
       { path: 'prices.month', a: 2900, b: 1900 },
       { path: 'quotas.sms_sent', a: 1000, b: 500 },
       { path: 'name', a: 'Starter', b: 'Starter 2027' },
+      { path: 'seatPriceMinor.month', a: 900, b: 700 },
     ]));
 
     // Two renewals later the old tenant is still on version 1: same price, same quota.
@@ -128,6 +143,10 @@ describe.each(postgres)('plan versions on $name', (target) => {
     expect(await versionOf(fx, fresh.organizationId)).toBe(2);
     const freshSub = (fx.s.standIn.store.all('subscription') as unknown as Stripe.Subscription[]).find((x) => x.metadata?.meterdesk_organization_id === fresh.organizationId)!;
     expect(planPrice(await fx.s.stripe.subscriptions.retrieve(freshSub.id))).toBe('meterdesk_starter_monthly_v2');
+    // Its extra seats (7 members, 3 included) at version 2's seat price; the old tenant's stay at version 1's.
+    expect(await seatOf(fx, freshSub.id)).toEqual({ lookupKey: 'meterdesk_seat_starter_monthly_v2', unitAmount: 700, quantity: 4 });
+    expect(await seatOf(fx, s.subscriptionId)).toEqual({ lookupKey: 'meterdesk_seat_monthly_v1', unitAmount: 900, quantity: 4 });
+    expect((await fx.prisma.subscription.findUniqueOrThrow({ where: { organizationId: fresh.organizationId } })).seatQuantity).toBe(4);
 
     // The hot path reads each subscription's version: 600 SMS fit in version 1's 1,000, not in version 2's 500.
     expect((await sms(fx, old.organizationId, 600)).status).toBe('reserved');
@@ -141,10 +160,12 @@ describe.each(postgres)('plan versions on $name', (target) => {
     // offers the latest published version (the old tenant sees its $29 Starter, the new one $19).
     const freshBilling = await owner.billing.overview();
     expect(freshBilling.plan.version).toBe(2);
+    expect(freshBilling.seats).toMatchObject({ extra: 4, price: { month: { amountMinor: 700, lookupKey: 'meterdesk_seat_starter_monthly_v2' }, year: { amountMinor: 7000 } } });
     expect(freshBilling.plans.find((p) => p.key === 'starter')).toMatchObject({ version: 2, prices: { month: { amountMinor: 1900 }, year: { amountMinor: 19000 } } });
     expect(freshBilling.plans.find((p) => p.key === 'starter')!.highlights.find((h) => h.metric === 'sms_sent')!.included).toBe(500);
     const oldBilling = await (await as(old.people.owner.carrier)).billing.overview();
     expect(oldBilling.plan.version).toBe(1);
+    expect(oldBilling.seats).toMatchObject({ extra: 4, price: { month: { amountMinor: 900, lookupKey: 'meterdesk_seat_monthly_v1' } } });
     expect(oldBilling.plans.find((p) => p.key === 'starter')).toMatchObject({ version: 1, prices: { month: { amountMinor: 2900 } } });
     expect(oldBilling.plans.find((p) => p.key === 'growth')!.prices.month!.amountMinor).toBe(5900);
 
@@ -154,10 +175,27 @@ describe.each(postgres)('plan versions on $name', (target) => {
     expect(history.find((c) => c.organizationId === fresh.organizationId)!.planVersion).toBe(2);
     expect(history.find((c) => c.organizationId === old.organizationId)!.planVersion).toBe(1);
     const subs = await fx.prisma.subscription.findMany({ where: { organizationId: { in: [old.organizationId, fresh.organizationId] } } });
-    const expected = subs.reduce((n, x) => n + (['active', 'past_due'].includes(x.providerStatus ?? '') ? (x.planVersion === 2 ? 1900 : 2900) + x.seatQuantity * 900 : 0), 0);
+    const expected = subs.reduce((n, x) => n + (['active', 'past_due'].includes(x.providerStatus ?? '') ? (x.planVersion === 2 ? 1900 + x.seatQuantity * 700 : 2900 + x.seatQuantity * 900) : 0), 0);
     expect(subs.find((x) => x.organizationId === fresh.organizationId)!.providerStatus).toBe('active');
     const revenue = await getRevenue(fx.t.app.services.db, { now: () => new Date(Date.now() + 400 * DAY * 1000) }, { months: 1 });
     expect(revenue.current.mrrMinor).toBe(expected);
+    expect(expected).toBe(2900 + 4 * 900 + 1900 + 4 * 700);
+
+    // The seat sync keeps each tenant on its version's seat price: one more member at the old
+    // tenant raises its version 1 seat item; the new tenant's seats dropped to none and back come
+    // back as a new item on version 2's seat price.
+    const sync = () => syncSeatsWithMembers(fx.t.app.services.db, fx.s.provider, fx.t.clock);
+    await seedPerson(fx.t.app, old, 'eighth');
+    const freshGuests = [fresh.people.guest, fresh.people.outsideMember, fresh.people.teammate, fresh.people.member].map((p) => p.membershipId);
+    await fx.prisma.membership.updateMany({ where: { id: { in: freshGuests } }, data: { status: 'deactivated' } });
+    expect(await sync()).toMatchObject({ updated: 2 });
+    expect(await seatOf(fx, s.subscriptionId)).toEqual({ lookupKey: 'meterdesk_seat_monthly_v1', unitAmount: 900, quantity: 5 });
+    expect(await seatOf(fx, freshSub.id)).toBeNull();
+    await fx.prisma.membership.updateMany({ where: { id: { in: freshGuests.slice(0, 2) } }, data: { status: 'active' } });
+    expect(await sync()).toMatchObject({ updated: 1 });
+    expect(await seatOf(fx, freshSub.id)).toEqual({ lookupKey: 'meterdesk_seat_starter_monthly_v2', unitAmount: 700, quantity: 2 });
+    await fx.poll();
+    expect((await fx.prisma.subscription.findUniqueOrThrow({ where: { organizationId: fresh.organizationId } })).seatQuantity).toBe(2);
 
     const overview = await finance.planLab.overview();
     const starter = overview.find((p) => p.planKey === 'starter')!;
@@ -165,7 +203,7 @@ describe.each(postgres)('plan versions on $name', (target) => {
     expect(starter.versions.map((v) => [v.version, v.status, v.subscribers])).toEqual([[1, 'published', 1], [2, 'published', 1]]);
   });
 
-  it('bulk migration at renewal moves each tenant once, run twice at once; a migration now switches the price with proration', async () => {
+  it('bulk migration at renewal moves each tenant once, run twice at once; a migration now switches the plan and seat prices with proration', async () => {
     const { fx, staff, as } = await setUp();
     const tenants = [await seedTenant(fx.t.app, 'alpha'), await seedTenant(fx.t.app, 'bravo'), await seedTenant(fx.t.app, 'charlie')];
     const subs = [];
@@ -180,6 +218,7 @@ describe.each(postgres)('plan versions on $name', (target) => {
     const single = await finance.planLab.migrate({ planKey: 'starter', toVersion: 2, tenants: { kind: 'chosen', organizationIds: [nowTenant.organizationId] }, when: 'now', reason: 'Pilot of the 2027 Starter' });
     expect(single).toMatchObject({ moved: 1, scheduled: 0, failed: 0 });
     expect(planPrice(await fx.s.stripe.subscriptions.retrieve(nowSub.subscriptionId))).toBe('meterdesk_starter_monthly_v2');
+    expect(await seatOf(fx, nowSub.subscriptionId)).toEqual({ lookupKey: 'meterdesk_seat_starter_monthly_v2', unitAmount: 700, quantity: 4 });
     expect(await versionOf(fx, nowTenant.organizationId)).toBe(2);
     const invoices = (await fx.s.stripe.invoices.list({ subscription: nowSub.subscriptionId })).data;
     expect(invoices.some((i) => i.lines.data.some((l) => l.parent?.subscription_item_details?.proration))).toBe(true);
@@ -202,6 +241,8 @@ describe.each(postgres)('plan versions on $name', (target) => {
       expect(schedule.phases).toHaveLength(2);
       expect(schedule.phases[1]!.metadata).toMatchObject({ meterdesk_plan_version: '2' });
       expect(planPrice(sub)).toBe('meterdesk_starter_monthly_v1');
+      expect(schedule.phases[1]!.items.map((i) => [typeof i.price === 'string' ? i.price : i.price.id, i.quantity])).toContainEqual([await priceId(fx.s.stripe, 'meterdesk_seat_starter_monthly_v2'), 4]);
+      expect(await seatOf(fx, s.subscriptionId)).toMatchObject({ lookupKey: 'meterdesk_seat_monthly_v1', quantity: 4 });
     }
     for (const t of tenants) expect(await versionOf(fx, t.organizationId)).toBe(1);
     expect(fx.s.standIn.store.all('subscription_schedule')).toHaveLength(3);
@@ -215,6 +256,7 @@ describe.each(postgres)('plan versions on $name', (target) => {
       const end = (await fx.s.stripe.subscriptions.retrieve(s.subscriptionId)).items.data[0]!.current_period_end;
       await advance(fx, s.clockId, end + 3600);
       expect(planPrice(await fx.s.stripe.subscriptions.retrieve(s.subscriptionId))).toBe('meterdesk_starter_monthly_v2');
+      expect(await seatOf(fx, s.subscriptionId)).toEqual({ lookupKey: 'meterdesk_seat_starter_monthly_v2', unitAmount: 700, quantity: 4 });
       await advance(fx, s.clockId, end + 31 * DAY + 3600);
     }
     for (const t of tenants) expect(await versionOf(fx, t.organizationId)).toBe(2);
@@ -270,8 +312,8 @@ describe.each(databaseTargets)('plan lab refusals on $name', (target) => {
     await refused(save({ ...base, overagePolicy: 'free_for_all' }), 'BAD_REQUEST', /hard_cap or bill/);
     await refused(save({ ...base, __proto__: { admin: true }, extra: 1 }), 'BAD_REQUEST');
     await refused(save({ ...base, overagePolicy: 'bill', overageUnitPriceMicros: {} }), 'BAD_REQUEST', /unit price/);
-    // No per-version seat prices: a different one is refused in words rather than silently ignored.
-    await refused(save({ ...base, seatPriceMinor: { month: 500, year: 9000 } }), 'BAD_REQUEST', /Seat prices cannot change per version/);
+    await refused(save({ ...base, seatPriceMinor: { month: -500, year: 9000 } }), 'BAD_REQUEST', /cannot be negative/);
+    await refused(save({ ...base, seatPriceMinor: { month: 500 } }), 'BAD_REQUEST');
     await refused(finance.planLab.createDraft({ planKey: 'starter', fromVersion: 42 }), 'NOT_FOUND');
     await refused(finance.planLab.publish({ planKey: 'starter', version: draft.version, confirm: false as true }), 'BAD_REQUEST', /Confirm/);
     await refused(finance.planLab.migrate({ planKey: 'starter', toVersion: draft.version, tenants: { kind: 'all' }, when: 'now', reason: 'not yet published' }), 'PRECONDITION_FAILED', /only a published version/);

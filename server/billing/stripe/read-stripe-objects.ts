@@ -4,7 +4,7 @@
 import type Stripe from 'stripe';
 import { stripeErrors } from './stripe-sdk';
 import { z } from 'zod';
-import { parsePlanPriceLookupKey, SEAT_PRICES, type BillingInterval, type PlanKey } from '../plan-catalog';
+import { isSeatPriceLookupKey, parsePlanPriceLookupKey, type BillingInterval, type PlanKey } from '../plan-catalog';
 
 export const ORGANIZATION_METADATA_KEY = 'meterdesk_organization_id';
 
@@ -146,7 +146,8 @@ const PLAN_BY_LOOKUP_KEY = {
   has: (key: string) => parsePlanPriceLookupKey(key) !== null,
   get: (key: string) => parsePlanPriceLookupKey(key) ?? undefined,
 };
-const SEAT_LOOKUP_KEYS = new Set(Object.values(SEAT_PRICES).map((p) => p.lookupKey));
+// Seat prices of every version: the catalog's (v1) and published plan-lab versions' (vN).
+const SEAT_LOOKUP_KEYS = { has: (key: string) => isSeatPriceLookupKey(key) };
 
 export async function readSubscription(stripe: Stripe, id: string): Promise<SubscriptionSnapshot | null> {
   const readAt = new Date();

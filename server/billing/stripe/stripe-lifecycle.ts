@@ -20,7 +20,7 @@ import type {
   ProviderSubscriptionStatus,
   SubscriptionSummary,
 } from '../billing-provider';
-import { findPlan, OVERAGES, parsePlanPriceLookupKey, planPriceLookupKey, SEAT_PRICES, type BillingInterval, type PlanDefinition, type PlanKey } from '../plan-catalog';
+import { findPlan, OVERAGES, isSeatPriceLookupKey, parsePlanPriceLookupKey, planPriceLookupKey, seatPriceLookupKey, type BillingInterval, type PlanDefinition, type PlanKey } from '../plan-catalog';
 // The provider's common mapping (authentication, rate limit, invalid request, network); only called at run time, so the import cycle is harmless.
 import { toAppError as toAppErrorBase } from './stripe-provider';
 
@@ -46,7 +46,8 @@ const PLAN_BY_LOOKUP = {
     return this.get(key) !== undefined;
   },
 };
-const SEAT_LOOKUPS = new Set(Object.values(SEAT_PRICES).map((p) => p.lookupKey));
+// A seat price of any version: the catalog's (v1) or a plan-lab version's.
+const SEAT_LOOKUPS = { has: (key: string) => isSeatPriceLookupKey(key) };
 const OVERAGE_LOOKUPS = new Set(OVERAGES.map((o) => o.lookupKey));
 
 const money = (minor: number, currency: string) =>
@@ -157,7 +158,11 @@ export class StripeLifecycle {
       let items: Stripe.SubscriptionUpdateParams.Item[];
       if (seat && extraSeats === 0) items = [{ id: seat.id, deleted: true }];
       else if (seat) items = [{ id: seat.id, quantity: extraSeats }];
-      else items = [{ price: (await this.pricesByLookupKey([SEAT_PRICES[current.interval].lookupKey])).get(SEAT_PRICES[current.interval].lookupKey)!, quantity: extraSeats }];
+      else {
+        // A new seat item bills at the seat price of the version the subscription is on.
+        const seatLookup = seatPriceLookupKey(current.plan.key, current.interval, current.version);
+        items = [{ price: (await this.pricesByLookupKey([seatLookup])).get(seatLookup)!, quantity: extraSeats }];
+      }
       // Prorated onto the next invoice rather than a card charge for every invitation.
       await this.send(() => this.stripe.subscriptions.update(sub.id, { items, proration_behavior: 'create_prorations' }, { idempotencyKey: `meterdesk-seats-${op}` }));
       return { extraSeats, changed: true };
@@ -344,7 +349,7 @@ export class StripeLifecycle {
 
   private async targetItems(plan: PlanDefinition, interval: BillingInterval, extraSeats: number, target?: PlanVersionTarget) {
     const planLookup = target ? planPriceLookupKey(plan.key, interval, target.version) : plan.prices[interval]!.lookupKey;
-    const seatLookup = SEAT_PRICES[interval].lookupKey;
+    const seatLookup = seatPriceLookupKey(plan.key, interval, target?.version ?? 1);
     const overage = (target?.overagePolicy ?? plan.overagePolicy) === 'bill' && interval === 'month' ? OVERAGES.map((o) => o.lookupKey) : [];
     const ids = await this.pricesByLookupKey([planLookup, ...(extraSeats ? [seatLookup] : []), ...overage]);
     return {

@@ -27,7 +27,7 @@ import type {
   WebhookDelivery,
 } from '../billing-provider';
 import { WebhookRejected } from '../billing-provider';
-import { findPlan, OVERAGES, planPriceLookupKey, PORTAL_CONFIGURATION_KEY, SEAT_PRICES } from '../plan-catalog';
+import { findPlan, OVERAGES, planPriceLookupKey, PORTAL_CONFIGURATION_KEY, seatPriceLookupKey } from '../plan-catalog';
 import { createStripeClient, type StripeClientOptions } from './stripe-client';
 import { stripeEventSchema } from './stripe-event-schema';
 import { StripeLifecycle, type LifecycleOptions } from './stripe-lifecycle';
@@ -94,10 +94,12 @@ export class StripeProvider implements BillingProvider {
       throw new AppError('BAD_REQUEST', 'Extra seats must be a whole number, zero or more.', { field: 'extraSeats' });
     }
     return guard('open Checkout', async () => {
-      const lookupKeys = [price.lookupKey, ...(input.extraSeats ? [SEAT_PRICES[input.interval].lookupKey] : [])];
+      // Extra seats bill at the seat price of the version sold.
+      const seatLookup = seatPriceLookupKey(plan.key, input.interval, input.planVersion?.version ?? 1);
+      const lookupKeys = [price.lookupKey, ...(input.extraSeats ? [seatLookup] : [])];
       const prices = await this.pricesByLookupKey(lookupKeys);
       const lineItems: Stripe.Checkout.SessionCreateParams.LineItem[] = [{ price: prices.get(price.lookupKey)!, quantity: 1 }];
-      if (input.extraSeats) lineItems.push({ price: prices.get(SEAT_PRICES[input.interval].lookupKey)!, quantity: input.extraSeats });
+      if (input.extraSeats) lineItems.push({ price: prices.get(seatLookup)!, quantity: input.extraSeats });
       // Overage is billed on metered prices, which Checkout adds without a quantity.
       if ((input.planVersion?.overagePolicy ?? plan.overagePolicy) === 'bill' && input.interval === 'month') {
         const overage = await this.pricesByLookupKey(OVERAGES.map((o) => o.lookupKey));

@@ -13,6 +13,7 @@ import {
   PLANS,
   PORTAL_CONFIGURATION_KEY,
   SEAT_PRICES,
+  seatPriceLookupKey,
   SEAT_PRODUCT,
   type CatalogPrice,
 } from '../plan-catalog';
@@ -39,9 +40,9 @@ interface DesiredPrice {
 }
 
 /**
- * The catalog, plus the plan prices of published plan-lab versions (version 2 on): each under its
- * version's lookup key (`meterdesk_starter_monthly_v2`) on the plan's product. Version 1 is the
- * catalog itself.
+ * The catalog, plus the plan and seat prices of published plan-lab versions (version 2 on): each
+ * under its version's lookup key (`meterdesk_starter_monthly_v2` on the plan's product,
+ * `meterdesk_seat_starter_monthly_v2` on the seat product). Version 1 is the catalog itself.
  */
 export function desiredCatalog(planVersions: VersionedPlanPrices[] = []) {
   const products: DesiredProduct[] = [
@@ -66,6 +67,18 @@ export function desiredCatalog(planVersions: VersionedPlanPrices[] = []) {
         ),
       ),
     ...Object.values(SEAT_PRICES).map((price) => licensed(SEAT_PRODUCT.key, price, `Seat ${price.interval === 'month' ? 'monthly' : 'yearly'}`)),
+    // A version's seat prices, for each interval it is sold with, on the one seat product.
+    ...planVersions
+      .filter((v) => v.version > 1 && v.seatPrices && PLANS.some((p) => p.key === v.planKey))
+      .flatMap((v) =>
+        (Object.keys(v.prices) as Array<'month' | 'year'>).map((interval) =>
+          licensed(
+            SEAT_PRODUCT.key,
+            { amountMinor: v.seatPrices![interval], currency: 'usd', interval, lookupKey: seatPriceLookupKey(v.planKey, interval, v.version) },
+            `Seat ${interval === 'month' ? 'monthly' : 'yearly'} (${v.name} v${v.version})`,
+          ),
+        ),
+      ),
     ...OVERAGES.map((o) => ({
       lookupKey: o.lookupKey, productKey: `overage_${o.metric}`, currency: o.currency, unitAmountDecimal: microsToMinorDecimal(o.unitPriceMicros),
       interval: 'month' as const, usageType: 'metered' as const, meterEventName: o.meterEventName, nickname: `${o.displayName} overage`,

@@ -152,8 +152,8 @@ function DraftEditor({ planKey, version }: { planKey: PlanKey; version: Version 
           <NumberInput label="Monthly price (USD)" prefix="$" decimalScale={2} min={0} value={dollars(d.prices.month)} onChange={(v) => set('prices', { ...d.prices, month: cents(v) })} />
           <NumberInput label="Yearly price (USD)" prefix="$" decimalScale={2} min={0} value={dollars(d.prices.year)} onChange={(v) => set('prices', { ...d.prices, year: cents(v) })} />
           <NumberInput label="Included seats" description="Empty: unlimited" min={0} allowDecimal={false} value={d.includedSeats ?? ''} onChange={(v) => set('includedSeats', v === '' ? null : Number(v))} />
-          <NumberInput label="Seat price, monthly (USD)" description="The catalog's: same for every version" disabled prefix="$" decimalScale={2} min={0} value={dollars(d.seatPriceMinor.month)} onChange={(v) => set('seatPriceMinor', { ...d.seatPriceMinor, month: cents(v) ?? 0 })} />
-          <NumberInput label="Seat price, yearly (USD)" description="The catalog's: same for every version" disabled prefix="$" decimalScale={2} min={0} value={dollars(d.seatPriceMinor.year)} onChange={(v) => set('seatPriceMinor', { ...d.seatPriceMinor, year: cents(v) ?? 0 })} />
+          <NumberInput label="Seat price, monthly (USD)" description="Per extra seat, for this version" prefix="$" decimalScale={2} min={0} value={dollars(d.seatPriceMinor.month)} onChange={(v) => set('seatPriceMinor', { ...d.seatPriceMinor, month: cents(v) ?? 0 })} />
+          <NumberInput label="Seat price, yearly (USD)" description="Per extra seat, for this version" prefix="$" decimalScale={2} min={0} value={dollars(d.seatPriceMinor.year)} onChange={(v) => set('seatPriceMinor', { ...d.seatPriceMinor, year: cents(v) ?? 0 })} />
           <Select label="Past the quota" value={d.overagePolicy} onChange={(v) => v && set('overagePolicy', v as Draft['overagePolicy'])} data={[{ value: 'hard_cap', label: 'Block (hard cap)' }, { value: 'bill', label: 'Bill the overage' }]} allowDeselect={false} />
         </SimpleGrid>
         <Table>
