@@ -212,7 +212,7 @@ export interface BillingProvider {
   /** Now: prorated and invoiced at once (pass the preview's prorationDate). Period end: a subscription schedule. */
   changePlan(input: PlanChangeInput & { when: 'now' | 'period_end'; prorationDate?: number; operationId: OperationId }): Promise<PlanChangeResult>;
   /** Seats follow active members: extra seats = active members beyond the plan's included ones, prorated onto the next invoice. */
-  updateSeats(input: { subscriptionId: string; activeMembers: number; operationId: OperationId }): Promise<{ extraSeats: number; changed: boolean }>;
+  updateSeats(input: { subscriptionId: string; activeMembers: number; operationId: OperationId; /** Seats the subscription's plan version includes (null: unlimited); the catalog's when absent. */ includedSeats?: number | null }): Promise<{ extraSeats: number; changed: boolean }>;
   cancel(input: { subscriptionId: string; atPeriodEnd: boolean; operationId: OperationId; comment?: string }): Promise<SubscriptionSummary>;
   /** Moves a trialing subscription's trial end later (no proration); the same end again is a no-op. */
   extendTrial(input: { subscriptionId: string; trialEnd: Date; operationId: OperationId }): Promise<SubscriptionSummary>;

@@ -44,6 +44,9 @@ interface SeatRow {
   synced_quantity: number | null;
   synced_state_at: Date | null;
   version: number | null;
+  /** Seats included by the subscription's plan version (plan_versions.terms), null: unlimited, undefined: no such version. */
+  included_seats: number | null;
+  has_version: boolean;
   attempts: number | null;
   next_attempt_at: Date | null;
   leased_until: Date | null;
@@ -54,20 +57,27 @@ interface SeatRow {
 const STATE_SQL = `
   select s.organization_id, s.provider_subscription_id, s.plan_key, s.seat_quantity, s.provider_state_at,
          (select count(*) from memberships m where m.organization_id = s.organization_id and m.status = 'active') as active_members,
-         ss.synced_quantity, ss.synced_state_at, ss.version, ss.attempts, ss.next_attempt_at, ss.leased_until
+         ss.synced_quantity, ss.synced_state_at, ss.version, ss.attempts, ss.next_attempt_at, ss.leased_until,
+         case when pv.plan_key is not null then (pv.terms->>'includedSeats')::int end as included_seats,
+         pv.plan_key is not null as has_version
     from subscriptions s
     left join seat_syncs ss on ss.organization_id = s.organization_id
+    left join plan_versions pv on pv.plan_key = s.plan_key and pv.version = s.plan_version
    where s.provider_subscription_id is not null
      and s.provider_status in ('trialing', 'active', 'past_due', 'unpaid')`;
 
+/** Seats the subscription's plan version includes: the version's terms, else the catalog's. */
+function includedSeatsOf(row: SeatRow): number | null | undefined {
+  return row.has_version ? row.included_seats : findPlan(row.plan_key)?.includedSeats;
+}
+
 /** Extra seats the plan bills for this many active members (none on unlimited-seat plans). */
-export function extraSeatsFor(planKey: string, activeMembers: number): number {
-  const included = findPlan(planKey)?.includedSeats;
+export function extraSeatsFor(included: number | null | undefined, activeMembers: number): number {
   return included === null || included === undefined ? 0 : Math.max(0, activeMembers - included);
 }
 
 function needsSync(row: SeatRow): boolean {
-  const wanted = extraSeatsFor(row.plan_key, Number(row.active_members));
+  const wanted = extraSeatsFor(includedSeatsOf(row), Number(row.active_members));
   const oursIsCurrent = row.synced_quantity !== null && row.synced_state_at !== null && row.provider_state_at !== null && new Date(row.synced_state_at).getTime() === new Date(row.provider_state_at).getTime();
   return wanted !== (oursIsCurrent ? row.synced_quantity : row.seat_quantity);
 }
@@ -102,6 +112,7 @@ export async function syncSeatsWithMembers(db: Database, provider: BillingProvid
       const result = await provider.updateSeats({
         subscriptionId: row.provider_subscription_id,
         activeMembers,
+        includedSeats: includedSeatsOf(row),
         operationId: `seats-${row.organization_id}-${activeMembers}-v${version}-a${attempts}`,
       });
       await db.query(

@@ -201,6 +201,16 @@ describe.each(postgres)('plan versions on $name', (target) => {
     const starter = overview.find((p) => p.planKey === 'starter')!;
     expect(starter.latestPublished).toBe(2);
     expect(starter.versions.map((v) => [v.version, v.status, v.subscribers])).toEqual([[1, 'published', 1], [2, 'published', 1]]);
+
+    // Included seats follow the version too: on a version that includes 6 seats, the new tenant's
+    // 5 active members need no extra seat, and the seat sync removes its seat item.
+    await finance.planLab.createDraft({ planKey: 'starter', fromVersion: 2 });
+    await finance.planLab.saveDraft({ planKey: 'starter', version: 3, terms: { ...cheaperStarter(), includedSeats: 6 } });
+    await finance.planLab.publish({ planKey: 'starter', version: 3, confirm: true });
+    await fx.prisma.subscription.update({ where: { organizationId: fresh.organizationId }, data: { planVersion: 3 } });
+    expect(await sync()).toMatchObject({ updated: 1 });
+    expect(await seatOf(fx, freshSub.id)).toBeNull();
+    expect(await seatOf(fx, s.subscriptionId)).toEqual({ lookupKey: 'meterdesk_seat_monthly_v1', unitAmount: 900, quantity: 5 });
   });
 
   it('bulk migration at renewal moves each tenant once, run twice at once; a migration now switches the plan and seat prices with proration', async () => {

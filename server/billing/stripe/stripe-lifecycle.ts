@@ -145,14 +145,15 @@ export class StripeLifecycle {
     return null;
   }
 
-  async updateSeats(input: { subscriptionId: string; activeMembers: number; operationId: OperationId }): Promise<{ extraSeats: number; changed: boolean }> {
+  async updateSeats(input: { subscriptionId: string; activeMembers: number; operationId: OperationId; includedSeats?: number | null }): Promise<{ extraSeats: number; changed: boolean }> {
     if (!Number.isSafeInteger(input.activeMembers) || input.activeMembers < 0) throw new AppError('BAD_REQUEST', 'Active members must be a whole number, zero or more.', { field: 'activeMembers' });
     const op = checkOperation(input.operationId);
     return this.call('update the seats', async () => {
       const sub = await this.subscription(input.subscriptionId);
       const current = currentPlan(sub);
       if (!current) throw new AppError('PRECONDITION_FAILED', 'This subscription has no Meterdesk plan on it: seats cannot follow members.');
-      const extraSeats = Math.max(0, input.activeMembers - (current.plan.includedSeats ?? Infinity));
+      const included = input.includedSeats === undefined ? current.plan.includedSeats : input.includedSeats;
+      const extraSeats = Math.max(0, input.activeMembers - (included ?? Infinity));
       const seat = sub.items.data.find((i) => SEAT_LOOKUPS.has(i.price.lookup_key ?? ''));
       if ((seat?.quantity ?? 0) === extraSeats) return { extraSeats, changed: false };
       let items: Stripe.SubscriptionUpdateParams.Item[];

@@ -180,7 +180,7 @@ export class StripeProvider implements BillingProvider {
   changePlan(input: PlanChangeInput & { when: 'now' | 'period_end'; prorationDate?: number; operationId: OperationId }): Promise<PlanChangeResult> {
     return this.lifecycle.changePlan(input);
   }
-  updateSeats(input: { subscriptionId: string; activeMembers: number; operationId: OperationId }): Promise<{ extraSeats: number; changed: boolean }> {
+  updateSeats(input: { subscriptionId: string; activeMembers: number; operationId: OperationId; includedSeats?: number | null }): Promise<{ extraSeats: number; changed: boolean }> {
     return this.lifecycle.updateSeats(input);
   }
   extendTrial(input: { subscriptionId: string; trialEnd: Date; operationId: OperationId }): Promise<SubscriptionSummary> {
