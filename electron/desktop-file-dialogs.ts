@@ -8,7 +8,7 @@ import { copyFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { ChosenPack, DesktopFiles, SavableKind, SaveResult } from '../server/exports/desktop-files';
-import { checkPackPath, checkSavePath, EXTENSION, suggestedNameSchema, type PathCheck } from './file-paths';
+import { checkFolderPath, checkPackPath, checkSavePath, EXTENSION, suggestedNameSchema, type PathCheck } from './file-paths';
 
 export interface DialogLike<W> {
   showSaveDialog(window: W, options: SaveDialogOptions): Promise<{ canceled: boolean; filePath?: string }>;
@@ -64,6 +64,15 @@ export function createDesktopFiles<W>(deps: DesktopFileDeps<W>): DesktopFiles {
       });
       if (answer.canceled || answer.filePaths.length === 0) return { canceled: true };
       return toChosen(checkPackPath(answer.filePaths[0]));
+    },
+    async chooseFolder() {
+      const answer = await deps.dialog.showOpenDialog(deps.window, {
+        title: 'Folder for monthly exports',
+        defaultPath: deps.defaultFolder,
+        properties: ['openDirectory', 'createDirectory'],
+      });
+      if (answer.canceled || answer.filePaths.length === 0) return { canceled: true };
+      return toChosen(checkFolderPath(answer.filePaths[0], { protectedFolders: deps.protectedFolders }));
     },
     takeLaunchPack: () => deps.launchPacks.take() ?? { refused: 'No export pack is waiting to be opened: choose one with "Open export pack".' },
   };

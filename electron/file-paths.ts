@@ -62,6 +62,16 @@ export function checkSavePath(raw: unknown, kind: SavableKind, options: { protec
   return { ok: true, path };
 }
 
+/** A folder for scheduled exports: absolute, an existing folder, never inside the app's own folders. */
+export function checkFolderPath(raw: unknown, options: { protectedFolders: string[] }): PathCheck {
+  const parsed = absolutePath.safeParse(raw);
+  if (!parsed.success) return { ok: false, message: `Meterdesk cannot write there: ${parsed.error.issues[0]!.message}.` };
+  const path = resolve(parsed.data);
+  if (options.protectedFolders.some((folder) => inside(folder, path))) return { ok: false, message: 'Meterdesk cannot write there: that is inside Meterdesk’s own data folder. Choose another folder, such as Documents.' };
+  if (!statOf(path)?.isDirectory()) return { ok: false, message: `Meterdesk cannot write there: ${basename(path)} is not a folder.` };
+  return { ok: true, path };
+}
+
 /**
  * A pack to open: an existing regular file ending .mdpack, within the upload ceiling. A relative path
  * (a launch argument typed in a terminal) is resolved against the launching process's folder.

@@ -107,6 +107,27 @@ describe.each(databaseTargets)('desktop exports on $name', (target) => {
     await expect((await browser(a.people.owner.carrier)).exports.openPackFromDisk({ source: 'dialog' })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
   });
 
+  it('a monthly schedule goes to the folder chosen in the system dialog; the data folder, a file or a cancel writes nothing; browser mode has no dialog', async () => {
+    const schedules = () => t.app.services.db.prisma.exportSchedule.count({ where: { organizationId: a.organizationId } });
+    const before = await schedules();
+    const owner = await desktop(a.people.owner.carrier);
+    dialogAnswers.open = home;
+    const made = await owner.exports.createScheduleInChosenFolder({ scope: 'organization' });
+    expect(made.canceled === false && made.schedule.folder).toBe(home);
+    for (const refusedFolder of [t.dataDir, join(t.dataDir, 'exports'), '/etc/passwd', 'relative/folder']) {
+      dialogAnswers.open = refusedFolder;
+      await expect(owner.exports.createScheduleInChosenFolder({ scope: 'organization' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /Meterdesk cannot write there/ });
+    }
+    dialogAnswers.open = undefined;
+    expect(await owner.exports.createScheduleInChosenFolder({ scope: 'organization' })).toEqual({ canceled: true });
+    await expect((await browser(a.people.owner.carrier)).exports.createScheduleInChosenFolder({ scope: 'organization' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /needs the desktop app/ });
+    // A member may not schedule a team that is not theirs, whatever folder they pick.
+    dialogAnswers.open = home;
+    await expect((await desktop(a.people.member.carrier)).exports.createScheduleInChosenFolder({ scope: 'team', id: a.otherTeamId })).rejects.toMatchObject({ code: expect.stringMatching(/FORBIDDEN|NOT_FOUND/) });
+    dialogAnswers.open = undefined;
+    expect(await schedules()).toBe(before + 1);
+  });
+
   it('an export a crash left running is marked interrupted and its partial files removed; a live one is left alone', async () => {
     const p = t.app.services.db.prisma;
     const svc = t.app.services.exports!;

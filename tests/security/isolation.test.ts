@@ -148,6 +148,7 @@ const ORG_PROCEDURES: Record<string, Input> = {
   'exports.history': () => ({}),
   'exports.schedules': () => undefined,
   'exports.createSchedule': (f) => ({ scope: 'team', id: f.a.otherTeamId }),
+  'exports.createScheduleInChosenFolder': (f) => ({ scope: 'team', id: f.a.otherTeamId }),
   'exports.deleteSchedule': (f) => ({ scheduleId: f.exportScheduleId }),
   'exports.billingHistory': () => undefined,
   'exports.saveCopy': (f) => ({ runId: f.exportRunId }),

@@ -14,6 +14,7 @@ import { startUsageExport, startUsageExportInput } from '../../exports/run-usage
 import { openPackFromDisk } from '../../exports/open-pack-from-disk';
 import { saveExportCopy } from '../../exports/save-export-copy';
 import { z } from 'zod';
+import { AppError } from '../../errors';
 import { authedProcedure, offlineProcedure, orgProcedure, platformProcedure, router } from '../trpc';
 
 function exportsOf(ctx: { exports?: ExportServices }): ExportServices {
@@ -40,6 +41,16 @@ export const exportsRouter = router({
   createSchedule: orgProcedure('usage:read_own')
     .input(createExportScheduleInput)
     .mutation(({ ctx, input }) => createExportSchedule(ctx.db, exportsOf(ctx), ctx.actor, input, ctx.request.transport, ctx.clock.now())),
+  /** Desktop: the person picks the folder in the system dialog; the path never comes from the page. */
+  createScheduleInChosenFolder: orgProcedure('usage:read_own')
+    .input(createExportScheduleInput.omit({ folder: true }))
+    .mutation(async ({ ctx, input }) => {
+      if (!ctx.request.files) throw new AppError('BAD_REQUEST', 'Choosing a folder needs the desktop app: in browser mode scheduled exports go to the server’s data folder.', { field: 'folder' });
+      const chosen = await ctx.request.files.chooseFolder();
+      if ('canceled' in chosen) return { canceled: true as const };
+      if ('refused' in chosen) throw new AppError('BAD_REQUEST', chosen.refused, { field: 'folder' });
+      return { canceled: false as const, schedule: await createExportSchedule(ctx.db, exportsOf(ctx), ctx.actor, { ...input, folder: chosen.path }, ctx.request.transport, ctx.clock.now()) };
+    }),
   deleteSchedule: orgProcedure('usage:read_own').input(deleteExportScheduleInput).mutation(({ ctx, input }) => deleteExportSchedule(ctx.db, ctx.actor, input.scheduleId)),
   billingHistory: orgProcedure('billing:read').query(({ ctx }) => exportBillingHistory(ctx.db, ctx.organizationId, ctx.clock.now())),
   financeMonth: platformProcedure('platform:revenue:read').input(financeMonthInput).query(({ ctx, input }) => exportFinanceMonth(ctx.db, input.month, ctx.clock.now())),

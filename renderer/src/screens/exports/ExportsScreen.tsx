@@ -178,6 +178,7 @@ function SchedulesCard({ scopeInput, scopeLabel }: { scopeInput: { scope: 'organ
   const schedules = useQuery(trpc.exports.schedules.queryOptions());
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.exports.schedules.queryKey() });
   const create = useMutation(trpc.exports.createSchedule.mutationOptions({ onSuccess: refresh }));
+  const createInFolder = useMutation(trpc.exports.createScheduleInChosenFolder.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.exports.deleteSchedule.mutationOptions({ onSuccess: refresh }));
   return (
     <Card withBorder padding="lg">
@@ -188,11 +189,18 @@ function SchedulesCard({ scopeInput, scopeLabel }: { scopeInput: { scope: 'organ
             On the 1st of each month, a signed export pack of the month before is written to {isDesktop() ? 'a folder of yours' : 'the server’s data folder'}; a failure is announced in your notifications.
           </Text>
         </div>
-        <Button variant="light" loading={create.isPending} onClick={() => create.mutate(scopeInput)}>
-          Schedule {scopeLabel}
-        </Button>
+        {isDesktop() ? (
+          <Button variant="light" loading={createInFolder.isPending} onClick={() => createInFolder.mutate(scopeInput)}>
+            Schedule {scopeLabel} to a folder…
+          </Button>
+        ) : (
+          <Button variant="light" loading={create.isPending} onClick={() => create.mutate(scopeInput)}>
+            Schedule {scopeLabel}
+          </Button>
+        )}
       </Group>
       {create.error && <Alert color="red">{errorMessage(create.error)}</Alert>}
+      {createInFolder.error && <Alert color="red">{errorMessage(createInFolder.error)}</Alert>}
       {schedules.data?.length ? (
         <Table>
           <Table.Tbody>
