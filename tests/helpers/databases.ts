@@ -48,7 +48,8 @@ export async function createPostgresDatabase() {
   };
 }
 
-async function adminQuery(sql: string) {
+/** One statement on the server's admin database (create, drop, alter a test database). */
+export async function adminQuery(sql: string) {
   const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await client.connect();
   try {

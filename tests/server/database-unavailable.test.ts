@@ -3,13 +3,12 @@
 // correlation id, and never "signed out"; once it is back, the same session works again. Two real
 // outages: the network path cut (a TCP proxy taken down: connections refused and reset) and the
 // database refusing connections (ALLOW_CONNECTIONS false, backends terminated).
-import pg from 'pg';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type MeterdeskApp } from '../../server/app';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../../server/db/database-unavailable';
 import { createHttpServer } from '../../server/http/create-http-server';
-import { createPostgresDatabase, POSTGRES_ADMIN_URL, postgresAvailable } from '../helpers/databases';
+import { adminQuery, createPostgresDatabase, postgresAvailable } from '../helpers/databases';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 import { createDesktopFiles, createLaunchPacks } from '../../electron/desktop-file-dialogs';
 import { memoryKeychain, TestClock } from '../helpers/test-app';
@@ -54,16 +53,6 @@ describe.runIf(postgresAvailable)('an unreachable shared database, on PostgreSQL
   let dataDir: string;
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   const token = 'offline-test-launch-token';
-
-  async function admin(sql: string) {
-    const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
 
   async function expectUnavailable(call: () => Promise<unknown>) {
     const error = await call().then(
@@ -140,13 +129,13 @@ describe.runIf(postgresAvailable)('an unreachable shared database, on PostgreSQL
 
   it('the database refusing connections (ALLOW_CONNECTIONS false, sessions ended): unavailable, then back', async () => {
     const caller = () => app.createCaller(tenant.people.owner.carrier);
-    await admin(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS false`);
+    await adminQuery(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS false`);
     try {
-      await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbName}' AND pid <> pg_backend_pid()`);
+      await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbName}' AND pid <> pg_backend_pid()`);
       await expectUnavailable(async () => (await caller()).auth.me());
       await expectUnavailable(async () => (await caller()).settings.ping());
     } finally {
-      await admin(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`);
+      await adminQuery(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`);
     }
     expect((await (await caller()).auth.me())?.user.id).toBe(tenant.people.owner.userId);
   });
